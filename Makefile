@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# NTS: `make` builds, `make check` tests, `make demo` shows the method.
+
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+O        ?= build
+PREFIX   ?= /usr/local
+
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	    -Iinclude -Iuser/lib -I$(O)/skel
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
+	      -Wno-unused-parameter -Iinclude -Ibpf -I$(ARCH_INC)
+LIBS     := -lbpf -lelf -lz
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS    := $(patsubst bpf/%.bpf.c,$(O)/skel/%.skel.h,$(BPF_SRCS))
+HDRS     := $(wildcard include/nts/*.h user/lib/*.h)
+
+LIB_SRCS := $(wildcard user/lib/*.c)
+LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(LIB_SRCS))
+LIB      := $(O)/libnts.a
+
+NTSLOAD_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard user/ntsload/*.c))
+NTSCTL_OBJS  := $(patsubst %.c,$(O)/%.o,$(wildcard tools/ntsctl/*.c))
+PROGS        := $(O)/ntsload $(O)/ntsctl
+
+.PHONY: all check demo deps test clean format install
+all: $(BPF_OBJS) $(PROGS)
+
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h) $(wildcard include/nts/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
+	@mkdir -p $(@D)
+	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@.tmp
+	mv $@.tmp $@
+
+$(O)/%.o: %.c $(HDRS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(O)/ntsload: $(NTSLOAD_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/ntsctl: $(NTSCTL_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+include selftests/Makefile.inc
+
+deps:
+	@tools/deps.sh
+
+check: deps
+	$(MAKE) all selftests
+	selftests/run
+
+demo: deps
+	$(MAKE) all
+	tools/demo
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/lib/*.h include/nts/*.h \
+		user/*/*.[ch] tools/*/*.[ch] selftests/unit/*.[ch])
+
+clean:
+	rm -rf $(O)

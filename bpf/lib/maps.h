@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Maps shared by both datapath programs. Each object declares the same maps
+ * and libbpf pins them by name, so the second object and a restarted
+ * ntsload reuse the first one's maps. Changing a definition here changes
+ * the pinned layout: see "Upgrades" in README.md.
+ */
+#ifndef NTS_BPF_MAPS_H
+#define NTS_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include <nts/config.h>
+#include <nts/nat.h>
+#include <nts/stats.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nts_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NAT_MAX_ENTRIES);
+	__type(key, struct nat_key);
+	__type(value, struct nat_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NAT_MAX_BINDS);
+	__type(key, struct nat_bind_key);
+	__type(value, struct nat_bind);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nat_bind SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NTS_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, struct nts_ports);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ports_used SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NTS_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} stats SEC(".maps");
+
+static __always_inline void stat_inc(enum nts_stat id)
+{
+	__u32 key = id;
+	__u64 *v = bpf_map_lookup_elem(&stats, &key);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct nts_config *config_get(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&config, &key);
+}
+
+#endif /* NTS_BPF_MAPS_H */

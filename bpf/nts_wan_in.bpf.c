@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nts_wan_in: XDP on WAN ingress. Translates packets of known flows back
+ * to their inside host and forwards them with bpf_fib_lookup() and a
+ * redirect, or hands them to the stack where it can't finish. Packets that
+ * match no flow are for the router itself and pass untouched.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/csum.h"
+#include "lib/nat.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/*
+ * Interfaces XDP may redirect to: ntsload lists only those that can take
+ * redirected frames; for any other bpf_redirect_map() yields XDP_PASS.
+ * Not pinned: libbpf 1.1 can't reuse a pinned devmap (the kernel adds
+ * BPF_F_RDONLY_PROG to its flags), and ntsload fills it at every start.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} tx_ports SEC(".maps");
+
+/* Rewrite the destination to the inside endpoint of @e. */
+static __always_inline void xlate_in(struct pkt *p, const struct nat_entry *e)
+{
+	struct iphdr *iph = p->iph;
+
+	if (p->csum && p->pseudo)
+		csum_replace4(p->csum, iph->daddr, e->addr);
+	csum_replace4(&iph->check, iph->daddr, e->addr);
+	iph->daddr = e->addr;
+
+	if (p->dport && *p->dport != e->port) {
+		if (p->csum)
+			csum_replace2(p->csum, *p->dport, e->port);
+		*p->dport = e->port;
+	}
+	if (p->csum && p->key.proto == IPPROTO_UDP)
+		udp_csum_fixup(p->csum);
+}
+
+/* Forward a translated packet, or leave it to the stack. */
+static __always_inline int forward(struct xdp_md *ctx, struct pkt *p)
+{
+	struct iphdr *iph = p->iph;
+	struct bpf_fib_lookup fib = {
+		.family = AF_INET,
+		.tos = iph->tos,
+		.l4_protocol = iph->protocol,
+		.tot_len = bpf_ntohs(iph->tot_len),
+		.ifindex = ctx->ingress_ifindex,
+		.ipv4_src = iph->saddr,
+		.ipv4_dst = iph->daddr,
+	};
+	int act;
+
+	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) !=
+	    BPF_FIB_LKUP_RET_SUCCESS)
+		goto stack;
+	/* Devices that can't take redirected frames are not in tx_ports. */
+	act = bpf_redirect_map(&tx_ports, fib.ifindex, XDP_PASS);
+	if (act != XDP_REDIRECT)
+		goto stack;
+
+	ip_ttl_dec(iph);
+	__builtin_memcpy(p->eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(p->eth->h_source, fib.smac, ETH_ALEN);
+	stat_inc(NTS_STAT_IN_REDIRECT);
+	return XDP_REDIRECT;
+
+stack:
+	stat_inc(NTS_STAT_IN_PASS_STACK);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int nts_wan_in(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct nts_config *cfg = config_get();
+	struct nat_entry *e;
+	enum pkt_kind kind;
+	struct pkt p;
+
+	if (!cfg || !(cfg->flags & NTS_CFG_ENABLED))
+		return XDP_PASS;
+
+	kind = pkt_parse(data, data_end, &p);
+	if (kind == PKT_OTHER)
+		return XDP_PASS;
+	stat_inc(NTS_STAT_IN_PKTS);
+	if (kind == PKT_BAD_IP) {
+		stat_inc(NTS_STAT_IN_MALFORMED);
+		return XDP_PASS;
+	}
+	if (p.iph->daddr != cfg->wan_addr)
+		return XDP_PASS;
+
+	switch (kind) {
+	case PKT_L4:
+		break;
+	case PKT_FRAG:
+		stat_inc(NTS_STAT_IN_FRAG);
+		return XDP_PASS;
+	case PKT_BAD_L4:
+		stat_inc(NTS_STAT_IN_MALFORMED);
+		return XDP_PASS;
+	default:
+		stat_inc(NTS_STAT_IN_MISS);
+		return XDP_PASS;
+	}
+
+	p.key.dir = NAT_DIR_IN;
+	e = bpf_map_lookup_elem(&nat, &p.key);
+	if (!e) {
+		stat_inc(NTS_STAT_IN_MISS);
+		return XDP_PASS;
+	}
+	/*
+	 * Expiring here would make the stack answer a translated packet
+	 * with an ICMP error that quotes the inside address.
+	 */
+	if (p.iph->ttl <= 1) {
+		stat_inc(NTS_STAT_IN_TTL);
+		return XDP_DROP;
+	}
+
+	nat_touch(e, p.seen, nat_now());
+	xlate_in(&p, e);
+	stat_inc(NTS_STAT_IN_XLATE);
+	return forward(ctx, &p);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nts_wan_out: tc egress on WAN. Source translation (NAPT) of everything
+ * that leaves with a source other than the router's own address, as
+ * iptables MASQUERADE does. Checksums go through the skb helpers so that
+ * CHECKSUM_PARTIAL skbs stay right.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/nat.h"
+
+#define IP_SADDR_OFF (ETH_HLEN + offsetof(struct iphdr, saddr))
+#define IP_CSUM_OFF  (ETH_HLEN + offsetof(struct iphdr, check))
+
+static __always_inline bool addr_is_group(__be32 addr)
+{
+	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000 ||
+	       addr == 0xffffffff;
+}
+
+static __always_inline int rewrite_saddr(struct __sk_buff *skb,
+					 const struct pkt *p, __be32 from,
+					 __be32 to)
+{
+	__u64 l4flags = BPF_F_PSEUDO_HDR | sizeof(to);
+
+	if (bpf_skb_store_bytes(skb, IP_SADDR_OFF, &to, sizeof(to), 0) ||
+	    bpf_l3_csum_replace(skb, IP_CSUM_OFF, from, to, sizeof(to)))
+		return -1;
+	if (!p->csum_off || !p->pseudo)
+		return 0;
+	if (p->key.proto == IPPROTO_UDP)
+		l4flags |= BPF_F_MARK_MANGLED_0;
+	return bpf_l4_csum_replace(skb, p->csum_off, from, to, l4flags);
+}
+
+static __always_inline int rewrite_sport(struct __sk_buff *skb,
+					 const struct pkt *p, __be16 from,
+					 __be16 to)
+{
+	__u64 l4flags = sizeof(to);
+
+	if (!p->sport_off || from == to)
+		return 0;
+	if (bpf_skb_store_bytes(skb, p->sport_off, &to, sizeof(to), 0))
+		return -1;
+	if (!p->csum_off)
+		return 0;
+	if (p->key.proto == IPPROTO_UDP)
+		l4flags |= BPF_F_MARK_MANGLED_0;
+	return bpf_l4_csum_replace(skb, p->csum_off, from, to, l4flags);
+}
+
+/* The flow of this outbound packet, created on its first packet. */
+static __always_inline struct nat_entry *
+flow_get(const struct nts_config *cfg, struct pkt *p, __u64 now)
+{
+	struct nat_entry *e;
+	__be16 ext_port = 0;
+	int err;
+
+	p->key.dir = NAT_DIR_OUT;
+	e = bpf_map_lookup_elem(&nat, &p->key);
+	if (e)
+		return e;
+
+	/* Only a request may open a flow from inside. */
+	if (p->key.proto == IPPROTO_ICMP && !p->sport)
+		return NULL;
+
+	err = nat_bind_get(cfg, p->key.proto, p->key.saddr, p->key.sport,
+			   &ext_port, now);
+	if (err) {
+		stat_inc(err == -EADDRNOTAVAIL ? NTS_STAT_OUT_NO_PORT :
+						 NTS_STAT_OUT_NO_SPACE);
+		return NULL;
+	}
+	e = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
+			    p->seen, 0, now);
+	if (!e) {
+		stat_inc(NTS_STAT_OUT_NO_SPACE);
+		return NULL;
+	}
+	stat_inc(NTS_STAT_OUT_NEW);
+	return e;
+}
+
+SEC("tc")
+int nts_wan_out(struct __sk_buff *skb)
+{
+	struct nts_config *cfg = config_get();
+	void *data, *data_end;
+	struct nat_entry *e;
+	enum pkt_kind kind;
+	struct nat_entry t;
+	struct pkt p;
+	__u64 now;
+
+	if (!cfg || !(cfg->flags & NTS_CFG_ENABLED))
+		return TC_ACT_OK;
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return TC_ACT_OK;
+
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (data + PKT_HDR_MAX > data_end) {
+		/* Headers may sit in paged data: make them linear. */
+		bpf_skb_pull_data(skb, skb->len < PKT_HDR_MAX ? skb->len :
+								PKT_HDR_MAX);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+
+	kind = pkt_parse(data, data_end, &p);
+	if (kind == PKT_OTHER)
+		return TC_ACT_OK;
+	stat_inc(NTS_STAT_OUT_PKTS);
+	if (kind == PKT_BAD_IP) {
+		stat_inc(NTS_STAT_OUT_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	if (p.key.saddr == cfg->wan_addr || !p.key.saddr ||
+	    addr_is_group(p.key.daddr)) {
+		stat_inc(NTS_STAT_OUT_LOCAL);
+		return TC_ACT_OK;
+	}
+
+	switch (kind) {
+	case PKT_L4:
+		break;
+	case PKT_FRAG:
+		/* The ports travelled, translated, in the first fragment. */
+		stat_inc(NTS_STAT_OUT_FRAG);
+		if (rewrite_saddr(skb, &p, p.key.saddr, cfg->wan_addr))
+			goto csum_err;
+		return TC_ACT_OK;
+	case PKT_BAD_L4:
+		stat_inc(NTS_STAT_OUT_MALFORMED);
+		return TC_ACT_SHOT;
+	default:
+		/* Untranslated, it would leak the inside address. */
+		stat_inc(NTS_STAT_OUT_UNSUPP);
+		return TC_ACT_SHOT;
+	}
+
+	now = nat_now();
+	e = flow_get(cfg, &p, now);
+	if (!e)
+		return TC_ACT_SHOT;
+	nat_touch(e, p.seen, now);
+	/* The helpers below invalidate packet pointers, @e stays valid. */
+	t = *e;
+	if (rewrite_saddr(skb, &p, p.key.saddr, t.addr) ||
+	    rewrite_sport(skb, &p, p.key.sport, t.port))
+		goto csum_err;
+	stat_inc(NTS_STAT_OUT_XLATE);
+	return TC_ACT_OK;
+
+csum_err:
+	stat_inc(NTS_STAT_OUT_CSUM_ERR);
+	return TC_ACT_SHOT;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Datapath configuration: one entry of the pinned `config` array. */
+#ifndef NTS_CONFIG_H
+#define NTS_CONFIG_H
+
+#include <linux/types.h>
+
+#define NTS_NEGO_PORT 20053
+
+enum nts_cfg_flags {
+	NTS_CFG_ENABLED = 1 << 0,	/* user space finished setting up */
+};
+
+struct nts_config {
+	__be32 wan_addr;
+	__u32 wan_ifindex;
+	__u16 port_lo;		/* NAT range for TCP/UDP, host order */
+	__u16 port_hi;
+	__u32 flags;		/* enum nts_cfg_flags */
+};
+
+/*
+ * Ports the router's own sockets use, which the NAT must never hand out:
+ * one bit per port, one map entry per protocol.
+ */
+enum nts_port_proto {
+	NTS_PORTS_TCP = 0,
+	NTS_PORTS_UDP = 1,
+	NTS_PORTS_MAX,
+};
+
+struct nts_ports {
+	__u64 bits[65536 / 64];
+};
+
+#endif /* NTS_CONFIG_H */

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages NTS needs to build, test, demo and bench.
+# Only what is missing is installed; safe to run again.
+set -euo pipefail
+
+pkgs=(
+	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	libldns-dev libssl-dev libevent-dev
+	iproute2 iputils-ping ethtool nftables
+	bind9 bind9-dnsutils curl netcat-openbsd python3
+	dnsperf dnsdist iperf3 coturn python3-scapy
+	qemu-system-x86 busybox-static kmod
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages: ${missing[*]}" >&2
+	echo "deps.sh: run as root (or: sudo apt-get install ${missing[*]})" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get -qq update
+apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "nts_wan_in.skel.h"
+#include "nts_wan_out.skel.h"
+
+#include "datapath.h"
+#include "log.h"
+
+static void unpin_all(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		bpf_map__set_pin_path(map, NULL);
+}
+
+/* Make @obj use the maps of @from that have the same name. */
+static int share_maps(struct bpf_object *obj, struct bpf_object *from)
+{
+	struct bpf_map *map, *src;
+	int err;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__is_internal(map))
+			continue;
+		src = bpf_object__find_map_by_name(from, bpf_map__name(map));
+		if (!src)
+			continue;
+		err = bpf_map__reuse_fd(map, bpf_map__fd(src));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void load_error(const char *what, int err, const char *pin_dir)
+{
+	if (err == -EINVAL && pin_dir)
+		pr_err("cannot load %s: %s. If the maps pinned in %s come from "
+		       "another version, remove them with 'ntsload --detach'",
+		       what, strerror(-err), pin_dir);
+	else
+		pr_err("the kernel refused %s: %s; run with -v to see the "
+		       "verifier log",
+		       what, strerror(-err));
+}
+
+int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
+	int err;
+
+	memset(dp, 0, sizeof(*dp));
+	dp->in = nts_wan_in__open_opts(&opts);
+	dp->out = nts_wan_out__open_opts(&opts);
+	if (!dp->in || !dp->out) {
+		err = -errno;
+		pr_err("cannot open the BPF objects: %s", strerror(-err));
+		goto fail;
+	}
+	if (!pin_dir) {
+		unpin_all(dp->in->obj);
+		unpin_all(dp->out->obj);
+	}
+
+	err = nts_wan_in__load(dp->in);
+	if (err) {
+		load_error("the XDP program nts_wan_in", err, pin_dir);
+		goto fail;
+	}
+	/* With pins, the second object finds the first one's maps there. */
+	if (!pin_dir) {
+		err = share_maps(dp->out->obj, dp->in->obj);
+		if (err) {
+			pr_err("cannot share maps: %s", strerror(-err));
+			goto fail;
+		}
+	}
+	err = nts_wan_out__load(dp->out);
+	if (err) {
+		load_error("the tc program nts_wan_out", err, pin_dir);
+		goto fail;
+	}
+	return 0;
+
+fail:
+	nts_dp_destroy(dp);
+	return err;
+}
+
+void nts_dp_destroy(struct nts_datapath *dp)
+{
+	nts_wan_out__destroy(dp->out);
+	nts_wan_in__destroy(dp->in);
+	dp->in = NULL;
+	dp->out = NULL;
+}
+
+int nts_dp_in_fd(const struct nts_datapath *dp)
+{
+	return bpf_program__fd(dp->in->progs.nts_wan_in);
+}
+
+int nts_dp_out_fd(const struct nts_datapath *dp)
+{
+	return bpf_program__fd(dp->out->progs.nts_wan_out);
+}
+
+int nts_dp_tx_ports_fd(const struct nts_datapath *dp)
+{
+	return bpf_map__fd(dp->in->maps.tx_ports);
+}
+
+#define NTS_MAP_FROM_SKEL(name) m->name = bpf_map__fd(dp->in->maps.name);
+void nts_dp_maps(const struct nts_datapath *dp, struct nts_maps *m)
+{
+	NTS_MAPS(NTS_MAP_FROM_SKEL)
+}

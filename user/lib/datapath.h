@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Opening and loading the two datapath programs with shared maps. */
+#ifndef NTS_DATAPATH_H
+#define NTS_DATAPATH_H
+
+#include "pin.h"
+
+struct nts_wan_in;
+struct nts_wan_out;
+
+struct nts_datapath {
+	struct nts_wan_in *in;		/* XDP, WAN ingress */
+	struct nts_wan_out *out;	/* tc, WAN egress */
+};
+
+/*
+ * Open and load both objects. With @pin_dir their maps are pinned there,
+ * and maps already pinned there are reused; with NULL the maps are private
+ * to this process (unit tests). Returns 0 or -errno; messages are printed.
+ */
+int nts_dp_load(struct nts_datapath *dp, const char *pin_dir);
+void nts_dp_destroy(struct nts_datapath *dp);
+
+int nts_dp_in_fd(const struct nts_datapath *dp);
+int nts_dp_out_fd(const struct nts_datapath *dp);
+int nts_dp_tx_ports_fd(const struct nts_datapath *dp);
+
+/* The map fds of a loaded datapath (owned by it, not to be closed). */
+void nts_dp_maps(const struct nts_datapath *dp, struct nts_maps *m);
+
+#endif /* NTS_DATAPATH_H */

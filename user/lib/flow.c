@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+
+#include "flow.h"
+
+__u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void nat_twin_key(struct nat_key *twin, const struct nat_key *k,
+		  const struct nat_entry *e)
+{
+	memset(twin, 0, sizeof(*twin));
+	twin->proto = k->proto;
+	if (k->dir == NAT_DIR_OUT) {
+		/* in:ip -> r:rp becomes r:rp -> ext:ep */
+		twin->dir = NAT_DIR_IN;
+		twin->saddr = k->daddr;
+		twin->sport = k->dport;
+		twin->daddr = e->addr;
+		twin->dport = e->port;
+	} else {
+		/* r:rp -> ext:ep becomes in:ip -> r:rp */
+		twin->dir = NAT_DIR_OUT;
+		twin->saddr = e->addr;
+		twin->sport = e->port;
+		twin->daddr = k->saddr;
+		twin->dport = k->sport;
+	}
+}
+
+enum flow_state flow_state(__u8 proto, __u8 out_seen, __u8 in_seen)
+{
+	__u8 both = out_seen | in_seen;
+
+	if (proto == IPPROTO_UDP)
+		return FLOW_UDP;
+	if (proto != IPPROTO_TCP)
+		return FLOW_ICMP;
+	if (both & NAT_SEEN_RST)
+		return FLOW_TCP_CLOSED;
+	if ((out_seen & NAT_SEEN_FIN) && (in_seen & NAT_SEEN_FIN))
+		return FLOW_TCP_TIME_WAIT;
+	if (both & NAT_SEEN_FIN)
+		return FLOW_TCP_CLOSING;
+	if ((out_seen & NAT_SEEN_PKT) && (in_seen & NAT_SEEN_PKT))
+		return FLOW_TCP_ESTABLISHED;
+	return FLOW_TCP_SYN_SENT;
+}
+
+const char *flow_state_name(enum flow_state st)
+{
+	static const char *const names[] = {
+		[FLOW_UDP] = "-",
+		[FLOW_ICMP] = "-",
+		[FLOW_TCP_SYN_SENT] = "SYN_SENT",
+		[FLOW_TCP_ESTABLISHED] = "ESTABLISHED",
+		[FLOW_TCP_CLOSING] = "CLOSING",
+		[FLOW_TCP_TIME_WAIT] = "TIME_WAIT",
+		[FLOW_TCP_CLOSED] = "CLOSED",
+	};
+
+	return names[st];
+}
+
+unsigned int flow_timeout(const struct nat_timeouts *t, enum flow_state st)
+{
+	switch (st) {
+	case FLOW_UDP:
+		return t->udp;
+	case FLOW_ICMP:
+		return t->icmp;
+	case FLOW_TCP_ESTABLISHED:
+		return t->tcp_est;
+	default:
+		return t->tcp_trans;
+	}
+}
+
+void flow_from_out(struct flow *f, int nat_fd, const struct nat_key *k,
+		   const struct nat_entry *e)
+{
+	struct nat_key in;
+
+	memset(f, 0, sizeof(*f));
+	f->out = *k;
+	f->oe = *e;
+	nat_twin_key(&in, k, e);
+	f->has_in = !bpf_map_lookup_elem(nat_fd, &in, &f->ie);
+	f->state = flow_state(k->proto, e->seen, f->ie.seen);
+	f->last_ns = e->last_ns > f->ie.last_ns ? e->last_ns : f->ie.last_ns;
+}
+
+const char *proto_name(__u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	default:
+		return "?";
+	}
+}

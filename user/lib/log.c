@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+
+int nts_verbose;
+const char *nts_prog = "nts";
+
+static void vlog(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", nts_prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!nts_verbose)
+		return;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+/* libbpf speaks only when asked to: -v warnings, -vv everything. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (nts_verbose < 1 || (level == LIBBPF_DEBUG && nts_verbose < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void nts_log_init(const char *prog, int verbose)
+{
+	nts_prog = prog;
+	nts_verbose = verbose;
+	libbpf_set_print(libbpf_print);
+}

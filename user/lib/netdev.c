@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <ifaddrs.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "netdev.h"
+
+int netdev_ipv4_addr(const char *ifname, __be32 *addr)
+{
+	struct ifaddrs *ifa, *i;
+	int err = -EADDRNOTAVAIL;
+
+	if (getifaddrs(&ifa))
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, ifname))
+			continue;
+		*addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		err = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	return err;
+}
+
+/* From linux/netdev.h, which 6.1's UAPI headers don't have yet. */
+#define NETDEV_FAMILY_NAME	  "netdev"
+#define NETDEV_CMD_DEV_GET	  1
+#define NETDEV_A_DEV_IFINDEX	  1
+#define NETDEV_A_DEV_XDP_FEATURES 3
+#define NETDEV_XDP_ACT_NDO_XMIT	  4
+
+struct genl_msg {
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	char buf[256];
+};
+
+static void put_attr(struct genl_msg *m, __u16 type, const void *data,
+		     __u16 len)
+{
+	struct nlattr *a = (void *)((char *)m + NLMSG_ALIGN(m->n.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	m->n.nlmsg_len = NLMSG_ALIGN(m->n.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+/* Send @m and find attribute @type in the answer; its payload to @out. */
+static int genl_ask(int fd, struct genl_msg *m, __u16 type, void *out,
+		    size_t len)
+{
+	char buf[4096];
+	struct nlmsghdr *n = (void *)buf;
+	struct nlattr *a;
+	int rem;
+	ssize_t r;
+
+	if (send(fd, m, m->n.nlmsg_len, 0) < 0)
+		return -errno;
+	r = recv(fd, buf, sizeof(buf), 0);
+	if (r < 0)
+		return -errno;
+	if (!NLMSG_OK(n, (size_t)r))
+		return -EBADMSG;
+	if (n->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(n);
+
+		return e->error ? e->error : -ENOENT;
+	}
+	a = (void *)((char *)NLMSG_DATA(n) + GENL_HDRLEN);
+	rem = n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	while (rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) == type) {
+			if ((size_t)(a->nla_len - NLA_HDRLEN) < len)
+				return -EBADMSG;
+			memcpy(out, (char *)a + NLA_HDRLEN, len);
+			return 0;
+		}
+		rem -= NLA_ALIGN(a->nla_len);
+		a = (void *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return -ENOENT;
+}
+
+static void genl_init(struct genl_msg *m, __u16 family, __u8 cmd)
+{
+	memset(m, 0, sizeof(*m));
+	m->n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m->n.nlmsg_type = family;
+	m->n.nlmsg_flags = NLM_F_REQUEST;
+	m->g.cmd = cmd;
+	m->g.version = 1;
+}
+
+int netdev_xdp_ndo_xmit(int ifindex, bool *capable)
+{
+	struct genl_msg m;
+	__u16 family;
+	__u64 feat;
+	__u32 idx = ifindex;
+	int fd, err;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+
+	genl_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	put_attr(&m, CTRL_ATTR_FAMILY_NAME, NETDEV_FAMILY_NAME,
+		 sizeof(NETDEV_FAMILY_NAME));
+	err = genl_ask(fd, &m, CTRL_ATTR_FAMILY_ID, &family, sizeof(family));
+	if (err) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+
+	genl_init(&m, family, NETDEV_CMD_DEV_GET);
+	put_attr(&m, NETDEV_A_DEV_IFINDEX, &idx, sizeof(idx));
+	err = genl_ask(fd, &m, NETDEV_A_DEV_XDP_FEATURES, &feat, sizeof(feat));
+	if (!err)
+		*capable = feat & NETDEV_XDP_ACT_NDO_XMIT;
+out:
+	close(fd);
+	return err;
+}

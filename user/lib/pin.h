@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Where the datapath's maps are pinned, and opening them. */
+#ifndef NTS_PIN_H
+#define NTS_PIN_H
+
+#include <stddef.h>
+
+#define NTS_BPFFS	"/sys/fs/bpf"
+#define NTS_PIN_ROOT	NTS_BPFFS "/nts"
+
+/* Every map the datapath pins, by its pinned name. */
+#define NTS_MAPS(X) X(config) X(nat) X(nat_bind) X(ports_used) X(stats)
+
+#define NTS_MAP_FD(name) int name;
+struct nts_maps {
+	NTS_MAPS(NTS_MAP_FD)
+};
+#undef NTS_MAP_FD
+
+/* DIR if given, else NTS_PIN_ROOT/IFNAME. Returns 0 or -ENAMETOOLONG. */
+int nts_pin_dir(char *buf, size_t len, const char *dir, const char *ifname);
+
+/* 0 if @dir is, or would be created, on a BPF file system; else -errno. */
+int nts_bpffs_check(const char *dir);
+
+/* mkdir -p on bpffs. */
+int nts_pin_mkdir(const char *dir);
+
+/* Unpin every object in @dir and remove it. */
+int nts_pin_remove(const char *dir);
+
+/* Open the pinned maps in @dir; prints what is missing. 0 or -errno. */
+int nts_maps_open(struct nts_maps *m, const char *dir);
+void nts_maps_close(struct nts_maps *m);
+
+#endif /* NTS_PIN_H */

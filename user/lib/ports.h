@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The router's own ports, which the NAT must leave alone. */
+#ifndef NTS_PORTS_H
+#define NTS_PORTS_H
+
+#include <linux/types.h>
+#include <nts/config.h>
+
+struct port_range {
+	__u16 lo;
+	__u16 hi;
+};
+
+/* net.ipv4.ip_local_port_range of the current network namespace. */
+int local_port_range(struct port_range *r);
+
+/* The larger stretch of 1024-65535 outside @local. */
+struct port_range nat_port_range_default(const struct port_range *local);
+
+/* "LO-HI"; 0 or -EINVAL. */
+int port_range_parse(const char *s, struct port_range *r);
+
+static inline int port_range_overlap(const struct port_range *a,
+				     const struct port_range *b)
+{
+	return a->lo <= b->hi && b->lo <= a->hi;
+}
+
+/*
+ * Mark the ports of every TCP and UDP socket bound to @addr or to the
+ * wildcard address in this network namespace (IPv6 wildcard included).
+ */
+int ports_scan(struct nts_ports used[NTS_PORTS_MAX], __be32 addr);
+
+static inline void ports_set(struct nts_ports *p, __u16 port)
+{
+	p->bits[port / 64] |= 1ULL << (port % 64);
+}
+
+static inline int ports_test(const struct nts_ports *p, __u16 port)
+{
+	return !!(p->bits[port / 64] & (1ULL << (port % 64)));
+}
+
+#endif /* NTS_PORTS_H */

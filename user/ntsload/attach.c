@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "log.h"
+
+#define XDP_PROG_NAME "nts_wan_in"
+#define TC_PROG_NAME  "nts_wan_out"
+
+int xdp_mode_parse(const char *s, enum xdp_mode *mode)
+{
+	if (!strcmp(s, "auto"))
+		*mode = XDP_MODE_AUTO;
+	else if (!strcmp(s, "native"))
+		*mode = XDP_MODE_NATIVE;
+	else if (!strcmp(s, "generic"))
+		*mode = XDP_MODE_GENERIC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *xdp_mode_name(enum xdp_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_GENERIC:
+		return "generic";
+	default:
+		return "auto";
+	}
+}
+
+/* Is program @id one of ours? */
+static int prog_is(__u32 id, const char *name)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, ret;
+
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return 0;
+	ret = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+	      !strncmp(info.name, name, sizeof(info.name));
+	close(fd);
+	return ret;
+}
+
+static __u32 mode_flags(enum xdp_mode mode)
+{
+	return mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE :
+					  XDP_FLAGS_DRV_MODE;
+}
+
+int xdp_attach(int ifindex, const char *ifname, int prog_fd,
+	       enum xdp_mode mode, enum xdp_mode *got)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	enum xdp_mode cur = XDP_MODE_AUTO;
+	enum xdp_mode try[2];
+	int i, n = 0, err;
+
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err) {
+		pr_err("cannot query XDP on %s: %s", ifname, strerror(-err));
+		return err;
+	}
+	if (q.attach_mode != XDP_ATTACHED_NONE) {
+		__u32 id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+
+		if (q.attach_mode == XDP_ATTACHED_MULTI || q.hw_prog_id ||
+		    !prog_is(id, XDP_PROG_NAME)) {
+			pr_err("%s already has another XDP program (id %u); "
+			       "remove it first: ip link set dev %s xdp off",
+			       ifname, id ? id : q.hw_prog_id, ifname);
+			return -EBUSY;
+		}
+		cur = q.drv_prog_id ? XDP_MODE_NATIVE : XDP_MODE_GENERIC;
+	}
+
+	if (mode == XDP_MODE_AUTO) {
+		/* Keep the mode of a running datapath, else prefer native. */
+		try[n++] = cur == XDP_MODE_GENERIC ? XDP_MODE_GENERIC :
+						     XDP_MODE_NATIVE;
+		try[n++] = try[0] == XDP_MODE_NATIVE ? XDP_MODE_GENERIC :
+						       XDP_MODE_NATIVE;
+	} else {
+		try[n++] = mode;
+	}
+
+	for (i = 0; i < n; i++) {
+		/* The kernel won't run both modes on one device. */
+		if (cur != XDP_MODE_AUTO && cur != try[i]) {
+			bpf_xdp_detach(ifindex, mode_flags(cur), NULL);
+			cur = XDP_MODE_AUTO;
+		}
+		err = bpf_xdp_attach(ifindex, prog_fd, mode_flags(try[i]), NULL);
+		if (!err) {
+			*got = try[i];
+			return 0;
+		}
+		pr_debug("XDP %s mode on %s: %s", xdp_mode_name(try[i]), ifname,
+			 strerror(-err));
+	}
+	pr_err("cannot attach XDP (%s mode) to %s: %s", xdp_mode_name(mode),
+	       ifname, strerror(-err));
+	return err;
+}
+
+int xdp_detach(int ifindex, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err;
+
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	if (q.drv_prog_id && prog_is(q.drv_prog_id, XDP_PROG_NAME))
+		err = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	else if (q.skb_prog_id && prog_is(q.skb_prog_id, XDP_PROG_NAME))
+		err = bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
+	if (err)
+		pr_err("cannot detach XDP from %s: %s", ifname, strerror(-err));
+	return err;
+}
+
+int tc_attach(int ifindex, const char *ifname, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, q, .handle = NTS_TC_HANDLE,
+		    .priority = NTS_TC_PRIO);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NTS_TC_HANDLE,
+		    .priority = NTS_TC_PRIO, .prog_fd = prog_fd,
+		    .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		pr_err("cannot add a clsact qdisc to %s: %s", ifname,
+		       strerror(-err));
+		return err;
+	}
+	if (!bpf_tc_query(&hook, &q) && !prog_is(q.prog_id, TC_PROG_NAME)) {
+		pr_err("%s egress already has a filter at handle 0x%x prio %d "
+		       "(program id %u); remove it: tc filter del dev %s egress "
+		       "prio %d",
+		       ifname, NTS_TC_HANDLE, NTS_TC_PRIO, q.prog_id, ifname,
+		       NTS_TC_PRIO);
+		return -EBUSY;
+	}
+	err = bpf_tc_attach(&hook, &o);
+	if (err)
+		pr_err("cannot attach the tc egress program to %s: %s", ifname,
+		       strerror(-err));
+	return err;
+}
+
+int tc_detach(int ifindex, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, q, .handle = NTS_TC_HANDLE,
+		    .priority = NTS_TC_PRIO);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NTS_TC_HANDLE,
+		    .priority = NTS_TC_PRIO);
+	int err;
+
+	if (bpf_tc_query(&hook, &q) || !prog_is(q.prog_id, TC_PROG_NAME))
+		return 0;
+	err = bpf_tc_detach(&hook, &o);
+	if (err)
+		pr_err("cannot detach the tc egress program from %s: %s",
+		       ifname, strerror(-err));
+	return err;
+}

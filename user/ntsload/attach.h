@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Attaching the datapath to the WAN interface, and taking it off. */
+#ifndef NTSLOAD_ATTACH_H
+#define NTSLOAD_ATTACH_H
+
+enum xdp_mode {
+	XDP_MODE_AUTO,
+	XDP_MODE_NATIVE,
+	XDP_MODE_GENERIC,
+};
+
+/* Our tc filter: first on egress, so nothing untranslated leaves. */
+#define NTS_TC_HANDLE 0x4e54
+#define NTS_TC_PRIO   1
+
+int xdp_mode_parse(const char *s, enum xdp_mode *mode);
+const char *xdp_mode_name(enum xdp_mode mode);
+
+/*
+ * Attach (or atomically replace our earlier) XDP program. Refuses to
+ * replace somebody else's. @got is the mode that worked. 0 or -errno.
+ */
+int xdp_attach(int ifindex, const char *ifname, int prog_fd,
+	       enum xdp_mode mode, enum xdp_mode *got);
+int tc_attach(int ifindex, const char *ifname, int prog_fd);
+
+/* Remove our programs; others' are left alone. 0 or -errno. */
+int xdp_detach(int ifindex, const char *ifname);
+int tc_detach(int ifindex, const char *ifname);
+
+#endif /* NTSLOAD_ATTACH_H */

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+
+#include "gc.h"
+#include "mapwalk.h"
+#include "ports.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+enum { REF_TCP, REF_UDP, REF_ICMP, REF_MAX };
+
+struct gc_ctx {
+	const struct nts_maps *maps;
+	const struct nat_timeouts *to;
+	__be32 wan;
+	__u64 now;
+	struct gc_result *res;
+	/* External ports that live flows use, per protocol. */
+	struct nts_ports ref[REF_MAX];
+};
+
+static int ref_idx(__u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return REF_TCP;
+	case IPPROTO_UDP:
+		return REF_UDP;
+	default:
+		return REF_ICMP;
+	}
+}
+
+static bool idle_for(__u64 now, __u64 last, unsigned int sec)
+{
+	return now > last && now - last > sec * NSEC_PER_SEC;
+}
+
+static int gc_flow_out(struct gc_ctx *c, const struct nat_key *k,
+		       const struct nat_entry *e)
+{
+	struct nat_key in;
+	struct flow f;
+
+	flow_from_out(&f, c->maps->nat, k, e);
+	if (e->addr == c->wan &&
+	    !idle_for(c->now, f.last_ns, flow_timeout(c->to, f.state))) {
+		ports_set(&c->ref[ref_idx(k->proto)], ntohs(e->port));
+		c->res->flows++;
+		return 0;
+	}
+	nat_twin_key(&in, k, e);
+	bpf_map_delete_elem(c->maps->nat, k);
+	if (f.has_in)
+		bpf_map_delete_elem(c->maps->nat, &in);
+	c->res->flows_expired++;
+	return 0;
+}
+
+/* An IN entry goes with its OUT twin; alone, it goes when idle. */
+static int gc_flow_in(struct gc_ctx *c, const struct nat_key *k,
+		      const struct nat_entry *e)
+{
+	struct nat_entry twin;
+	struct nat_key out;
+
+	if (k->daddr == c->wan) {
+		enum flow_state st = flow_state(k->proto, 0, e->seen);
+
+		if (!idle_for(c->now, e->last_ns, flow_timeout(c->to, st)))
+			return 0;
+		nat_twin_key(&out, k, e);
+		if (!bpf_map_lookup_elem(c->maps->nat, &out, &twin))
+			return 0;
+	}
+	bpf_map_delete_elem(c->maps->nat, k);
+	return 0;
+}
+
+static int gc_flow(const void *key, const void *value, void *ctx)
+{
+	const struct nat_key *k = key;
+
+	if (k->dir == NAT_DIR_OUT)
+		return gc_flow_out(ctx, k, value);
+	return gc_flow_in(ctx, k, value);
+}
+
+/* The binding on the other side, if it points back at @k. */
+static bool bind_twin(int fd, const struct nat_bind_key *k,
+		      const struct nat_bind *b, struct nat_bind_key *tk,
+		      struct nat_bind *tb)
+{
+	memset(tk, 0, sizeof(*tk));
+	tk->addr = b->addr;
+	tk->port = b->port;
+	tk->proto = k->proto;
+	tk->side = k->side == NAT_SIDE_INSIDE ? NAT_SIDE_OUTSIDE :
+						NAT_SIDE_INSIDE;
+	return !bpf_map_lookup_elem(fd, tk, tb) && tb->addr == k->addr &&
+	       tb->port == k->port;
+}
+
+static int gc_bind(const void *key, const void *value, void *ctx)
+{
+	const struct nat_bind_key *k = key;
+	const struct nat_bind *b = value;
+	struct gc_ctx *c = ctx;
+	int fd = c->maps->nat_bind;
+	struct nat_bind_key tk;
+	struct nat_bind tb;
+	bool paired;
+	__u64 used;
+
+	paired = bind_twin(fd, k, b, &tk, &tb);
+	used = paired && tb.used_ns > b->used_ns ? tb.used_ns : b->used_ns;
+	if (!idle_for(c->now, used, GC_BIND_GRACE_SEC)) {
+		c->res->binds += k->side == NAT_SIDE_OUTSIDE;
+		return 0;
+	}
+	if (k->side == NAT_SIDE_OUTSIDE && k->addr == c->wan && paired &&
+	    ports_test(&c->ref[ref_idx(k->proto)], ntohs(k->port))) {
+		c->res->binds++;
+		return 0;
+	}
+	/* Unused, orphaned, or for an address the router no longer has. */
+	if (k->side == NAT_SIDE_INSIDE && paired)
+		return 0;	/* decided with its OUTSIDE twin */
+	bpf_map_delete_elem(fd, k);
+	if (paired)
+		bpf_map_delete_elem(fd, &tk);
+	c->res->binds_expired++;
+	return 0;
+}
+
+int gc_run(const struct nts_maps *maps, __be32 wan,
+	   const struct nat_timeouts *to, struct gc_result *res)
+{
+	struct gc_ctx *c;
+	int err;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	memset(res, 0, sizeof(*res));
+	c->maps = maps;
+	c->to = to;
+	c->wan = wan;
+	c->res = res;
+	c->now = mono_ns();
+
+	err = map_walk(maps->nat, sizeof(struct nat_key),
+		       sizeof(struct nat_entry), gc_flow, c);
+	if (!err)
+		err = map_walk(maps->nat_bind, sizeof(struct nat_bind_key),
+			       sizeof(struct nat_bind), gc_bind, c);
+	free(c);
+	return err;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Expiry of idle flows and of the bindings no flow uses any more. */
+#ifndef NTSLOAD_GC_H
+#define NTSLOAD_GC_H
+
+#include <linux/types.h>
+
+#include "flow.h"
+#include "pin.h"
+
+/* A binding no flow uses is kept this long, for the flow being created. */
+#define GC_BIND_GRACE_SEC 10
+
+struct gc_result {
+	unsigned int flows;		/* live flows */
+	unsigned int flows_expired;
+	unsigned int binds;		/* live endpoint bindings */
+	unsigned int binds_expired;
+};
+
+/* One pass over the NAT tables; @wan is the current external address. */
+int gc_run(const struct nts_maps *maps, __be32 wan,
+	   const struct nat_timeouts *to, struct gc_result *res);
+
+#endif /* NTSLOAD_GC_H */

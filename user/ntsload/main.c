@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntsload: the NTS router daemon. Loads the NAT datapath onto the WAN
+ * interface, keeps its tables, and runs in the foreground until SIGINT or
+ * SIGTERM.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <linux/capability.h>
+#include <fcntl.h>
+#include <bpf/bpf.h>
+
+#include "attach.h"
+#include "datapath.h"
+#include "flow.h"
+#include "gc.h"
+#include "log.h"
+#include "netdev.h"
+#include "pin.h"
+#include "ports.h"
+#include "refresh.h"
+
+struct ntsload {
+	const char *ifname;
+	int ifindex;
+	__be32 addr;
+	bool addr_given;
+	enum xdp_mode mode;
+	enum xdp_mode got_mode;
+	struct port_range range;
+	bool range_given;
+	const char *pin_opt;
+	char pin_dir[PATH_MAX];
+	bool keep;
+	bool detach;
+	struct nat_timeouts to;
+	unsigned int gc_interval;
+	int lock_fd;
+	struct nts_datapath dp;
+	struct nts_maps maps;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: ntsload [OPTIONS] IFACE\n"
+"       ntsload --detach [--pin-path DIR] IFACE\n"
+"\n"
+"Load the NTS NAT datapath onto the WAN interface IFACE: XDP on ingress,\n"
+"tc on egress. Every packet that leaves IFACE with a source other than the\n"
+"router's address is translated (NAPT), as iptables MASQUERADE would.\n"
+"Runs in the foreground; SIGINT or SIGTERM detaches and unpins.\n"
+"\n"
+"  -a, --addr ADDR          external IPv4 address (default: IFACE's first)\n"
+"  -m, --xdp-mode MODE      native, generic or auto (default: auto, native\n"
+"                           where the driver has it)\n"
+"  -p, --port-range LO-HI   external ports for TCP, UDP and ICMP ids\n"
+"                           (default: the larger stretch of 1024-65535\n"
+"                           outside net.ipv4.ip_local_port_range)\n"
+"  -P, --pin-path DIR       where to pin the maps (default:\n"
+"                           " NTS_PIN_ROOT "/IFACE)\n"
+"      --keep               on exit, leave the datapath attached and the\n"
+"                           maps pinned (a restart then loses no flow)\n"
+"      --detach             remove a kept datapath and its maps, and exit\n"
+"      --udp-timeout SEC    idle timeout of UDP flows (default 300)\n"
+"      --tcp-timeout SEC    of established TCP flows (default 7440)\n"
+"      --tcp-trans-timeout SEC  of other TCP flows (default 240)\n"
+"      --icmp-timeout SEC   of ICMP echo flows (default 60)\n"
+"      --gc-interval SEC    how often idle flows are looked for (default 1)\n"
+"  -v, --verbose            more messages; twice: libbpf and verifier logs\n"
+"  -h, --help               this text\n");
+}
+
+enum {
+	OPT_KEEP = 256,
+	OPT_DETACH,
+	OPT_UDP_TO,
+	OPT_TCP_TO,
+	OPT_TCP_TRANS_TO,
+	OPT_ICMP_TO,
+	OPT_GC,
+};
+
+static int parse_uint(const char *opt, const char *s, unsigned int min,
+		      unsigned int max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max) {
+		pr_err("%s: '%s' is not a number from %u to %u", opt, s, min,
+		       max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_args(struct ntsload *l, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "addr", required_argument, NULL, 'a' },
+		{ "xdp-mode", required_argument, NULL, 'm' },
+		{ "port-range", required_argument, NULL, 'p' },
+		{ "pin-path", required_argument, NULL, 'P' },
+		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "detach", no_argument, NULL, OPT_DETACH },
+		{ "udp-timeout", required_argument, NULL, OPT_UDP_TO },
+		{ "tcp-timeout", required_argument, NULL, OPT_TCP_TO },
+		{ "tcp-trans-timeout", required_argument, NULL,
+		  OPT_TCP_TRANS_TO },
+		{ "icmp-timeout", required_argument, NULL, OPT_ICMP_TO },
+		{ "gc-interval", required_argument, NULL, OPT_GC },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c, verbose = 0, err = 0;
+	struct in_addr a;
+
+	while ((c = getopt_long(argc, argv, "a:m:p:P:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				pr_err("--addr: '%s' is not an IPv4 address",
+				       optarg);
+				return -EINVAL;
+			}
+			l->addr = a.s_addr;
+			l->addr_given = true;
+			break;
+		case 'm':
+			if (xdp_mode_parse(optarg, &l->mode)) {
+				pr_err("--xdp-mode: '%s' is not native, "
+				       "generic or auto",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'p':
+			if (port_range_parse(optarg, &l->range)) {
+				pr_err("--port-range: '%s' is not LO-HI with "
+				       "1 <= LO <= HI <= 65535",
+				       optarg);
+				return -EINVAL;
+			}
+			l->range_given = true;
+			break;
+		case 'P':
+			l->pin_opt = optarg;
+			break;
+		case OPT_KEEP:
+			l->keep = true;
+			break;
+		case OPT_DETACH:
+			l->detach = true;
+			break;
+		case OPT_UDP_TO:
+			err = parse_uint("--udp-timeout", optarg, 1, 86400,
+					 &l->to.udp);
+			break;
+		case OPT_TCP_TO:
+			err = parse_uint("--tcp-timeout", optarg, 1, 864000,
+					 &l->to.tcp_est);
+			break;
+		case OPT_TCP_TRANS_TO:
+			err = parse_uint("--tcp-trans-timeout", optarg, 1,
+					 86400, &l->to.tcp_trans);
+			break;
+		case OPT_ICMP_TO:
+			err = parse_uint("--icmp-timeout", optarg, 1, 86400,
+					 &l->to.icmp);
+			break;
+		case OPT_GC:
+			err = parse_uint("--gc-interval", optarg, 1, 3600,
+					 &l->gc_interval);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+		if (err)
+			return err;
+	}
+	nts_log_init("ntsload", verbose);
+	if (optind != argc - 1) {
+		pr_err(optind == argc ? "which interface? (ntsload IFACE)" :
+					"one interface only");
+		usage(stderr);
+		return -EINVAL;
+	}
+	l->ifname = argv[optind];
+	return 0;
+}
+
+/* CAP_NET_ADMIN for attaching, CAP_BPF or CAP_SYS_ADMIN for loading. */
+static bool have_caps(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = {};
+	__u64 eff;
+
+	if (syscall(SYS_capget, &h, d))
+		return geteuid() == 0;
+	eff = d[0].effective | (__u64)d[1].effective << 32;
+	return (eff & (1ULL << CAP_NET_ADMIN)) &&
+	       (eff & ((1ULL << CAP_BPF) | (1ULL << CAP_SYS_ADMIN)));
+}
+
+static int check_env(struct ntsload *l)
+{
+	int err;
+
+	if (!have_caps()) {
+		pr_err("must run as root (loading BPF programs needs CAP_BPF "
+		       "and CAP_NET_ADMIN)");
+		return -EPERM;
+	}
+	l->ifindex = if_nametoindex(l->ifname);
+	if (!l->ifindex) {
+		pr_err("no interface '%s' in this network namespace (see: ip "
+		       "link)",
+		       l->ifname);
+		return -ENODEV;
+	}
+	if (nts_pin_dir(l->pin_dir, sizeof(l->pin_dir), l->pin_opt,
+			l->ifname)) {
+		pr_err("pin path too long");
+		return -ENAMETOOLONG;
+	}
+	err = nts_bpffs_check(l->pin_dir);
+	if (err == -ENOTSUP) {
+		if (l->pin_opt)
+			pr_err("%s is not on a BPF file system; mount one "
+			       "there (mount -t bpf bpf DIR) or choose another "
+			       "--pin-path",
+			       l->pin_dir);
+		else
+			pr_err("%s is not a BPF file system; mount it: mount "
+			       "-t bpf bpf %s",
+			       NTS_BPFFS, NTS_BPFFS);
+		return err;
+	} else if (err) {
+		pr_err("cannot check %s: %s", l->pin_dir, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* One ntsload per pin directory: hold a lock on the directory itself. */
+static int lock_pins(struct ntsload *l, bool create)
+{
+	int err;
+
+	if (create) {
+		err = nts_pin_mkdir(l->pin_dir);
+		if (err) {
+			pr_err("cannot create %s: %s", l->pin_dir,
+			       strerror(-err));
+			return err;
+		}
+	}
+	l->lock_fd = open(l->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->lock_fd < 0)
+		return -errno;
+	if (flock(l->lock_fd, LOCK_EX | LOCK_NB)) {
+		pr_err("another ntsload is running on %s (maps in %s); stop "
+		       "it first",
+		       l->ifname, l->pin_dir);
+		close(l->lock_fd);
+		l->lock_fd = -1;
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int do_detach(struct ntsload *l)
+{
+	int err = 0, e;
+
+	l->lock_fd = -1;
+	e = lock_pins(l, false);
+	if (e == -EBUSY)
+		return e;
+	err = xdp_detach(l->ifindex, l->ifname);
+	e = tc_detach(l->ifindex, l->ifname);
+	err = err ? err : e;
+	e = nts_pin_remove(l->pin_dir);
+	if (e)
+		pr_err("cannot remove %s: %s", l->pin_dir, strerror(-e));
+	if (l->lock_fd >= 0)
+		close(l->lock_fd);
+	return err ? err : e;
+}
+
+static int config_write(struct ntsload *l)
+{
+	struct nts_config cfg = {
+		.wan_addr = l->addr,
+		.wan_ifindex = l->ifindex,
+		.port_lo = l->range.lo,
+		.port_hi = l->range.hi,
+		.flags = NTS_CFG_ENABLED,
+	};
+	__u32 k = 0;
+
+	if (bpf_map_update_elem(l->maps.config, &k, &cfg, BPF_ANY)) {
+		pr_err("cannot write the config map: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int choose_addr(struct ntsload *l)
+{
+	char buf[INET_ADDRSTRLEN];
+	int err;
+
+	if (l->addr_given)
+		return 0;
+	err = netdev_ipv4_addr(l->ifname, &l->addr);
+	if (err == -EADDRNOTAVAIL)
+		pr_err("%s has no IPv4 address; give one with --addr",
+		       l->ifname);
+	else if (err)
+		pr_err("cannot read the addresses of %s: %s", l->ifname,
+		       strerror(-err));
+	else
+		pr_debug("%s has %s", l->ifname,
+			 inet_ntop(AF_INET, &l->addr, buf, sizeof(buf)));
+	return err;
+}
+
+static int choose_ports(struct ntsload *l)
+{
+	struct port_range local;
+	int err;
+
+	err = local_port_range(&local);
+	if (err) {
+		pr_err("cannot read net.ipv4.ip_local_port_range: %s",
+		       strerror(-err));
+		return err;
+	}
+	if (!l->range_given) {
+		l->range = nat_port_range_default(&local);
+		return 0;
+	}
+	if (port_range_overlap(&l->range, &local)) {
+		pr_err("--port-range %u-%u overlaps the router's own ephemeral "
+		       "ports (net.ipv4.ip_local_port_range %u-%u); choose "
+		       "ports outside it",
+		       l->range.lo, l->range.hi, local.lo, local.hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Once a tick: expire, and follow the router's ports, address, links. */
+static void tick(struct ntsload *l)
+{
+	struct gc_result res;
+	__be32 addr;
+	int err;
+
+	if (!l->addr_given && !netdev_ipv4_addr(l->ifname, &addr) &&
+	    addr != l->addr) {
+		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+		pr_info("%s changed address from %s to %s", l->ifname,
+			inet_ntop(AF_INET, &l->addr, a, sizeof(a)),
+			inet_ntop(AF_INET, &addr, b, sizeof(b)));
+		l->addr = addr;
+		config_write(l);
+	}
+	err = ports_refresh(&l->maps, l->addr);
+	if (err)
+		pr_err("cannot refresh the router's own ports: %s",
+		       strerror(-err));
+	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
+			 l->got_mode == XDP_MODE_GENERIC);
+	err = gc_run(&l->maps, l->addr, &l->to, &res);
+	if (err)
+		pr_err("expiry pass failed: %s", strerror(-err));
+	else if (res.flows_expired || res.binds_expired)
+		pr_debug("expired %u flows and %u mappings; %u flows, %u "
+			 "mappings live",
+			 res.flows_expired, res.binds_expired, res.flows,
+			 res.binds);
+}
+
+static int run(struct ntsload *l)
+{
+	struct itimerspec its = {
+		.it_interval.tv_sec = l->gc_interval,
+		.it_value.tv_sec = l->gc_interval,
+	};
+	struct pollfd pfd[2];
+	sigset_t mask;
+	__u64 ticks;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	pfd[0].fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (pfd[0].fd < 0 || pfd[1].fd < 0 ||
+	    timerfd_settime(pfd[1].fd, 0, &its, NULL)) {
+		pr_err("cannot set up the event loop: %s", strerror(errno));
+		return -errno;
+	}
+	pfd[0].events = pfd[1].events = POLLIN;
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			pr_err("poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[0].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(pfd[0].fd, &si, sizeof(si)) == sizeof(si))
+				pr_info("%s, stopping", strsignal(si.ssi_signo));
+			break;
+		}
+		if (pfd[1].revents &&
+		    read(pfd[1].fd, &ticks, sizeof(ticks)) == sizeof(ticks))
+			tick(l);
+	}
+	close(pfd[0].fd);
+	close(pfd[1].fd);
+	return 0;
+}
+
+/* Pins from an earlier run hold live flows: never remove those on error. */
+static bool pins_exist(const char *dir)
+{
+	char path[PATH_MAX + sizeof("/nat")];
+
+	snprintf(path, sizeof(path), "%s/nat", dir);
+	return !access(path, F_OK);
+}
+
+static int start(struct ntsload *l)
+{
+	char addr[INET_ADDRSTRLEN];
+	bool fresh;
+	int err;
+
+	err = choose_addr(l);
+	if (!err)
+		err = choose_ports(l);
+	if (!err)
+		err = lock_pins(l, true);
+	if (err)
+		return err;
+	fresh = !pins_exist(l->pin_dir);
+	err = nts_dp_load(&l->dp, l->pin_dir);
+	if (err)
+		goto fail_pins;
+	nts_dp_maps(&l->dp, &l->maps);
+
+	err = config_write(l);
+	if (!err)
+		err = ports_refresh(&l->maps, l->addr);
+	if (err)
+		goto fail_dp;
+	err = xdp_attach(l->ifindex, l->ifname, nts_dp_in_fd(&l->dp), l->mode,
+			 &l->got_mode);
+	if (err)
+		goto fail_dp;
+	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
+			 l->got_mode == XDP_MODE_GENERIC);
+	err = tc_attach(l->ifindex, l->ifname, nts_dp_out_fd(&l->dp));
+	if (err)
+		goto fail_xdp;
+
+	pr_info("%s %s: XDP %s and tc egress attached; NAT ports %u-%u; maps "
+		"in %s",
+		l->ifname, inet_ntop(AF_INET, &l->addr, addr, sizeof(addr)),
+		xdp_mode_name(l->got_mode), l->range.lo, l->range.hi,
+		l->pin_dir);
+	return 0;
+
+fail_xdp:
+	xdp_detach(l->ifindex, l->ifname);
+fail_dp:
+	nts_dp_destroy(&l->dp);
+fail_pins:
+	if (fresh)
+		nts_pin_remove(l->pin_dir);
+	close(l->lock_fd);
+	return err;
+}
+
+static void stop(struct ntsload *l)
+{
+	if (l->keep) {
+		pr_info("--keep: the datapath stays on %s, the maps in %s",
+			l->ifname, l->pin_dir);
+	} else {
+		xdp_detach(l->ifindex, l->ifname);
+		tc_detach(l->ifindex, l->ifname);
+		nts_pin_remove(l->pin_dir);
+		pr_info("detached from %s", l->ifname);
+	}
+	nts_dp_destroy(&l->dp);
+	close(l->lock_fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct ntsload l = {
+		.mode = XDP_MODE_AUTO,
+		.to = NAT_TIMEOUTS_DEFAULT,
+		.gc_interval = 1,
+		.lock_fd = -1,
+	};
+	int err;
+
+	nts_log_init("ntsload", 0);
+	err = parse_args(&l, argc, argv);
+	if (!err)
+		err = check_env(&l);
+	if (err)
+		return 1;
+	if (l.detach)
+		return do_detach(&l) ? 1 : 0;
+
+	err = start(&l);
+	if (err)
+		return 1;
+	run(&l);
+	stop(&l);
+	return 0;
+}
