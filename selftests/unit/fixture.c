@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <nts/config.h>
+#include <nts/nat.h>
+
+#include "fixture.h"
+#include "ports.h"
+#include "test.h"
+
+struct fixture fx;
+
+static int sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc)
+		fprintf(stderr, "fixture: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
+
+int fixture_setup(void)
+{
+	/* Routes and a neighbour, so that bpf_fib_lookup() can succeed. */
+	if (sh("ip link add wan0 type veth peer name wan1 && ip link set wan1 up && ip link set wan0 up && "
+	       "ip addr add 198.51.100.2/24 dev wan0 && "
+	       "ip link add lan0 type veth peer name lan1 && ip link set lan1 up && ip link set lan0 up && "
+	       "ip addr add 10.0.0.1/24 dev lan0 && "
+	       "ip neigh add 10.0.0.10 lladdr 02:00:00:00:00:0a dev lan0 "
+	       "nud permanent && sysctl -qw net.ipv4.ip_forward=1"))
+		return -1;
+	fx.wan_ifindex = if_nametoindex("wan0");
+	fx.lan_ifindex = if_nametoindex("lan0");
+
+	if (nts_dp_load(&fx.dp, NULL))
+		return -1;
+	nts_dp_maps(&fx.dp, &fx.maps);
+	fx.tx_ports = nts_dp_tx_ports_fd(&fx.dp);
+	return 0;
+}
+
+void fixture_teardown(void)
+{
+	nts_dp_destroy(&fx.dp);
+}
+
+static void map_clear(int fd)
+{
+	char key[64];	/* the largest key of any map */
+
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key))
+			break;
+}
+
+void fixture_config(__u16 lo, __u16 hi)
+{
+	struct nts_config cfg = {
+		.wan_addr = htonl(T_WAN),
+		.wan_ifindex = fx.wan_ifindex,
+		.port_lo = lo,
+		.port_hi = hi,
+		.flags = NTS_CFG_ENABLED,
+	};
+	__u32 k = 0;
+
+	bpf_map_update_elem(fx.maps.config, &k, &cfg, BPF_ANY);
+}
+
+void fixture_reset(void)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nts_ports none = {};
+	__u64 *zero = calloc(ncpu, sizeof(__u64));
+	__u32 k;
+
+	map_clear(fx.maps.nat);
+	map_clear(fx.maps.nat_bind);
+	map_clear(fx.tx_ports);
+	for (k = 0; k < NTS_PORTS_MAX; k++)
+		bpf_map_update_elem(fx.maps.ports_used, &k, &none, BPF_ANY);
+	for (k = 0; k < NTS_STAT_MAX; k++)
+		bpf_map_update_elem(fx.maps.stats, &k, zero, BPF_ANY);
+	free(zero);
+	fixture_config(T_PORT_LO, T_PORT_HI);
+}
+
+void fixture_reserve(__u8 proto, __u16 port)
+{
+	__u32 k = proto == IPPROTO_TCP ? NTS_PORTS_TCP : NTS_PORTS_UDP;
+	struct nts_ports p;
+
+	bpf_map_lookup_elem(fx.maps.ports_used, &k, &p);
+	ports_set(&p, port);
+	bpf_map_update_elem(fx.maps.ports_used, &k, &p, BPF_ANY);
+}
+
+__u64 fixture_stat(enum nts_stat id)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *v = calloc(ncpu, sizeof(__u64)), sum = 0;
+	__u32 k = id;
+	int c;
+
+	if (!bpf_map_lookup_elem(fx.maps.stats, &k, v))
+		for (c = 0; c < ncpu; c++)
+			sum += v[c];
+	free(v);
+	return sum;
+}
+
+static int run(int prog_fd, void *frame, size_t *len, void *ctx,
+	       size_t ctx_size)
+{
+	char out[FRAME_MAX + 256];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		    .data_size_in = *len, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = ctx,
+		    .ctx_size_in = ctx_size, .repeat = 1);
+	int err;
+
+	err = bpf_prog_test_run_opts(prog_fd, &opts);
+	if (!ASSERT_OK(err ? -errno : 0, "bpf_prog_test_run_opts"))
+		return -1;
+	memcpy(frame, out, opts.data_size_out);
+	*len = opts.data_size_out;
+	return opts.retval;
+}
+
+int run_out(void *frame, size_t *len)
+{
+	return run(nts_dp_out_fd(&fx.dp), frame, len, NULL, 0);
+}
+
+int run_in(void *frame, size_t *len)
+{
+	struct xdp_md ctx = {
+		.data_end = *len,
+		.ingress_ifindex = fx.wan_ifindex,
+	};
+
+	return run(nts_dp_in_fd(&fx.dp), frame, len, &ctx, sizeof(ctx));
+}
+
+static int send_frame(int (*fn)(void *, size_t *), const struct pkt_spec *s,
+		struct pkt_info *info)
+{
+	FRAME(frame);
+	const char *bad;
+	size_t len;
+	int verdict;
+
+	len = pkt_build(frame, s);
+	verdict = fn(frame, &len);
+	if (info)
+		pkt_read(frame, len, info);
+	/* Whatever comes out, its checksums must hold. */
+	bad = pkt_csum_check(frame, len);
+	if (bad && !s->l4_len) {
+		test_report("wrong %s after translation", bad);
+		test_fail();
+	}
+	return verdict;
+}
+
+int send_out(const struct pkt_spec *s, struct pkt_info *info)
+{
+	return send_frame(run_out, s, info);
+}
+
+int send_in(const struct pkt_spec *s, struct pkt_info *info)
+{
+	return send_frame(run_in, s, info);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The datapath under test: both programs loaded once, with private maps,
+ * run with BPF_PROG_TEST_RUN; tables cleared before every test.
+ */
+#ifndef NTS_TEST_FIXTURE_H
+#define NTS_TEST_FIXTURE_H
+
+#include <linux/types.h>
+#include <nts/stats.h>
+
+#include "datapath.h"
+#include "pin.h"
+#include "pkt.h"
+
+/* The test network: WAN 198.51.100.2/24 on wan0, 10.0.0.1/24 on lan0. */
+#define T_WAN	  IP4(198, 51, 100, 2)
+#define T_REMOTE  IP4(198, 51, 100, 10)
+#define T_REMOTE2 IP4(198, 51, 100, 20)
+#define T_ALICE	  IP4(10, 0, 0, 10)
+#define T_BOB	  IP4(10, 0, 0, 11)
+#define T_PORT_LO 1024
+#define T_PORT_HI 32767
+/* alice's MAC on lan0, a permanent neighbour */
+#define T_ALICE_MAC "\x02\x00\x00\x00\x00\x0a"
+
+struct fixture {
+	struct nts_datapath dp;
+	struct nts_maps maps;
+	int tx_ports;
+	int wan_ifindex;
+	int lan_ifindex;
+};
+
+extern struct fixture fx;
+
+int fixture_setup(void);
+void fixture_reset(void);
+void fixture_teardown(void);
+
+/* Set the NAT port range (and everything else to the defaults). */
+void fixture_config(__u16 lo, __u16 hi);
+/* Mark a port as used by one of the router's own sockets. */
+void fixture_reserve(__u8 proto, __u16 port);
+__u64 fixture_stat(enum nts_stat id);
+
+/*
+ * Run a frame through tc egress / XDP ingress. The frame is replaced by
+ * what the program made of it; returns the program's verdict.
+ */
+int run_out(void *frame, size_t *len);
+int run_in(void *frame, size_t *len);
+
+/* Build @s, send it out, return the verdict; @info describes the result. */
+int send_out(const struct pkt_spec *s, struct pkt_info *info);
+int send_in(const struct pkt_spec *s, struct pkt_info *info);
+
+#endif /* NTS_TEST_FIXTURE_H */
