@@ -64,14 +64,14 @@ int main(int argc, char **argv)
 		return 2;
 
 	for (i = 0; i < ntests; i++) {
-		snprintf(full, sizeof(full), "%s/%s", tests[i].area,
+		snprintf(full, sizeof(full), "unit/%s/%s", tests[i].area,
 			 tests[i].name);
 		if (filter && fnmatch(filter, full, 0))
 			continue;
 		failed = false;
 		fixture_reset();
 		tests[i].fn();
-		printf("%s unit/%s\n", failed ? "not ok" : "ok", full);
+		printf("%s %s\n", failed ? "not ok" : "ok", full);
 		fflush(stdout);
 		if (failed)
 			fail++;

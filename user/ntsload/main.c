@@ -197,7 +197,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			fprintf(stderr, "Try 'ntsload --help'.\n");
 			return -EINVAL;
 		}
 		if (err)
@@ -207,7 +207,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 	if (optind != argc - 1) {
 		pr_err(optind == argc ? "which interface? (ntsload IFACE)" :
 					"one interface only");
-		usage(stderr);
+		fprintf(stderr, "Try 'ntsload --help'.\n");
 		return -EINVAL;
 	}
 	l->ifname = argv[optind];

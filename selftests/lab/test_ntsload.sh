@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+# ntsload as an operator meets it: restarts that keep flows, pins, clear
+# errors, and what ntsctl and bpftool show.
+AREA=ntsload
+source "$(dirname "$0")/lib.sh"
+
+teardown_each() {
+	router_stop
+	kill_procs gn pn pn2 rtr
+	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
+}
+
+# A TCP connection from pn to gn that sends a line a second for $1 s;
+# gn writes what arrives to $TMP/long.out.
+long_connection() {
+	bg gn nc -l 7100 >"$TMP/long.out"
+	wait_for 5 listening gn 7100
+	for i in $(seq "$1"); do echo "line $i"; sleep 1; done |
+		x pn nc -N $GN 7100 &
+	LONG=$!
+}
+
+flow_port() { $NTSCTL nat | awk -v p="$1" '$2 ~ ":"p"$" {print $3}'; }
+
+restart_keeps_connection() {
+	router_start --keep
+	long_connection 6
+	sleep 1.5
+	local before
+	before=$($NTSCTL nat | grep ":7100 ")
+	expect_match "the flow before the restart" "$before" "ESTABLISHED"
+	"$@"
+	router_start --keep
+	expect_match "the new ntsload reused the pins" \
+		"$(cat "$STATE/ntsload.log")" "attached"
+	expect_eq "the same flow after the restart" \
+		"$($NTSCTL nat | grep ":7100 " | awk '{print $1, $2, $3, $4}')" \
+		"$(echo "$before" | awk '{print $1, $2, $3, $4}')"
+	wait $LONG
+	expect_eq "every line crossed the restart" \
+		"$(wc -l <"$TMP/long.out")" 6
+	expect_match "the last one too" "$(tail -1 "$TMP/long.out")" "line 6"
+}
+
+test_restart_keeps_tcp() {
+	restart_keeps_connection router_stop
+}
+
+# A crash leaves the datapath and pins; the next start takes them over.
+test_crash_restart_keeps_tcp() {
+	kill_ntsload() {
+		kill -KILL "$(cat "$STATE/ntsload.pid")"
+		rm -f "$STATE/ntsload.pid"
+		sleep 0.3
+	}
+	restart_keeps_connection kill_ntsload
+}
+
+test_stop_removes_everything() {
+	router_start
+	expect_ok "pins exist while running" test -e "$PINS/nat"
+	router_stop
+	expect_fail "pins gone" test -e "$PINS"
+	expect_no_match "no XDP left" "$(x rtr ip link show eth0)" "xdp"
+	expect_eq "no tc filter left" "$(x rtr tc filter show dev eth0 egress)" ""
+}
+
+test_detach_after_keep() {
+	router_start --keep
+	router_stop
+	expect_match "--keep leaves XDP attached" "$(x rtr ip link show eth0)" "xdp"
+	expect_ok "--detach" x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_no_match "no XDP left" "$(x rtr ip link show eth0)" "xdp"
+	expect_eq "no tc filter left" "$(x rtr tc filter show dev eth0 egress)" ""
+	expect_fail "pins gone" test -e "$PINS"
+}
+
+test_bpftool_named_fields() {
+	router_start
+	x pn ping -c 1 -W 2 $GN >/dev/null
+	local dump
+	dump=$(x rtr bpftool map dump pinned "$PINS/nat")
+	for field in saddr daddr sport dport proto dir addr port seen last_ns; do
+		expect_match "field $field in the nat dump" "$dump" "\"$field\""
+	done
+	expect_match "field in the binding dump" \
+		"$(x rtr bpftool map dump pinned "$PINS/nat_bind")" '"side"'
+}
+
+test_ntsctl_json() {
+	router_start
+	x pn ping -c 1 -W 2 $GN >/dev/null
+	expect_eq "nat --json" "$($NTSCTL nat --json | python3 -c '
+import json, sys
+f = json.load(sys.stdin)[0]
+print(f["proto"], f["inside"].split(":")[0], f["remote"].split(":")[0])')" \
+		"icmp $PN $GN"
+	expect_gt "stats --json" "$($NTSCTL --json stats | python3 -c '
+import json, sys; print(json.load(sys.stdin)["out_xlate"])')" 0
+	expect_match "ntsctl on an interface without ntsload" \
+		"$(x rtr "$top/build/ntsctl" -i eth9 nat 2>&1)" "is ntsload running"
+}
+
+# What a mistake gets: one clear line, no libbpf dump, status 1.
+expect_error() {
+	local what=$1 re=$2 out
+	shift 2
+	out=$("$@" 2>&1) && { fail "$what: succeeded"; return; }
+	expect_match "$what" "$out" "$re"
+	expect_no_match "$what: no libbpf noise" "$out" "libbpf"
+}
+
+test_errors() {
+	expect_error "no such interface" "no interface 'eth9'" \
+		x rtr "$NTSLOAD" --pin-path "$PINS" eth9
+	expect_error "not root" "must run as root" \
+		x rtr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all "$NTSLOAD" eth0
+	expect_error "no bpffs" "not on a BPF file system" \
+		x rtr "$NTSLOAD" --pin-path "$TMP/pins" eth0
+	expect_error "bad port range" "not LO-HI" \
+		x rtr "$NTSLOAD" --port-range 9-2 eth0
+	expect_error "range in the local ephemeral ports" \
+		"overlaps the router's own ephemeral ports" \
+		x rtr "$NTSLOAD" --pin-path "$PINS" --port-range 40000-41000 eth0
+	expect_error "bad mode" "not native, generic or auto" \
+		x rtr "$NTSLOAD" --xdp-mode turbo eth0
+	expect_error "no interface given" "which interface" x rtr "$NTSLOAD"
+	router_start
+	expect_error "second instance" "another ntsload is running on eth0" \
+		x rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_error "detach while running" "another ntsload is running" \
+		x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_match "--help documents the flags" "$("$NTSLOAD" --help)" \
+		"--port-range LO-HI.*"
+}
+
+test_foreign_xdp_program_kept() {
+	# Somebody else's XDP program is not replaced.
+	x rtr ip link set dev eth0 xdpgeneric \
+		obj "$top/build/selftests/xdp_pass.bpf.o" sec xdp 2>/dev/null ||
+		{ fail "could not attach a test XDP program"; return; }
+	expect_error "another XDP program" "already has another XDP program" \
+		timeout 10 ip netns exec ${P}rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_match "and it is still there" "$(x rtr ip link show eth0)" \
+		"xdpgeneric"
+	x rtr ip link set dev eth0 xdpgeneric off
+}
+
+test_default_port_range() {
+	router_start
+	local lo hi
+	read -r lo hi < <(x rtr cat /proc/sys/net/ipv4/ip_local_port_range)
+	expect_match "status line names the range" "$(cat "$STATE/ntsload.log")" \
+		"NAT ports 1024-$((lo - 1))"
+}
+
+run_tests
