@@ -22,9 +22,9 @@ static __always_inline __u16 csum_fold(__u32 sum)
 static __always_inline void csum_replace2(__sum16 *csum, __be16 from,
 					  __be16 to)
 {
-	__u32 sum = (__u16)~*csum;
+	__u32 sum = *csum ^ 0xffff;
 
-	sum += (__u16)~from;
+	sum += from ^ 0xffff;
 	sum += to;
 	*csum = ~csum_fold(sum);
 }
@@ -32,9 +32,9 @@ static __always_inline void csum_replace2(__sum16 *csum, __be16 from,
 static __always_inline void csum_replace4(__sum16 *csum, __be32 from,
 					  __be32 to)
 {
-	__u32 sum = (__u16)~*csum;
+	__u32 sum = *csum ^ 0xffff;
 
-	sum += (__u16)~(from >> 16) + (__u16)~(from & 0xffff);
+	sum += ((from >> 16) ^ 0xffff) + ((from & 0xffff) ^ 0xffff);
 	sum += (to >> 16) + (to & 0xffff);
 	*csum = ~csum_fold(sum);
 }

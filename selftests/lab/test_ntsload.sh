@@ -135,6 +135,18 @@ test_errors() {
 		"--port-range LO-HI.*"
 }
 
+# A map of another layout where ntsload expects its own: the load fails
+# with advice, and nothing of the old state is destroyed.
+test_pins_of_another_layout() {
+	x rtr mkdir -p "$PINS"
+	x rtr bpftool map create "$PINS/nat" type hash key 4 value 4 \
+		entries 8 name nat || { fail "bpftool map create"; return; }
+	expect_error "mismatched pins" "from another version.*ntsload --detach" \
+		x rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_ok "the old map is left alone" test -e "$PINS/nat"
+	expect_no_match "nothing attached" "$(x rtr ip link show eth0)" "xdp"
+}
+
 test_foreign_xdp_program_kept() {
 	# Somebody else's XDP program is not replaced.
 	x rtr ip link set dev eth0 xdpgeneric \

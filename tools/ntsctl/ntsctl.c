@@ -26,6 +26,7 @@ struct ctl {
 	struct nts_maps maps;
 };
 
+/* clang-format off */
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -43,6 +44,7 @@ static void usage(FILE *f)
 "  -j, --json            print JSON instead of a table\n"
 "  -h, --help            this text\n");
 }
+/* clang-format on */
 
 /* Without -i or -P: the only instance there is. */
 static int find_instance(struct ctl *c)

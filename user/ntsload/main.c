@@ -53,6 +53,7 @@ struct ntsload {
 	struct nts_maps maps;
 };
 
+/* clang-format off */
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -83,6 +84,7 @@ static void usage(FILE *f)
 "  -v, --verbose            more messages; twice: libbpf and verifier logs\n"
 "  -h, --help               this text\n");
 }
+/* clang-format on */
 
 enum {
 	OPT_KEEP = 256,
