@@ -14,6 +14,7 @@
 #include "lib/parse.h"
 #include "lib/csum.h"
 #include "lib/nat.h"
+#include "lib/dnsupdate.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -49,6 +50,18 @@ static __always_inline void xlate_in(struct pkt *p, const struct nat_entry *e)
 	}
 	if (p->csum && p->key.proto == IPPROTO_UDP)
 		udp_csum_fixup(p->csum);
+}
+
+/* An answer from a DNS server: one to a snooped UPDATE commits it. */
+static __always_inline void dns_answer(struct pkt *p, void *data_end,
+				       const struct nat_entry *e,
+				       const struct nts_config *cfg)
+{
+	struct dnshdr *h = p->l4 + sizeof(struct udphdr);
+
+	if ((void *)(h + 1) > data_end)
+		return;
+	dnsu_answer(h, e->addr, p->key.saddr, e->port, cfg);
 }
 
 /* Forward a translated packet, or leave it to the stack. */
@@ -139,6 +152,8 @@ int nts_wan_in(struct xdp_md *ctx)
 	}
 
 	nat_touch(e, p.seen, nat_now());
+	if (p.key.proto == IPPROTO_UDP && p.key.sport == bpf_htons(DNS_PORT))
+		dns_answer(&p, data_end, e, cfg);
 	xlate_in(&p, e);
 	stat_inc(NTS_STAT_IN_XLATE);
 	return forward(ctx, &p);

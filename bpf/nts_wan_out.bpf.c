@@ -14,6 +14,7 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/nat.h"
+#include "lib/dnsupdate.h"
 
 #define IP_SADDR_OFF (ETH_HLEN + offsetof(struct iphdr, saddr))
 #define IP_CSUM_OFF  (ETH_HLEN + offsetof(struct iphdr, check))
@@ -150,6 +151,14 @@ int nts_wan_out(struct __sk_buff *skb)
 	}
 
 	now = nat_now();
+	/* Registrations are read before the source is rewritten. */
+	if (p.key.proto == IPPROTO_UDP && p.key.dport == bpf_htons(DNS_PORT)) {
+		struct udphdr *uh = p.l4;
+
+		dnsu_snoop(skb, p.l4_off + sizeof(*uh),
+			   bpf_ntohs(uh->len) - sizeof(*uh), p.key.saddr,
+			   p.key.daddr, p.key.sport, now);
+	}
 	e = flow_get(cfg, &p, now);
 	if (!e)
 		return TC_ACT_SHOT;

@@ -13,6 +13,7 @@
 
 #include <nts/config.h>
 #include <nts/nat.h>
+#include <nts/phl.h>
 #include <nts/stats.h>
 
 struct {
@@ -46,6 +47,22 @@ struct {
 	__type(value, struct nts_ports);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ports_used SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PHL_MAX);
+	__type(key, struct phl_key);
+	__type(value, struct phl_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} phl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PHL_PENDING_MAX);
+	__type(key, struct phl_pending_key);
+	__type(value, struct phl_pending);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} phl_pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

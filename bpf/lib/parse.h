@@ -54,6 +54,7 @@ enum pkt_kind {
 struct pkt {
 	struct ethhdr *eth;
 	struct iphdr *iph;
+	void *l4;		/* NULL for non-first fragments */
 	/*
 	 * The fields a translation rewrites; NULL where the packet has none
 	 * (the remote side of an ICMP echo, a UDP checksum of 0).
@@ -65,6 +66,7 @@ struct pkt {
 	__u16 sport_off;
 	__u16 dport_off;
 	__u16 csum_off;
+	__u16 l4_off;
 	__u8 seen;		/* enum nat_seen this packet contributes */
 	__u8 pseudo;		/* the L4 checksum covers the addresses */
 	struct nat_key key;	/* the tuple as it arrived, dir not set */
@@ -108,6 +110,8 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 
 	p->eth = eth;
 	p->iph = iph;
+	p->l4 = NULL;
+	p->l4_off = ETH_HLEN + ihl;
 	p->sport = NULL;
 	p->dport = NULL;
 	p->csum = NULL;
@@ -128,6 +132,7 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 	if (iph->frag_off & bpf_htons(IP_OFFSET))
 		return PKT_FRAG;
 
+	p->l4 = l4;
 	switch (iph->protocol) {
 	case IPPROTO_TCP: {
 		struct tcphdr *th = l4;

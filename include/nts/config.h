@@ -17,6 +17,7 @@ struct nts_config {
 	__u16 port_lo;		/* NAT range for TCP/UDP, host order */
 	__u16 port_hi;
 	__u32 flags;		/* enum nts_cfg_flags */
+	__u32 phl_min_ttl;	/* seconds a registration lasts at least */
 };
 
 /*

@@ -26,7 +26,18 @@
 	X(OUT_NO_SPACE, "out_no_space", "dropped: NAT table full")            \
 	X(OUT_UNSUPP, "out_unsupported", "dropped: protocol not translated")  \
 	X(OUT_MALFORMED, "out_malformed", "dropped: malformed")               \
-	X(OUT_CSUM_ERR, "out_csum_err", "dropped: checksum update failed")
+	X(OUT_CSUM_ERR, "out_csum_err", "dropped: checksum update failed")    \
+	X(DNSU_SEEN, "dnsu_seen", "DNS UPDATEs seen leaving")                 \
+	X(DNSU_PENDING, "dnsu_pending", "UPDATEs waiting for their answer")   \
+	X(DNSU_NO_OPS, "dnsu_no_ops", "UPDATEs with nothing for the PHL")     \
+	X(DNSU_REFUSED, "dnsu_unparsed", "UPDATEs the snooper can't parse")   \
+	X(DNSU_TOO_BIG, "dnsu_too_big", "UPDATEs larger than the snooper reads") \
+	X(PHL_COMMIT, "phl_commit", "UPDATEs answered NOERROR: applied")      \
+	X(PHL_DISCARD, "phl_discard", "UPDATEs answered with an error: dropped") \
+	X(PHL_ADD, "phl_add", "PHL names added or refreshed")                 \
+	X(PHL_DEL, "phl_del", "PHL names deleted")                            \
+	X(PHL_STATIC, "phl_static_kept", "operations on static names ignored") \
+	X(PHL_FULL, "phl_full", "PHL full: names not added")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

@@ -30,7 +30,7 @@ static int sh(const char *cmd)
 int fixture_setup(void)
 {
 	/* Routes and a neighbour, so that bpf_fib_lookup() can succeed. */
-	if (sh("ip link add wan0 type veth peer name wan1 && ip link set wan1 up && ip link set wan0 up && "
+	if (sh("ip link set lo up && ip link add wan0 type veth peer name wan1 && ip link set wan1 up && ip link set wan0 up && "
 	       "ip addr add 198.51.100.2/24 dev wan0 && "
 	       "ip link add lan0 type veth peer name lan1 && ip link set lan1 up && ip link set lan0 up && "
 	       "ip addr add 10.0.0.1/24 dev lan0 && "
@@ -69,6 +69,7 @@ void fixture_config(__u16 lo, __u16 hi)
 		.port_lo = lo,
 		.port_hi = hi,
 		.flags = NTS_CFG_ENABLED,
+		.phl_min_ttl = T_PHL_MIN_TTL,
 	};
 	__u32 k = 0;
 
@@ -85,6 +86,8 @@ void fixture_reset(void)
 	map_clear(fx.maps.nat);
 	map_clear(fx.maps.nat_bind);
 	map_clear(fx.tx_ports);
+	map_clear(fx.maps.phl);
+	map_clear(fx.maps.phl_pending);
 	for (k = 0; k < NTS_PORTS_MAX; k++)
 		bpf_map_update_elem(fx.maps.ports_used, &k, &none, BPF_ANY);
 	for (k = 0; k < NTS_STAT_MAX; k++)

@@ -19,6 +19,8 @@
 #define T_REMOTE2 IP4(198, 51, 100, 20)
 #define T_ALICE	  IP4(10, 0, 0, 10)
 #define T_BOB	  IP4(10, 0, 0, 11)
+#define T_DDNS	  IP4(198, 51, 100, 54)
+#define T_PHL_MIN_TTL 600
 #define T_PORT_LO 1024
 #define T_PORT_HI 32767
 /* alice's MAC on lan0, a permanent neighbour */

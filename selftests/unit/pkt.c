@@ -73,7 +73,7 @@ size_t pkt_build(void *frame, const struct pkt_spec *s)
 	}
 	pl = l4 + l4len;
 	for (i = 0; i < s->payload; i++)
-		pl[i] = (__u8)(i * 7 + 3);
+		pl[i] = s->data ? ((const __u8 *)s->data)[i] : (__u8)(i * 7 + 3);
 	l4len += s->payload;
 
 	ip->version = 4;

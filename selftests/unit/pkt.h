@@ -33,7 +33,8 @@ struct pkt_spec {
 	__u16 frag;		/* IP flags and fragment offset, host order */
 	__u8 opt_words;		/* 32-bit words of IP options */
 	bool udp_no_csum;	/* send a UDP checksum of 0 */
-	size_t payload;		/* bytes of payload, a fixed pattern */
+	size_t payload;		/* bytes of payload, a fixed pattern... */
+	const void *data;	/* ...or these bytes */
 	size_t l4_len;		/* if set: L4 bytes in the frame (truncation) */
 };
 

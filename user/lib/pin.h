@@ -9,7 +9,8 @@
 #define NTS_PIN_ROOT	NTS_BPFFS "/nts"
 
 /* Every map the datapath pins, by its pinned name. */
-#define NTS_MAPS(X) X(config) X(nat) X(nat_bind) X(ports_used) X(stats)
+#define NTS_MAPS(X)                                                            \
+	X(config) X(nat) X(nat_bind) X(ports_used) X(stats) X(phl) X(phl_pending)
 
 #define NTS_MAP_FD(name) int name;
 struct nts_maps {

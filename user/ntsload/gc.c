@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 
+#include <nts/phl.h>
+
 #include "gc.h"
 #include "mapwalk.h"
 #include "ports.h"
@@ -137,6 +139,30 @@ static int gc_bind(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int gc_name(const void *key, const void *value, void *ctx)
+{
+	const struct phl_entry *e = value;
+	struct gc_ctx *c = ctx;
+
+	if (e->expires_ns && c->now > e->expires_ns) {
+		bpf_map_delete_elem(c->maps->phl, key);
+		c->res->names_expired++;
+	} else {
+		c->res->names++;
+	}
+	return 0;
+}
+
+static int gc_pending(const void *key, const void *value, void *ctx)
+{
+	const struct phl_pending *p = value;
+	struct gc_ctx *c = ctx;
+
+	if (idle_for(c->now, p->created_ns, GC_PENDING_SEC))
+		bpf_map_delete_elem(c->maps->phl_pending, key);
+	return 0;
+}
+
 int gc_run(const struct nts_maps *maps, __be32 wan,
 	   const struct nat_timeouts *to, struct gc_result *res)
 {
@@ -158,6 +184,13 @@ int gc_run(const struct nts_maps *maps, __be32 wan,
 	if (!err)
 		err = map_walk(maps->nat_bind, sizeof(struct nat_bind_key),
 			       sizeof(struct nat_bind), gc_bind, c);
+	if (!err)
+		err = map_walk(maps->phl, sizeof(struct phl_key),
+			       sizeof(struct phl_entry), gc_name, c);
+	if (!err)
+		err = map_walk(maps->phl_pending,
+			       sizeof(struct phl_pending_key),
+			       sizeof(struct phl_pending), gc_pending, c);
 	free(c);
 	return err;
 }

@@ -10,12 +10,16 @@
 
 /* A binding no flow uses is kept this long, for the flow being created. */
 #define GC_BIND_GRACE_SEC 10
+/* An UPDATE whose answer did not come in this long is forgotten. */
+#define GC_PENDING_SEC 30
 
 struct gc_result {
 	unsigned int flows;		/* live flows */
 	unsigned int flows_expired;
 	unsigned int binds;		/* live endpoint bindings */
 	unsigned int binds_expired;
+	unsigned int names;		/* PHL entries */
+	unsigned int names_expired;
 };
 
 /* One pass over the NAT tables; @wan is the current external address. */

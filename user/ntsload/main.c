@@ -47,6 +47,7 @@ struct ntsload {
 	bool keep;
 	bool detach;
 	struct nat_timeouts to;
+	unsigned int phl_min_ttl;
 	unsigned int gc_interval;
 	int lock_fd;
 	struct nts_datapath dp;
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 "      --tcp-timeout SEC    of established TCP flows (default 7440)\n"
 "      --tcp-trans-timeout SEC  of other TCP flows (default 240)\n"
 "      --icmp-timeout SEC   of ICMP echo flows (default 60)\n"
+"      --phl-min-ttl SEC    a snooped registration lasts at least this long,\n"
+"                           or its record's TTL if longer (default 86400)\n"
 "      --gc-interval SEC    how often idle flows are looked for (default 1)\n"
 "  -v, --verbose            more messages; twice: libbpf and verifier logs\n"
 "  -h, --help               this text\n");
@@ -93,6 +96,7 @@ enum {
 	OPT_TCP_TO,
 	OPT_TCP_TRANS_TO,
 	OPT_ICMP_TO,
+	OPT_PHL_TTL,
 	OPT_GC,
 };
 
@@ -127,6 +131,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "tcp-trans-timeout", required_argument, NULL,
 		  OPT_TCP_TRANS_TO },
 		{ "icmp-timeout", required_argument, NULL, OPT_ICMP_TO },
+		{ "phl-min-ttl", required_argument, NULL, OPT_PHL_TTL },
 		{ "gc-interval", required_argument, NULL, OPT_GC },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -187,6 +192,10 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_ICMP_TO:
 			err = parse_uint("--icmp-timeout", optarg, 1, 86400,
 					 &l->to.icmp);
+			break;
+		case OPT_PHL_TTL:
+			err = parse_uint("--phl-min-ttl", optarg, 1,
+					 365 * 86400, &l->phl_min_ttl);
 			break;
 		case OPT_GC:
 			err = parse_uint("--gc-interval", optarg, 1, 3600,
@@ -326,6 +335,7 @@ static int config_write(struct ntsload *l)
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
 		.flags = NTS_CFG_ENABLED,
+		.phl_min_ttl = l->phl_min_ttl,
 	};
 	__u32 k = 0;
 
@@ -407,11 +417,11 @@ static void tick(struct ntsload *l)
 	err = gc_run(&l->maps, l->addr, &l->to, &res);
 	if (err)
 		pr_err("expiry pass failed: %s", strerror(-err));
-	else if (res.flows_expired || res.binds_expired)
-		pr_debug("expired %u flows and %u mappings; %u flows, %u "
-			 "mappings live",
-			 res.flows_expired, res.binds_expired, res.flows,
-			 res.binds);
+	else if (res.flows_expired || res.binds_expired || res.names_expired)
+		pr_debug("expired %u flows, %u mappings, %u names; live: %u "
+			 "flows, %u mappings, %u names",
+			 res.flows_expired, res.binds_expired, res.names_expired,
+			 res.flows, res.binds, res.names);
 }
 
 static int run(struct ntsload *l)
@@ -541,6 +551,7 @@ int main(int argc, char **argv)
 	struct ntsload l = {
 		.mode = XDP_MODE_AUTO,
 		.to = NAT_TIMEOUTS_DEFAULT,
+		.phl_min_ttl = 86400,
 		.gc_interval = 1,
 		.lock_fd = -1,
 	};

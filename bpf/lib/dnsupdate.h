@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DNS UPDATE snooping (DESIGN section 4, rules in include/nts/phl.h).
+ *
+ * tc egress copies an outgoing UPDATE into a per-CPU scratch buffer and
+ * parses it with bpf_loop(), one label, pointer or record per step, so the
+ * verifier sees one small step instead of nested loops over the message.
+ * The operations wait in `phl_pending` until XDP sees the server's answer.
+ */
+#ifndef NTS_BPF_DNSUPDATE_H
+#define NTS_BPF_DNSUPDATE_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include <nts/phl.h>
+
+#include "maps.h"
+
+#define DNSU_MASK (DNSU_MSG_MAX - 1)
+/* A name is at most 127 labels and DNSU_PTRS_MAX pointers. */
+#define DNSU_STEPS_MAX ((1 + 2 * DNSU_RRS_MAX) * (128 + DNSU_PTRS_MAX + 1))
+
+#define DNS_TYPE_A    1
+#define DNS_TYPE_ANY  255
+#define DNS_CLASS_IN  1
+#define DNS_CLASS_NONE 254
+#define DNS_CLASS_ANY 255
+
+struct dnshdr {
+	__be16 id;
+	__u8 flags1;	/* QR, opcode, AA, TC, RD */
+	__u8 flags2;	/* RA, Z, AD, CD, RCODE */
+	__be16 zocount;
+	__be16 prcount;
+	__be16 upcount;
+	__be16 adcount;
+};
+
+#define DNS_QR(h)     ((h)->flags1 >> 7)
+#define DNS_OPCODE(h) (((h)->flags1 >> 3) & 0xf)
+#define DNS_RCODE(h)  ((h)->flags2 & 0xf)
+
+struct dnsu_scratch {
+	__u8 msg[DNSU_MSG_MAX];
+	char name[PHL_NAME_MAX];	/* the name being read, as text */
+	struct phl_pending pend;
+	/* parser state */
+	__u32 len;
+	__u32 pos;	/* next byte to read */
+	__u32 after;	/* where the record goes on after its name */
+	__u32 hops;	/* pointers followed in this name */
+	__u32 wlen;	/* wire length of this name so far */
+	__u32 tlen;	/* text length of this name so far */
+	__u32 host;	/* this name is a host name so far */
+	__u32 in_name;
+	__u32 rr;	/* 0: the zone, then prerequisites, then updates */
+	__u32 nrr;
+	__u32 first_update;
+	__s32 err;	/* 0 while parsing; 1 done; < 0 refused */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dnsu_scratch);
+} dnsu_scratch SEC(".maps");
+
+struct dnsu_ctx {
+	struct dnsu_scratch *s;
+};
+
+static __always_inline __u8 msg_u8(const struct dnsu_scratch *s, __u32 off)
+{
+	return s->msg[off & DNSU_MASK];
+}
+
+static __always_inline __u16 msg_u16(const struct dnsu_scratch *s, __u32 off)
+{
+	return (__u16)msg_u8(s, off) << 8 | msg_u8(s, off + 1);
+}
+
+static __always_inline void name_start(struct dnsu_scratch *s)
+{
+	__builtin_memset(s->name, 0, sizeof(s->name));
+	s->after = 0;
+	s->hops = 0;
+	s->wlen = 0;
+	s->tlen = 0;
+	s->host = 1;
+	s->in_name = 1;
+}
+
+static __always_inline bool host_char(__u8 c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+	       c == '_';
+}
+
+/* Append the label at s->pos (length @l) to the text name. */
+static __always_inline void label_copy(struct dnsu_scratch *s, __u32 l)
+{
+	__u32 t = s->tlen, j;
+	__u8 c;
+
+	if (t)
+		s->name[t++ & (PHL_NAME_MAX - 1)] = '.';
+	for (j = 0; j < 63; j++) {
+		if (j >= l)
+			break;
+		c = msg_u8(s, s->pos + 1 + j);
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (!host_char(c))
+			s->host = 0;
+		s->name[(t + j) & (PHL_NAME_MAX - 1)] = c;
+	}
+	s->tlen = t + l;
+}
+
+/* One label or pointer of the current name. */
+static __always_inline long name_step(struct dnsu_scratch *s)
+{
+	__u32 b, target;
+
+	if (s->pos >= s->len)
+		goto bad;
+	b = msg_u8(s, s->pos);
+	if (b == 0) {
+		/* The root label ends the name. */
+		if (s->wlen + 1 > 255)
+			goto bad;
+		s->pos = s->after ? s->after : s->pos + 1;
+		s->in_name = 0;
+		return 0;
+	}
+	if ((b & 0xc0) == 0xc0) {
+		if (s->pos + 1 >= s->len)
+			goto bad;
+		target = (b & 0x3f) << 8 | msg_u8(s, s->pos + 1);
+		if (target == 0 || target >= s->len ||
+		    ++s->hops > DNSU_PTRS_MAX)
+			goto bad;
+		if (!s->after)
+			s->after = s->pos + 2;
+		s->pos = target;
+		return 0;
+	}
+	if (b & 0xc0)
+		goto bad;	/* 0x40 and 0x80: no such label types */
+	if (s->pos + 1 + b > s->len || s->wlen + 1 + b + 1 > 255)
+		goto bad;
+	label_copy(s, b);
+	s->wlen += 1 + b;
+	s->pos += 1 + b;
+	return 0;
+bad:
+	s->err = -1;
+	return 1;
+}
+
+/* Record the operation of an update RR, if it has one. */
+static __always_inline long update_op(struct dnsu_scratch *s, __u16 type,
+				      __u16 class, __u32 ttl, __u16 rdlen)
+{
+	struct phl_op *op;
+	__u8 kind;
+
+	if (type == DNS_TYPE_A && class == DNS_CLASS_IN) {
+		if (rdlen != 4)
+			return -1;
+		kind = PHL_OP_ADD;
+	} else if ((type == DNS_TYPE_A &&
+		    (class == DNS_CLASS_ANY || class == DNS_CLASS_NONE)) ||
+		   (type == DNS_TYPE_ANY && class == DNS_CLASS_ANY)) {
+		kind = PHL_OP_DEL;
+	} else {
+		return 0;
+	}
+	if (!s->host || !s->tlen)
+		return 0;
+	if (s->pend.n >= PHL_OPS_MAX)
+		return -1;
+	op = &s->pend.ops[s->pend.n & (PHL_OPS_MAX - 1)];
+	op->kind = kind;
+	op->ttl = kind == PHL_OP_ADD ? ttl : 0;
+	__builtin_memcpy(op->name, s->name, sizeof(op->name));
+	s->pend.n++;
+	return 0;
+}
+
+/* The fixed part of a record, after its name. */
+static __always_inline long rr_step(struct dnsu_scratch *s)
+{
+	__u32 p = s->pos;
+	__u16 type, class, rdlen;
+	__u32 ttl;
+
+	if (s->rr == 0) {
+		/* The zone: type and class only. */
+		if (p + 4 > s->len)
+			goto bad;
+		s->pos = p + 4;
+	} else {
+		if (p + 10 > s->len)
+			goto bad;
+		type = msg_u16(s, p);
+		class = msg_u16(s, p + 2);
+		ttl = (__u32)msg_u16(s, p + 4) << 16 | msg_u16(s, p + 6);
+		rdlen = msg_u16(s, p + 8);
+		if (p + 10 + rdlen > s->len)
+			goto bad;
+		if (s->rr >= s->first_update &&
+		    update_op(s, type, class, ttl, rdlen))
+			goto bad;
+		s->pos = p + 10 + rdlen;
+	}
+	if (++s->rr == s->nrr) {
+		s->err = 1;
+		return 1;
+	}
+	name_start(s);
+	return 0;
+bad:
+	s->err = -1;
+	return 1;
+}
+
+static long dnsu_step(__u32 i, void *data)
+{
+	struct dnsu_scratch *s = ((struct dnsu_ctx *)data)->s;
+
+	return s->in_name ? name_step(s) : rr_step(s);
+}
+
+/*
+ * Parse the UPDATE in s->msg (s->len bytes, header already checked).
+ * Returns 0 with the operations in s->pend, or -1 if refused.
+ */
+static __always_inline int dnsu_parse(struct dnsu_scratch *s)
+{
+	struct dnsu_ctx ctx = { .s = s };
+	__u16 zo = msg_u16(s, 4), pr = msg_u16(s, 6), up = msg_u16(s, 8);
+
+	if (zo != 1 || pr > DNSU_RRS_MAX || up > DNSU_RRS_MAX)
+		return -1;
+	s->pend.n = 0;
+	s->pos = sizeof(struct dnshdr);
+	s->rr = 0;
+	s->nrr = 1 + pr + up;
+	s->first_update = 1 + pr;
+	s->err = 0;
+	name_start(s);
+	bpf_loop(DNSU_STEPS_MAX, dnsu_step, &ctx, 0);
+	return s->err == 1 ? 0 : -1;
+}
+
+/*
+ * tc egress: an UPDATE leaving from inside. Never changes the packet.
+ * The DNS message is @len bytes at @off.
+ */
+static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
+				       __u32 len, __be32 inside, __be32 server,
+				       __be16 port, __u64 now)
+{
+	struct phl_pending_key key = {};
+	struct dnsu_scratch *s;
+	struct dnshdr h;
+	__u32 zero = 0;
+
+	if (bpf_skb_load_bytes(skb, off, &h, sizeof(h)))
+		return;
+	if (DNS_QR(&h) || DNS_OPCODE(&h) != DNS_OPCODE_UPDATE)
+		return;
+	stat_inc(NTS_STAT_DNSU_SEEN);
+	if (len > DNSU_MSG_MAX) {
+		stat_inc(NTS_STAT_DNSU_TOO_BIG);
+		return;
+	}
+	s = bpf_map_lookup_elem(&dnsu_scratch, &zero);
+	if (!s)
+		return;
+	/* A UDP length beyond the packet fails the load. */
+	if (len < sizeof(h) || bpf_skb_load_bytes(skb, off, s->msg, len) ||
+	    (s->len = len, dnsu_parse(s))) {
+		stat_inc(NTS_STAT_DNSU_REFUSED);
+		return;
+	}
+	if (!s->pend.n) {
+		stat_inc(NTS_STAT_DNSU_NO_OPS);
+		return;
+	}
+	key.inside = inside;
+	key.server = server;
+	key.port = port;
+	key.id = h.id;
+	s->pend.created_ns = now;
+	if (!bpf_map_update_elem(&phl_pending, &key, &s->pend, BPF_ANY))
+		stat_inc(NTS_STAT_DNSU_PENDING);
+}
+
+/* Apply one operation of a committed UPDATE to the PHL. */
+static __always_inline void phl_apply(const struct phl_op *op, __be32 inside,
+				      __u32 min_ttl, __u64 now)
+{
+	struct phl_entry *cur, e = {};
+	__u32 ttl = op->ttl > min_ttl ? op->ttl : min_ttl;
+
+	cur = bpf_map_lookup_elem(&phl, op->name);
+	if (cur && (cur->flags & PHL_F_STATIC)) {
+		stat_inc(NTS_STAT_PHL_STATIC);
+		return;
+	}
+	if (op->kind == PHL_OP_DEL) {
+		if (cur && !bpf_map_delete_elem(&phl, op->name))
+			stat_inc(NTS_STAT_PHL_DEL);
+		return;
+	}
+	e.addr = inside;
+	e.registered_ns = now;
+	e.expires_ns = now + (__u64)ttl * NSEC_PER_SEC;
+	if (bpf_map_update_elem(&phl, op->name, &e, BPF_ANY))
+		stat_inc(NTS_STAT_PHL_FULL);
+	else
+		stat_inc(NTS_STAT_PHL_ADD);
+}
+
+/*
+ * XDP: the server's answer to an UPDATE, already translated back to the
+ * inside endpoint (@inside, @port). NOERROR commits, anything else drops.
+ */
+static __always_inline void dnsu_answer(const struct dnshdr *h,
+					__be32 inside, __be32 server,
+					__be16 port,
+					const struct nts_config *cfg)
+{
+	struct phl_pending_key key = {
+		.inside = inside,
+		.server = server,
+		.port = port,
+		.id = h->id,
+	};
+	struct phl_pending *pend;
+	__u64 now;
+	__u32 i;
+
+	if (!DNS_QR(h) || DNS_OPCODE(h) != DNS_OPCODE_UPDATE)
+		return;
+	pend = bpf_map_lookup_elem(&phl_pending, &key);
+	if (!pend)
+		return;
+	if (DNS_RCODE(h)) {
+		stat_inc(NTS_STAT_PHL_DISCARD);
+	} else {
+		now = nat_now();
+		for (i = 0; i < PHL_OPS_MAX; i++) {
+			if (i >= pend->n)
+				break;
+			phl_apply(&pend->ops[i], inside, cfg->phl_min_ttl,
+				  now);
+		}
+		stat_inc(NTS_STAT_PHL_COMMIT);
+	}
+	bpf_map_delete_elem(&phl_pending, &key);
+}
+
+#endif /* NTS_BPF_DNSUPDATE_H */

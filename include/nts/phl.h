@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Private Host List (PHL): inside hosts by name, learnt by snooping
+ * their DNS UPDATEs (DESIGN section 4), shared by BPF and user space.
+ *
+ * What the snooper accepts (the BPF parser and the reference parser in
+ * selftests/ implement exactly this):
+ *
+ *  - a UDP message to port 53 with QR = 0 and opcode 5 (UPDATE), of at
+ *    most DNSU_MSG_MAX bytes;
+ *  - ZOCOUNT = 1, PRCOUNT and UPCOUNT at most DNSU_RRS_MAX each; the zone,
+ *    prerequisite and update sections complete within the message (the
+ *    additional section, where TSIG lives, is not read);
+ *  - names: labels of at most 63 bytes, at most 255 bytes in wire form,
+ *    compression pointers anywhere inside the message except into its
+ *    first byte, at most DNSU_PTRS_MAX pointers per name;
+ *  - an update RR of type A and class IN has 4 bytes of data.
+ *
+ * Operations, from the update section: type A class IN adds the name
+ * with the packet's source address and the RR's TTL; type A class ANY or
+ * NONE, and type ANY class ANY, delete it. At most PHL_OPS_MAX of them. A
+ * name that is not a host name (letters, digits, '-' and '_' in every
+ * label) yields no operation. Anything else refuses the whole message:
+ * it teaches the router nothing, and passes on untouched all the same.
+ */
+#ifndef NTS_PHL_H
+#define NTS_PHL_H
+
+#include <linux/types.h>
+
+#define PHL_NAME_MAX  256	/* lowercase, no trailing dot, zero-padded */
+#define PHL_MAX	      16384
+#define PHL_OPS_MAX   8
+#define DNSU_MSG_MAX  1024	/* a power of two: offsets are masked */
+#define DNSU_RRS_MAX  16
+#define DNSU_PTRS_MAX 16
+
+#define DNS_PORT      53
+#define DNS_OPCODE_UPDATE 5
+
+struct phl_key {
+	char name[PHL_NAME_MAX];
+};
+
+enum phl_flags {
+	PHL_F_STATIC = 1 << 0,	/* added by the operator; never expires */
+};
+
+struct phl_entry {
+	__be32 addr;		/* the inside address */
+	__u32 flags;		/* enum phl_flags */
+	__u64 registered_ns;	/* CLOCK_MONOTONIC */
+	__u64 expires_ns;	/* 0: never */
+};
+
+enum phl_op_kind {
+	PHL_OP_ADD = 1,
+	PHL_OP_DEL = 2,
+};
+
+struct phl_op {
+	__u8 kind;		/* enum phl_op_kind */
+	__u8 pad[3];
+	__u32 ttl;
+	char name[PHL_NAME_MAX];
+};
+
+/* A snooped UPDATE waits for its answer under this key. */
+struct phl_pending_key {
+	__be32 inside;		/* source address as the router saw it */
+	__be32 server;
+	__be16 port;		/* inside source port */
+	__be16 id;		/* DNS message ID */
+};
+
+struct phl_pending {
+	__u32 n;		/* operations used */
+	__u32 pad;
+	__u64 created_ns;
+	struct phl_op ops[PHL_OPS_MAX];
+};
+
+#define PHL_PENDING_MAX 1024
+
+#endif /* NTS_PHL_H */

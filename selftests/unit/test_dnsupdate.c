@@ -1,0 +1,841 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DNS UPDATE snooping: the BPF parser against the ldns-based reference
+ * (dnsu_ref.c) on real nsupdate messages, hand-made edge cases and
+ * mutations of both; and the commit of the PHL on the server's answer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+
+#include "dnsu_ref.h"
+#include "fixture.h"
+#include "flow.h"
+#include "test.h"
+
+#define CORPUS_MAX 64
+#define MUTATIONS  10000
+#define UPD_PORT   5353
+
+struct msg {
+	uint8_t b[DNSU_MSG_MAX * 2];
+	size_t n;
+	const char *what;
+};
+
+/* ---- what the BPF parser made of a message ---- */
+
+static void bpf_parse(const struct msg *m, struct dnsu_result *r)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = UPD_PORT,
+		.daddr = T_DDNS,
+		.dport = 53,
+		.payload = m->n,
+		.data = m->b,
+	};
+	struct phl_pending_key key = {
+		.inside = htonl(T_ALICE),
+		.server = htonl(T_DDNS),
+		.port = htons(UPD_PORT),
+	};
+	__u64 seen = fixture_stat(NTS_STAT_DNSU_SEEN);
+	__u64 refused = fixture_stat(NTS_STAT_DNSU_REFUSED) +
+			fixture_stat(NTS_STAT_DNSU_TOO_BIG);
+	struct phl_pending pend;
+	int verdict;
+
+	memset(r, 0, sizeof(*r));
+	if (m->n >= 2)
+		memcpy(&key.id, m->b, 2);
+	bpf_map_delete_elem(fx.maps.phl_pending, &key);
+	verdict = send_out(&s, NULL);
+	ASSERT_EQ(verdict, TC_ACT_OK, "snooping never drops");
+
+	if (fixture_stat(NTS_STAT_DNSU_SEEN) == seen) {
+		r->verdict = DNSU_IGNORED;
+	} else if (fixture_stat(NTS_STAT_DNSU_REFUSED) +
+			   fixture_stat(NTS_STAT_DNSU_TOO_BIG) !=
+		   refused) {
+		r->verdict = DNSU_REFUSED;
+	} else {
+		r->verdict = DNSU_OK;
+		if (!bpf_map_lookup_elem(fx.maps.phl_pending, &key, &pend)) {
+			r->n = pend.n;
+			memcpy(r->ops, pend.ops, sizeof(r->ops));
+		}
+	}
+}
+
+static const char *verdict_name(enum dnsu_verdict v)
+{
+	return v == DNSU_IGNORED ? "ignored" :
+	       v == DNSU_REFUSED ? "refused" : "ok";
+}
+
+static void hexdump(const struct msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n && i < 256; i++)
+		fprintf(stderr, "%02x%s", m->b[i], i % 32 == 31 ? "\n" : " ");
+	fprintf(stderr, "\n");
+}
+
+/* Both parsers, one message: true if they agree. */
+static bool agree(const struct msg *m, struct dnsu_result *out)
+{
+	struct dnsu_result b, r;
+	unsigned int i;
+
+	bpf_parse(m, &b);
+	dnsu_ref_parse(m->b, m->n, &r);
+	if (out)
+		*out = r;
+	if (b.verdict != r.verdict || (r.verdict == DNSU_OK && b.n != r.n))
+		goto differ;
+	for (i = 0; r.verdict == DNSU_OK && i < r.n; i++)
+		if (b.ops[i].kind != r.ops[i].kind ||
+		    b.ops[i].ttl != r.ops[i].ttl ||
+		    memcmp(b.ops[i].name, r.ops[i].name, PHL_NAME_MAX))
+			goto differ;
+	return true;
+differ:
+	test_report("%s: BPF says %s (%u ops%s%s), reference %s (%u ops%s%s)",
+		    m->what, verdict_name(b.verdict), b.n, b.n ? ", " : "",
+		    b.n ? b.ops[0].name : "", verdict_name(r.verdict), r.n,
+		    r.n ? ", " : "", r.n ? r.ops[0].name : "");
+	hexdump(m);
+	return false;
+}
+
+/* ---- real messages: what nsupdate sends ---- */
+
+static char keyfile[] = "/tmp/nts-unit-key.XXXXXX";
+
+static bool nsupdate_key(void)
+{
+	char cmd[128];
+	int fd = mkstemp(keyfile);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "tsig-keygen -a hmac-sha256 nts-unit > %s",
+		 keyfile);
+	return !system(cmd);
+}
+
+/* Run nsupdate with @script and catch the UPDATE it sends. */
+static bool nsupdate_capture(const char *script, bool sign, struct msg *m)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 5 };
+	socklen_t alen = sizeof(a);
+	char path[] = "/tmp/nts-unit-upd.XXXXXX";
+	ssize_t n = -1;
+	int fd, sfd;
+	FILE *f;
+	pid_t pid;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) ||
+	    getsockname(fd, (void *)&a, &alen))
+		goto out;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	sfd = mkstemp(path);
+	f = fdopen(sfd, "w");
+	fprintf(f, "server 127.0.0.1 %u\nzone example.net\n%ssend\n",
+		ntohs(a.sin_port), script);
+	fclose(f);
+
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", 0);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		if (sign)
+			execlp("nsupdate", "nsupdate", "-k", keyfile, path,
+			       NULL);
+		else
+			execlp("nsupdate", "nsupdate", path, NULL);
+		_exit(127);
+	}
+	n = recv(fd, m->b, sizeof(m->b), 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink(path);
+out:
+	if (fd >= 0)
+		close(fd);
+	m->n = n > 0 ? n : 0;
+	return n > 0;
+}
+
+static const struct {
+	const char *what;
+	const char *script;
+	bool sign;
+	enum dnsu_verdict verdict;
+	unsigned int ops;
+} nsupdate_cases[] = {
+	{ "add", "update add alice.example.net 300 A 198.51.100.2\n", true,
+	  DNSU_OK, 1 },
+	{ "add unsigned", "update add alice.example.net 300 A 198.51.100.2\n",
+	  false, DNSU_OK, 1 },
+	{ "delete rrset", "update delete alice.example.net A\n", true, DNSU_OK,
+	  1 },
+	{ "delete one rr", "update delete alice.example.net A 198.51.100.2\n",
+	  true, DNSU_OK, 1 },
+	{ "delete name", "update delete alice.example.net\n", true, DNSU_OK,
+	  1 },
+	{ "three names",
+	  "update add alice.example.net 60 A 198.51.100.2\n"
+	  "update add bob.example.net 120 A 198.51.100.2\n"
+	  "update add carol.sub.example.net 180 A 198.51.100.2\n",
+	  true, DNSU_OK, 3 },
+	{ "prerequisites",
+	  "prereq nxdomain alice.example.net\n"
+	  "prereq yxdomain example.net\n"
+	  "update add alice.example.net 300 A 198.51.100.2\n",
+	  true, DNSU_OK, 1 },
+	{ "prerequisite rrset",
+	  "prereq nxrrset alice.example.net A\n"
+	  "update add alice.example.net 300 A 198.51.100.2\n",
+	  true, DNSU_OK, 1 },
+	{ "upper case", "update add ALICE.Example.NET 300 A 198.51.100.2\n",
+	  true, DNSU_OK, 1 },
+	{ "other types",
+	  "update add alice.example.net 300 TXT \"hello\"\n"
+	  "update add alice.example.net 300 AAAA 2001:db8::1\n"
+	  "update add alice.example.net 300 A 198.51.100.2\n",
+	  true, DNSU_OK, 1 },
+	{ "only other types", "update add alice.example.net 300 TXT \"x\"\n",
+	  true, DNSU_OK, 0 },
+	{ "long names",
+	  "update add a-rather-long-label-for-compression.deep.sub.example.net "
+	  "300 A 198.51.100.2\n"
+	  "update add second.a-rather-long-label-for-compression.deep.sub."
+	  "example.net 300 A 198.51.100.2\n",
+	  true, DNSU_OK, 2 },
+	{ "not a host name", "update add *.example.net 300 A 198.51.100.2\n",
+	  true, DNSU_OK, 0 },
+	{ "nine names",
+	  "update add a1.example.net 1 A 1.1.1.1\nupdate add a2.example.net 1 A 1.1.1.1\n"
+	  "update add a3.example.net 1 A 1.1.1.1\nupdate add a4.example.net 1 A 1.1.1.1\n"
+	  "update add a5.example.net 1 A 1.1.1.1\nupdate add a6.example.net 1 A 1.1.1.1\n"
+	  "update add a7.example.net 1 A 1.1.1.1\nupdate add a8.example.net 1 A 1.1.1.1\n"
+	  "update add a9.example.net 1 A 1.1.1.1\n",
+	  true, DNSU_REFUSED, 0 },
+};
+
+#define NCASES (sizeof(nsupdate_cases) / sizeof(nsupdate_cases[0]))
+
+static struct msg corpus[CORPUS_MAX];
+static int ncorpus;
+
+static bool corpus_real(void)
+{
+	size_t i;
+
+	if (ncorpus)
+		return true;
+	if (!ASSERT_TRUE(nsupdate_key(), "tsig-keygen"))
+		return false;
+	for (i = 0; i < NCASES; i++) {
+		struct msg *m = &corpus[ncorpus];
+
+		m->what = nsupdate_cases[i].what;
+		if (!ASSERT_TRUE(nsupdate_capture(nsupdate_cases[i].script,
+						  nsupdate_cases[i].sign, m),
+				 m->what))
+			return false;
+		ncorpus++;
+	}
+	unlink(keyfile);
+	return true;
+}
+
+TEST(nsupdate_messages)
+{
+	struct dnsu_result r;
+	size_t i;
+
+	if (!corpus_real())
+		return;
+	for (i = 0; i < NCASES; i++) {
+		if (!agree(&corpus[i], &r))
+			continue;
+		ASSERT_EQ(r.verdict, nsupdate_cases[i].verdict,
+			  nsupdate_cases[i].what);
+		ASSERT_EQ(r.n, nsupdate_cases[i].ops, nsupdate_cases[i].what);
+	}
+	/* What the first one says, exactly. */
+	dnsu_ref_parse(corpus[0].b, corpus[0].n, &r);
+	ASSERT_EQ(r.ops[0].kind, PHL_OP_ADD, "add");
+	ASSERT_EQ(r.ops[0].ttl, 300, "ttl");
+	ASSERT_TRUE(!strcmp(r.ops[0].name, "alice.example.net"), "name");
+	dnsu_ref_parse(corpus[8].b, corpus[8].n, &r);
+	ASSERT_TRUE(!strcmp(r.ops[0].name, "alice.example.net"),
+		    "upper case is lowered");
+}
+
+/* ---- hand-made edge cases ---- */
+
+static void put8(struct msg *m, uint8_t v)
+{
+	m->b[m->n++] = v;
+}
+
+static void put16(struct msg *m, uint16_t v)
+{
+	put8(m, v >> 8);
+	put8(m, v & 0xff);
+}
+
+static void put32(struct msg *m, uint32_t v)
+{
+	put16(m, v >> 16);
+	put16(m, v & 0xffff);
+}
+
+static void put_name(struct msg *m, const char *name)
+{
+	const char *dot;
+
+	while (*name) {
+		dot = strchr(name, '.');
+		size_t l = dot ? (size_t)(dot - name) : strlen(name);
+
+		put8(m, l);
+		memcpy(m->b + m->n, name, l);
+		m->n += l;
+		name += l + (dot ? 1 : 0);
+	}
+	put8(m, 0);
+}
+
+/* Header and zone; the caller adds the records. */
+static void upd_start(struct msg *m, const char *what, uint16_t pr,
+		      uint16_t up)
+{
+	memset(m, 0, sizeof(*m));
+	m->what = what;
+	put16(m, 0x1234);
+	put16(m, 5 << 11);
+	put16(m, 1);
+	put16(m, pr);
+	put16(m, up);
+	put16(m, 0);
+	put_name(m, "example.net");
+	put16(m, 6);
+	put16(m, 1);
+}
+
+static void rr_tail(struct msg *m, uint16_t type, uint16_t class,
+		    uint32_t ttl, uint16_t rdlen)
+{
+	put16(m, type);
+	put16(m, class);
+	put32(m, ttl);
+	put16(m, rdlen);
+	for (int i = 0; i < rdlen; i++)
+		put8(m, 0xc6);
+}
+
+static void add_a(struct msg *m, const char *name)
+{
+	put_name(m, name);
+	rr_tail(m, 1, 1, 300, 4);
+}
+
+#define ZONE_OFF 12
+
+static int edge_cases(struct msg *e)
+{
+	int n = 0, i;
+	struct msg *m;
+
+	m = &e[n++];
+	upd_start(m, "plain add", 0, 1);
+	add_a(m, "alice.example.net");
+
+	m = &e[n++];
+	upd_start(m, "pointer to the zone", 0, 1);
+	put8(m, 5);
+	memcpy(m->b + m->n, "alice", 5);
+	m->n += 5;
+	put16(m, 0xc000 | ZONE_OFF);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "pointer loop", 0, 1);
+	put16(m, 0xc000 | m->n);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "two-pointer loop", 0, 1);
+	i = m->n;
+	put16(m, 0xc000 | (i + 2));
+	put16(m, 0xc000 | i);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "pointer forward", 0, 1);
+	put16(m, 0xc000 | (m->n + 2 + 14));
+	rr_tail(m, 1, 1, 60, 4);
+	put_name(m, "fwd.example.net");
+
+	m = &e[n++];
+	upd_start(m, "pointer to byte 0", 0, 1);
+	put16(m, 0xc000);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "pointer past the end", 0, 1);
+	put16(m, 0xc000 | 0x3ff);
+	rr_tail(m, 1, 1, 60, 4);
+
+	/* A chain of pointers, each to the one before. */
+	for (int hops = DNSU_PTRS_MAX - 1; hops <= DNSU_PTRS_MAX + 1;
+	     hops++) {
+		int prev;
+
+		m = &e[n++];
+		upd_start(m, hops > DNSU_PTRS_MAX ? "too many pointers" :
+						    "many pointers",
+			  hops - 1, 1);
+		prev = ZONE_OFF;
+		for (i = 1; i < hops; i++) {
+			int here = m->n;
+
+			put16(m, 0xc000 | prev);
+			rr_tail(m, 1, 254, 0, 0);
+			prev = here;
+		}
+		put8(m, 1);
+		put8(m, 'x');
+		put16(m, 0xc000 | prev);
+		rr_tail(m, 1, 1, 60, 4);
+	}
+
+	m = &e[n++];
+	upd_start(m, "name of 255 bytes", 0, 1);
+	for (i = 0; i < 3; i++) {
+		put8(m, 63);
+		memset(m->b + m->n, 'a' + i, 63);
+		m->n += 63;
+	}
+	put8(m, 61);
+	memset(m->b + m->n, 'z', 61);
+	m->n += 61;
+	put8(m, 0);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "name of 256 bytes", 0, 1);
+	for (i = 0; i < 3; i++) {
+		put8(m, 63);
+		memset(m->b + m->n, 'a' + i, 63);
+		m->n += 63;
+	}
+	put8(m, 62);
+	memset(m->b + m->n, 'z', 62);
+	m->n += 62;
+	put8(m, 0);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "label of 64", 0, 1);
+	put8(m, 64);
+	memset(m->b + m->n, 'q', 64);
+	m->n += 64;
+	put8(m, 0);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "label type 0x80", 0, 1);
+	put8(m, 0x81);
+	put8(m, 'q');
+	put8(m, 0);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "truncated rdata", 0, 1);
+	add_a(m, "alice.example.net");
+	m->n -= 2;
+
+	m = &e[n++];
+	upd_start(m, "truncated name", 0, 1);
+	put_name(m, "alice.example.net");
+	m->n -= 5;
+
+	m = &e[n++];
+	upd_start(m, "counts beyond the message", 3, 5);
+	add_a(m, "alice.example.net");
+
+	m = &e[n++];
+	upd_start(m, "no zone", 0, 1);
+	m->b[5] = 0;
+	add_a(m, "alice.example.net");
+
+	m = &e[n++];
+	upd_start(m, "two zones", 0, 1);
+	m->b[5] = 2;
+	add_a(m, "alice.example.net");
+
+	m = &e[n++];
+	upd_start(m, "too many records", 0, DNSU_RRS_MAX + 1);
+	for (i = 0; i <= DNSU_RRS_MAX; i++) {
+		put_name(m, "t.example.net");
+		rr_tail(m, 16, 1, 1, 1);
+	}
+
+	m = &e[n++];
+	upd_start(m, "A with 5 bytes", 0, 1);
+	put_name(m, "alice.example.net");
+	rr_tail(m, 1, 1, 60, 5);
+
+	m = &e[n++];
+	upd_start(m, "mixed case labels", 0, 1);
+	add_a(m, "AlIcE.ExAmPlE.NeT");
+
+	m = &e[n++];
+	upd_start(m, "non-host characters", 0, 2);
+	add_a(m, "al ice.example.net");
+	add_a(m, "bob.example.net");
+
+	m = &e[n++];
+	upd_start(m, "root owner", 0, 1);
+	put8(m, 0);
+	rr_tail(m, 1, 1, 60, 4);
+
+	m = &e[n++];
+	upd_start(m, "a response", 0, 1);
+	m->b[2] |= 0x80;
+	add_a(m, "alice.example.net");
+
+	m = &e[n++];
+	upd_start(m, "a query", 0, 1);
+	m->b[2] = 0;
+	add_a(m, "alice.example.net");
+
+	m = &e[n++];
+	upd_start(m, "header only", 0, 0);
+	m->n = 12;
+
+	m = &e[n++];
+	upd_start(m, "short header", 0, 0);
+	m->n = 7;
+
+	m = &e[n++];
+	upd_start(m, "larger than the snooper reads", 0, 1);
+	add_a(m, "alice.example.net");
+	m->n = DNSU_MSG_MAX + 1;
+
+	m = &e[n++];
+	upd_start(m, "exactly as large as it reads", 0, 1);
+	add_a(m, "alice.example.net");
+	m->n = DNSU_MSG_MAX;
+
+	return n;
+}
+
+TEST(edge_cases)
+{
+	static struct msg e[64];
+	struct dnsu_result r;
+	int n = edge_cases(e), i;
+
+	for (i = 0; i < n; i++)
+		agree(&e[i], NULL);
+
+	/* And the reference means what the rules say. */
+#define EXPECT(idx, v, nops)                                                  \
+	do {                                                                  \
+		dnsu_ref_parse(e[idx].b, e[idx].n, &r);                       \
+		ASSERT_EQ(r.verdict, v, e[idx].what);                         \
+		ASSERT_EQ(r.n, nops, e[idx].what);                            \
+	} while (0)
+	EXPECT(0, DNSU_OK, 1);		/* plain add */
+	EXPECT(1, DNSU_OK, 1);		/* pointer to the zone */
+	ASSERT_TRUE(!strcmp(r.ops[0].name, "alice.example.net"), "name");
+	EXPECT(2, DNSU_REFUSED, 0);	/* pointer loop */
+	EXPECT(3, DNSU_REFUSED, 0);	/* two-pointer loop */
+	EXPECT(4, DNSU_OK, 1);		/* pointer forward */
+	EXPECT(5, DNSU_REFUSED, 0);	/* pointer to 0 */
+	EXPECT(6, DNSU_REFUSED, 0);	/* past the end */
+	EXPECT(7, DNSU_OK, 1);		/* 15 pointers */
+	EXPECT(8, DNSU_OK, 1);		/* 16 */
+	EXPECT(9, DNSU_REFUSED, 0);	/* 17 */
+	EXPECT(10, DNSU_OK, 1);		/* 255 bytes */
+	EXPECT(11, DNSU_REFUSED, 0);	/* 256 bytes */
+	EXPECT(12, DNSU_REFUSED, 0);	/* label of 64 */
+	EXPECT(13, DNSU_REFUSED, 0);
+	EXPECT(14, DNSU_REFUSED, 0);
+	EXPECT(15, DNSU_REFUSED, 0);
+	EXPECT(16, DNSU_REFUSED, 0);
+	EXPECT(17, DNSU_REFUSED, 0);
+	EXPECT(18, DNSU_REFUSED, 0);
+	EXPECT(19, DNSU_REFUSED, 0);
+	EXPECT(20, DNSU_REFUSED, 0);	/* A with 5 bytes */
+	EXPECT(21, DNSU_OK, 1);
+	ASSERT_TRUE(!strcmp(r.ops[0].name, "alice.example.net"), "lowered");
+	EXPECT(22, DNSU_OK, 1);		/* only bob */
+	ASSERT_TRUE(!strcmp(r.ops[0].name, "bob.example.net"), "bob");
+	EXPECT(23, DNSU_OK, 0);		/* root owner */
+	EXPECT(24, DNSU_IGNORED, 0);
+	EXPECT(25, DNSU_IGNORED, 0);
+	EXPECT(26, DNSU_REFUSED, 0);	/* header only: no zone */
+	EXPECT(27, DNSU_IGNORED, 0);	/* short header */
+	EXPECT(28, DNSU_REFUSED, 0);
+	EXPECT(29, DNSU_OK, 1);
+#undef EXPECT
+}
+
+/* ---- mutations ---- */
+
+static void mutate(struct msg *m, unsigned int seed)
+{
+	unsigned int k, flips;
+	size_t at;
+
+	srand(seed);
+	switch (rand() % 4) {
+	case 0: /* a few bytes anywhere */
+		flips = 1 + rand() % 4;
+		for (k = 0; k < flips && m->n; k++)
+			m->b[rand() % m->n] = rand();
+		break;
+	case 1: /* a byte made a pointer or a label length */
+		if (m->n > 12) {
+			at = 12 + rand() % (m->n - 12);
+			m->b[at] = rand() % 2 ? 0xc0 | rand() % 4 : rand() % 80;
+			if (at + 1 < m->n)
+				m->b[at + 1] = rand();
+		}
+		break;
+	case 2: /* cut short */
+		m->n = rand() % (m->n + 1);
+		break;
+	default: /* counts */
+		if (m->n >= 12)
+			m->b[4 + 2 * (rand() % 4) + 1] = rand() % 24;
+		break;
+	}
+}
+
+TEST(differential_mutations)
+{
+	static struct msg e[64];
+	unsigned int counts[3] = {}, ops = 0, bad = 0, i;
+	int n = edge_cases(e);
+	struct dnsu_result r;
+	struct msg m;
+	const char *env = getenv("NTS_MUTATIONS");
+	unsigned int total = env ? strtoul(env, NULL, 0) : MUTATIONS;
+
+	if (!corpus_real())
+		return;
+	for (i = 0; i < total; i++) {
+		const struct msg *base = i % 2 ? &corpus[i / 2 % ncorpus] :
+						 &e[i / 2 % n];
+
+		m = *base;
+		m.what = "mutation";
+		mutate(&m, i);
+		if (m.n > 12 && (i % 3 == 0)) /* and now and then a second */
+			mutate(&m, i + 1000000);
+		if (!agree(&m, &r)) {
+			fprintf(stderr, "  mutation %u of '%s'\n", i, base->what);
+			if (++bad >= 5)
+				break;
+			continue;
+		}
+		counts[r.verdict]++;
+		ops += r.n;
+	}
+	ASSERT_EQ(bad, 0, "disagreements");
+	printf("# %u messages: %u ok (%u operations), %u refused, %u ignored\n",
+	       i, counts[DNSU_OK], ops, counts[DNSU_REFUSED],
+	       counts[DNSU_IGNORED]);
+	/* The mix is what makes the comparison worth something. */
+	ASSERT_TRUE(counts[DNSU_OK] > total / 10, "many accepted");
+	ASSERT_TRUE(counts[DNSU_REFUSED] > total / 10, "many refused");
+	ASSERT_TRUE(ops > total / 10, "many operations");
+}
+
+/* ---- the answer commits or discards ---- */
+
+/* alice's UPDATE goes out; returns its DNS ID. */
+static uint16_t register_alice(const char *name, uint16_t class, uint32_t ttl)
+{
+	struct msg m;
+
+	upd_start(&m, "register", 0, 1);
+	put_name(&m, name);
+	rr_tail(&m, 1, class, ttl, class == 1 ? 4 : 0);
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = UPD_PORT,
+		.daddr = T_DDNS,
+		.dport = 53,
+		.payload = m.n,
+		.data = m.b,
+	};
+	send_out(&s, NULL);
+	return 0x1234;
+}
+
+/* The server's answer, from T_DDNS:53 to the NAT's outside port. */
+static void answer(uint16_t id, uint8_t rcode, uint32_t from)
+{
+	uint8_t h[12] = { id >> 8, id & 0xff, 0x80 | 5 << 3, rcode };
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = from,
+		.sport = 53,
+		.daddr = T_WAN,
+		.dport = UPD_PORT,
+		.payload = sizeof(h),
+		.data = h,
+	};
+	struct pkt_info o;
+
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "answer verdict");
+}
+
+static bool phl_get(const char *name, struct phl_entry *e)
+{
+	struct phl_key k = {};
+
+	strncpy(k.name, name, sizeof(k.name) - 1);
+	return !bpf_map_lookup_elem(fx.maps.phl, &k, e);
+}
+
+static int pending_count(void)
+{
+	struct phl_pending_key k;
+
+	return !bpf_map_get_next_key(fx.maps.phl_pending, NULL, &k);
+}
+
+/* BPF stamps with the coarse clock, which may lag a tick behind. */
+#define COARSE_SLACK 20000000ULL
+
+TEST(noerror_commits)
+{
+	struct phl_entry e;
+	__u64 before = mono_ns() - COARSE_SLACK;
+
+	register_alice("Alice.Example.Net", 1, 7200);
+	ASSERT_EQ(pending_count(), 1, "waiting for the answer");
+	ASSERT_TRUE(!phl_get("alice.example.net", &e), "not yet in the PHL");
+	answer(0x1234, 0, T_DDNS);
+	if (!ASSERT_TRUE(phl_get("alice.example.net", &e), "in the PHL"))
+		return;
+	ASSERT_EQ(e.addr, htonl(T_ALICE), "alice's inside address");
+	ASSERT_TRUE(e.expires_ns >= before + 7200ULL * 1000000000 &&
+			    e.expires_ns <= mono_ns() + 7200ULL * 1000000000,
+		    "expires with the record's TTL");
+	ASSERT_EQ(pending_count(), 0, "pending entry gone");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_ADD), 1, "counted");
+}
+
+TEST(short_ttl_lasts_the_minimum)
+{
+	struct phl_entry e;
+	__u64 before = mono_ns() - COARSE_SLACK;
+
+	register_alice("alice.example.net", 1, 5);
+	answer(0x1234, 0, T_DDNS);
+	ASSERT_TRUE(phl_get("alice.example.net", &e), "in the PHL");
+	ASSERT_TRUE(e.expires_ns >= before + T_PHL_MIN_TTL * 1000000000ULL,
+		    "at least phl_min_ttl");
+}
+
+TEST(error_discards)
+{
+	struct phl_entry e;
+
+	register_alice("alice.example.net", 1, 300);
+	answer(0x1234, 5 /* REFUSED */, T_DDNS);
+	ASSERT_TRUE(!phl_get("alice.example.net", &e), "not in the PHL");
+	ASSERT_EQ(pending_count(), 0, "pending entry gone");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_DISCARD), 1, "counted");
+}
+
+TEST(answer_must_match)
+{
+	struct phl_entry e;
+
+	register_alice("alice.example.net", 1, 300);
+	answer(0x4321, 0, T_DDNS);
+	ASSERT_TRUE(!phl_get("alice.example.net", &e), "other ID: nothing");
+	ASSERT_EQ(pending_count(), 1, "still waiting");
+}
+
+TEST(delete_removes)
+{
+	struct phl_entry e;
+
+	register_alice("alice.example.net", 1, 300);
+	answer(0x1234, 0, T_DDNS);
+	register_alice("alice.example.net", 255, 0);
+	answer(0x1234, 0, T_DDNS);
+	ASSERT_TRUE(!phl_get("alice.example.net", &e), "deleted");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_DEL), 1, "counted");
+}
+
+TEST(static_entries_kept)
+{
+	struct phl_key k = { .name = "alice.example.net" };
+	struct phl_entry s = { .addr = htonl(T_BOB), .flags = PHL_F_STATIC };
+	struct phl_entry e;
+
+	bpf_map_update_elem(fx.maps.phl, &k, &s, BPF_ANY);
+	register_alice("alice.example.net", 1, 300);
+	answer(0x1234, 0, T_DDNS);
+	ASSERT_TRUE(phl_get("alice.example.net", &e), "still there");
+	ASSERT_EQ(e.addr, htonl(T_BOB), "the operator's address");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_STATIC), 1, "counted");
+}
+
+TEST(snooped_update_passes_unchanged)
+{
+	struct msg m;
+	FRAME(frame);
+	FRAME(copy);
+	size_t len;
+
+	upd_start(&m, "register", 0, 1);
+	add_a(&m, "alice.example.net");
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = UPD_PORT,
+		.daddr = T_DDNS,
+		.dport = 53,
+		.payload = m.n,
+		.data = m.b,
+	};
+	len = pkt_build(frame, &s);
+	memcpy(copy, frame, len);
+	ASSERT_EQ(run_out(frame, &len), TC_ACT_OK, "verdict");
+	ASSERT_MEM_EQ(frame + 14 + 28, copy + 14 + 28, m.n,
+		      "the DNS message, byte for byte");
+}
