@@ -13,7 +13,7 @@ CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	    -Iinclude -Iuser/lib -I$(O)/skel
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -Ibpf -I$(ARCH_INC)
-LIBS     := -lbpf -lelf -lz
+LIBS     := -lbpf -lelf -lz -lcrypto
 TEST_LIBS := -lldns
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -54,6 +54,7 @@ $(O)/ntsload: $(NTSLOAD_OBJS) $(LIB)
 $(O)/ntsctl: $(NTSCTL_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
+include dns-proxy/Makefile.inc
 include selftests/Makefile.inc
 
 deps:

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 pkgs=(
-	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	make gcc clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev
+	zlib1g-dev pkg-config
 	libldns-dev libssl-dev libevent-dev
 	iproute2 iputils-ping ethtool nftables
 	bind9 bind9-dnsutils curl netcat-openbsd python3

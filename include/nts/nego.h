@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NTS-Nego, the notice from the NTS server to the router (DESIGN
+ * section 3). UDP, router port NTS_NEGO_PORT; integers in network order.
+ *
+ *   0       8       16              31
+ *   +-------+-------+---------------+
+ *   | TxID  | Type  | Length of FQDN|
+ *   +-------+-------+---------------+
+ *   |        GN IPv4 address        |
+ *   +-------------------------------+
+ *   | FQDN, Length bytes (1..253): lowercase, no trailing dot
+ *   +-------------------------------+
+ *   | ACCEPT with NEGO_F_ADDR in Type only: the IPv4 address GN is to
+ *   | be answered with (DESIGN section 7)
+ *   +-------------------------------+
+ *   | Auth trailer, absent only in insecure mode:
+ *   |   u64 time (Unix seconds)  u64 nonce  u16 key-name length
+ *   |   key name  32-byte HMAC-SHA256 over every byte before it
+ *   +-------------------------------+
+ *
+ * An answer repeats the TxID, GN address and FQDN of its notice and
+ * carries a trailer of its own, signed with the notice's key.
+ */
+#ifndef NTS_NEGO_H
+#define NTS_NEGO_H
+
+#include <linux/types.h>
+
+#include "config.h"	/* NTS_NEGO_PORT */
+
+enum nego_type {
+	NEGO_NOTICE = 1,	/* server -> router */
+	NEGO_ACCEPT = 2,	/* the way is open */
+	NEGO_REJECT = 3,	/* no such host */
+	NEGO_REFUSED = 4,	/* authentication, policy or resource limit */
+};
+
+/* In Type: a 4-byte address follows the FQDN (ACCEPT only). */
+#define NEGO_F_ADDR	0x80
+#define NEGO_TYPE_MASK	0x7f
+
+struct nego_hdr {
+	__u8 txid;
+	__u8 type;
+	__be16 len;	/* of the FQDN */
+	__be32 gn;
+};
+
+#define NEGO_FQDN_MAX	253
+#define NEGO_KEYNAME_MAX 255
+#define NEGO_MAC_LEN	32
+/* time, nonce, key-name length */
+#define NEGO_TRAILER_FIXED (8 + 8 + 2)
+#define NEGO_MSG_MAX                                                          \
+	(sizeof(struct nego_hdr) + NEGO_FQDN_MAX + 4 + NEGO_TRAILER_FIXED +  \
+	 NEGO_KEYNAME_MAX + NEGO_MAC_LEN)
+
+/* A time more than this far from ours is refused. */
+#define NEGO_TIME_SKEW	30
+/* Nonces are remembered this long. */
+#define NEGO_REPLAY_SEC 60
+
+#endif /* NTS_NEGO_H */

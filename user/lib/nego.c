@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/random.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "dnsname.h"
+#include "nego.h"
+
+const char *nego_strerror(int err)
+{
+	static const char *const msg[NEGO_E_MAX] = {
+		[0] = "ok",
+		[NEGO_E_SHORT] = "truncated",
+		[NEGO_E_LENGTH] = "lengths that don't add up",
+		[NEGO_E_TYPE] = "unknown type",
+		[NEGO_E_NAME] = "not a lowercase host name",
+		[NEGO_E_UNSIGNED] = "unsigned (and not --insecure)",
+		[NEGO_E_KEY] = "unknown key",
+		[NEGO_E_MAC] = "wrong HMAC",
+		[NEGO_E_TIME] = "time more than 30 s off",
+		[NEGO_E_REPLAY] = "replayed nonce",
+		[NEGO_E_BUSY] = "too many nonces to remember",
+	};
+
+	err = err < 0 ? -err : err;
+	return err < NEGO_E_MAX ? msg[err] : "?";
+}
+
+const char *nego_type_name(__u8 type)
+{
+	switch (type & NEGO_TYPE_MASK) {
+	case NEGO_NOTICE:
+		return "NOTICE";
+	case NEGO_ACCEPT:
+		return "ACCEPT";
+	case NEGO_REJECT:
+		return "REJECT";
+	case NEGO_REFUSED:
+		return "REFUSED";
+	default:
+		return "?";
+	}
+}
+
+static void put64(__u8 *p, __u64 v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = v & 0xff;
+}
+
+static __u64 get64(const __u8 *p)
+{
+	__u64 v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void mac(const struct nts_key *key, const __u8 *buf, size_t len,
+		__u8 out[NEGO_MAC_LEN])
+{
+	unsigned int n = NEGO_MAC_LEN;
+
+	HMAC(EVP_sha256(), key->secret, key->secret_len, buf, len, out, &n);
+}
+
+ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
+		    __u8 *buf, size_t len)
+{
+	struct nego_hdr h = {
+		.txid = m->txid,
+		.type = m->type | (m->has_addr ? NEGO_F_ADDR : 0),
+		.gn = m->gn,
+	};
+	size_t flen = strnlen(m->fqdn, sizeof(m->fqdn)), off, klen;
+
+	if (!flen || flen > NEGO_FQDN_MAX)
+		return -EINVAL;
+	klen = key ? strlen(key->name) : 0;
+	if (sizeof(h) + flen + 4 + NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN >
+	    len)
+		return -ENOSPC;
+	h.len = htons(flen);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), m->fqdn, flen);
+	off = sizeof(h) + flen;
+	if (m->has_addr) {
+		memcpy(buf + off, &m->addr, 4);
+		off += 4;
+	}
+	m->is_signed = key != NULL;
+	if (!key)
+		return off;
+
+	m->time = now;
+	if (getrandom(&m->nonce, sizeof(m->nonce), 0) != sizeof(m->nonce))
+		return -EIO;
+	snprintf(m->key, sizeof(m->key), "%s", key->name);
+	put64(buf + off, m->time);
+	put64(buf + off + 8, m->nonce);
+	buf[off + 16] = klen >> 8;
+	buf[off + 17] = klen & 0xff;
+	memcpy(buf + off + NEGO_TRAILER_FIXED, key->name, klen);
+	off += NEGO_TRAILER_FIXED + klen;
+	mac(key, buf, off, buf + off);
+	return off + NEGO_MAC_LEN;
+}
+
+int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
+{
+	struct nego_hdr h;
+	size_t flen, off, rest, klen;
+	__u8 type;
+
+	memset(m, 0, sizeof(*m));
+	if (len < sizeof(h))
+		return -NEGO_E_SHORT;
+	memcpy(&h, buf, sizeof(h));
+	m->txid = h.txid;
+	m->gn = h.gn;
+	type = h.type & NEGO_TYPE_MASK;
+	if (type < NEGO_NOTICE || type > NEGO_REFUSED ||
+	    ((h.type & NEGO_F_ADDR) && type != NEGO_ACCEPT))
+		return -NEGO_E_TYPE;
+	m->type = type;
+	m->has_addr = h.type & NEGO_F_ADDR;
+
+	flen = ntohs(h.len);
+	off = sizeof(h) + flen + (m->has_addr ? 4 : 0);
+	if (off > len)
+		return -NEGO_E_SHORT;
+	if (!flen || flen > NEGO_FQDN_MAX)
+		return -NEGO_E_LENGTH;
+	memcpy(m->fqdn, buf + sizeof(h), flen);
+	{
+		char norm[256];
+
+		/* Exactly a normalized name: no NUL, upper case or dot. */
+		if (strlen(m->fqdn) != flen ||
+		    dns_name_normalize(m->fqdn, norm, sizeof(norm)) ||
+		    strcmp(norm, m->fqdn))
+			return -NEGO_E_NAME;
+	}
+	if (m->has_addr)
+		memcpy(&m->addr, buf + sizeof(h) + flen, 4);
+
+	rest = len - off;
+	if (!rest)
+		return 0;
+	if (rest < NEGO_TRAILER_FIXED + NEGO_MAC_LEN)
+		return -NEGO_E_SHORT;
+	klen = (size_t)buf[off + 16] << 8 | buf[off + 17];
+	if (!klen || klen > NEGO_KEYNAME_MAX ||
+	    rest != NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN)
+		return -NEGO_E_LENGTH;
+	m->is_signed = true;
+	m->time = get64(buf + off);
+	m->nonce = get64(buf + off + 8);
+	memcpy(m->key, buf + off + NEGO_TRAILER_FIXED, klen);
+	if (strlen(m->key) != klen)
+		return -NEGO_E_LENGTH;
+	return 0;
+}
+
+/* Nonces in an open-addressed table; a slot is free once stale. */
+struct nego_replay {
+	size_t mask;
+	struct {
+		__u64 nonce;
+		__u64 seen;
+	} slot[];
+};
+
+#define REPLAY_PROBES 16
+
+struct nego_replay *nego_replay_new(size_t slots)
+{
+	struct nego_replay *r;
+	size_t n = 1;
+
+	while (n < slots)
+		n <<= 1;
+	r = calloc(1, sizeof(*r) + n * sizeof(r->slot[0]));
+	if (r)
+		r->mask = n - 1;
+	return r;
+}
+
+void nego_replay_free(struct nego_replay *r)
+{
+	free(r);
+}
+
+static int replay_check(struct nego_replay *r, __u64 nonce, __u64 now)
+{
+	size_t i, h = (nonce * 0x9e3779b97f4a7c15ULL) >> 20, free_slot = -1;
+
+	for (i = 0; i < REPLAY_PROBES; i++) {
+		size_t s = (h + i) & r->mask;
+		bool live = r->slot[s].seen &&
+			    r->slot[s].seen + NEGO_REPLAY_SEC >= now;
+
+		if (live && r->slot[s].nonce == nonce)
+			return -NEGO_E_REPLAY;
+		if (!live && free_slot == (size_t)-1)
+			free_slot = s;
+	}
+	if (free_slot == (size_t)-1)
+		return -NEGO_E_BUSY;
+	r->slot[free_slot].nonce = nonce;
+	r->slot[free_slot].seen = now;
+	return 0;
+}
+
+int nego_receive(const __u8 *buf, size_t len, const struct nego_auth *a,
+		 __u64 now, struct nego_msg *m, const struct nts_key **key)
+{
+	const struct nts_key *k;
+	__u8 want[NEGO_MAC_LEN];
+	int err;
+
+	if (key)
+		*key = NULL;
+	err = nego_decode(buf, len, m);
+	if (err)
+		return err;
+	if (!m->is_signed)
+		return a->insecure ? 0 : -NEGO_E_UNSIGNED;
+	k = a->keys ? keys_find(a->keys, m->key, strlen(m->key)) : NULL;
+	if (!k)
+		return -NEGO_E_KEY;
+	mac(k, buf, len - NEGO_MAC_LEN, want);
+	if (CRYPTO_memcmp(want, buf + len - NEGO_MAC_LEN, NEGO_MAC_LEN))
+		return -NEGO_E_MAC;
+	if (key)
+		*key = k;
+	if (m->time + NEGO_TIME_SKEW < now || m->time > now + NEGO_TIME_SKEW)
+		return -NEGO_E_TIME;
+	if (a->replay)
+		return replay_check(a->replay, m->nonce, now);
+	return 0;
+}
