@@ -27,7 +27,8 @@ LIB      := $(O)/libnts.a
 
 NTSLOAD_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard user/ntsload/*.c))
 NTSCTL_OBJS  := $(patsubst %.c,$(O)/%.o,$(wildcard tools/ntsctl/*.c))
-PROGS        := $(O)/ntsload $(O)/ntsctl
+NEGO_OBJS    := $(patsubst %.c,$(O)/%.o,$(wildcard tools/nts-nego/*.c))
+PROGS        := $(O)/ntsload $(O)/ntsctl $(O)/nts-nego
 
 .PHONY: all check demo deps test clean format install
 all: $(BPF_OBJS) $(PROGS)
@@ -52,6 +53,9 @@ $(O)/ntsload: $(NTSLOAD_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/ntsctl: $(NTSCTL_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/nts-nego: $(NEGO_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 include dns-proxy/Makefile.inc

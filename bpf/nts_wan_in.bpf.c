@@ -2,8 +2,9 @@
 /*
  * nts_wan_in: XDP on WAN ingress. Translates packets of known flows back
  * to their inside host and forwards them with bpf_fib_lookup() and a
- * redirect, or hands them to the stack where it can't finish. Packets that
- * match no flow are for the router itself and pass untouched.
+ * redirect, or hands them to the stack where it can't finish. A packet
+ * that matches no flow opens one if its source is in the request cache;
+ * otherwise it is for the router itself and passes untouched.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -15,6 +16,7 @@
 #include "lib/csum.h"
 #include "lib/nat.h"
 #include "lib/dnsupdate.h"
+#include "lib/rc.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -138,6 +140,8 @@ int nts_wan_in(struct xdp_md *ctx)
 
 	p.key.dir = NAT_DIR_IN;
 	e = bpf_map_lookup_elem(&nat, &p.key);
+	if (!e)
+		e = rc_open(cfg, &p);
 	if (!e) {
 		stat_inc(NTS_STAT_IN_MISS);
 		return XDP_PASS;

@@ -14,6 +14,7 @@
 #include <nts/config.h>
 #include <nts/nat.h>
 #include <nts/phl.h>
+#include <nts/rc.h>
 #include <nts/stats.h>
 
 struct {
@@ -63,6 +64,14 @@ struct {
 	__type(value, struct phl_pending);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } phl_pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RC_MAX);
+	__type(key, struct rc_key);
+	__type(value, struct rc_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} rc SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -68,6 +68,7 @@ struct pkt {
 	__u16 csum_off;
 	__u16 l4_off;
 	__u8 seen;		/* enum nat_seen this packet contributes */
+	__u8 tcp_syn_only;	/* a TCP SYN without ACK: opens a connection */
 	__u8 pseudo;		/* the L4 checksum covers the addresses */
 	struct nat_key key;	/* the tuple as it arrived, dir not set */
 };
@@ -119,6 +120,7 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 	p->dport_off = 0;
 	p->csum_off = 0;
 	p->seen = NAT_SEEN_PKT;
+	p->tcp_syn_only = 0;
 	p->pseudo = 0;
 	p->key.saddr = iph->saddr;
 	p->key.daddr = iph->daddr;
@@ -147,6 +149,7 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 		p->csum_off = ETH_HLEN + ihl + offsetof(struct tcphdr, check);
 		p->pseudo = 1;
 		p->seen = tcp_seen(th);
+		p->tcp_syn_only = th->syn && !th->ack;
 		p->key.sport = th->source;
 		p->key.dport = th->dest;
 		return PKT_L4;

@@ -18,6 +18,8 @@ struct nts_config {
 	__u16 port_hi;
 	__u32 flags;		/* enum nts_cfg_flags */
 	__u32 phl_min_ttl;	/* seconds a registration lasts at least */
+	__u16 nego_port;	/* never opened from the RC, host order */
+	__u16 pad;
 };
 
 /*

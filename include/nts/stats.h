@@ -37,7 +37,21 @@
 	X(PHL_ADD, "phl_add", "PHL names added or refreshed")                 \
 	X(PHL_DEL, "phl_del", "PHL names deleted")                            \
 	X(PHL_STATIC, "phl_static_kept", "operations on static names ignored") \
-	X(PHL_FULL, "phl_full", "PHL full: names not added")
+	X(PHL_FULL, "phl_full", "PHL full: names not added")                 \
+	X(RC_OPEN, "rc_open", "flows opened from the request cache")          \
+	X(RC_EXPIRED, "rc_expired", "packets from a GN whose RC entry expired") \
+	X(RC_NOT_OPENER, "rc_not_opener", "RC hits that can't open a flow (no SYN)") \
+	X(RC_ROUTER_PORT, "rc_router_port", "RC hits for the router's own ports") \
+	X(RC_NO_SPACE, "rc_no_space", "RC hits dropped: NAT table full")      \
+	/* counted by ntsload, not by the datapath: */                        \
+	X(NEGO_NOTICE, "nego_notice", "authentic NOTICEs received")           \
+	X(NEGO_ACCEPT, "nego_accept", "NOTICEs accepted: RC entry made")      \
+	X(NEGO_REJECT, "nego_reject", "NOTICEs for names not in the PHL")     \
+	X(NEGO_DEFERRED, "nego_deferred", "NOTICEs held: GN's RC busy (slide 21)") \
+	X(NEGO_BAD, "nego_bad", "refused: malformed, unsigned, bad key or MAC") \
+	X(NEGO_STALE, "nego_stale", "refused: old time or replayed nonce")    \
+	X(NEGO_RATE, "nego_rate", "refused: rate limit per GN or name")       \
+	X(NEGO_FULL, "nego_full", "refused: RC full or GN busy too long")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

@@ -103,7 +103,8 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 		return off;
 
 	m->time = now;
-	if (getrandom(&m->nonce, sizeof(m->nonce), 0) != sizeof(m->nonce))
+	if (!m->nonce &&
+	    getrandom(&m->nonce, sizeof(m->nonce), 0) != sizeof(m->nonce))
 		return -EIO;
 	snprintf(m->key, sizeof(m->key), "%s", key->name);
 	put64(buf + off, m->time);

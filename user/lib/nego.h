@@ -49,8 +49,8 @@ const char *nego_type_name(__u8 type);
 
 /*
  * Encode @m, signed with @key (NULL: unsigned, the paper's form) at Unix
- * time @now with a fresh nonce (stored back into @m). Returns the length,
- * or -ENOSPC / -EINVAL.
+ * time @now with m->nonce, or a fresh one if it is 0 (stored back into
+ * @m). Returns the length, or -ENOSPC / -EINVAL.
  */
 ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 		    __u8 *buf, size_t len);

@@ -38,3 +38,22 @@ int stats_read(int fd, __u64 out[NTS_STAT_MAX])
 	free(v);
 	return 0;
 }
+
+int stats_add(int fd, enum nts_stat id, __u64 n)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	__u32 k = id;
+	__u64 *v;
+
+	if (ncpu < 0)
+		return ncpu;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	/* The datapath never counts these: CPU 0's slot is ours alone. */
+	if (bpf_map_lookup_elem(fd, &k, v) ||
+	    (v[0] += n, bpf_map_update_elem(fd, &k, v, BPF_ANY)))
+		err = -errno;
+	free(v);
+	return err;
+}

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include <nts/phl.h>
+#include <nts/rc.h>
 
 #include "gc.h"
 #include "mapwalk.h"
@@ -153,6 +154,16 @@ static int gc_name(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int gc_rc(const void *key, const void *value, void *ctx)
+{
+	const struct rc_entry *e = value;
+	struct gc_ctx *c = ctx;
+
+	if (c->now > e->expires_ns)
+		bpf_map_delete_elem(c->maps->rc, key);
+	return 0;
+}
+
 static int gc_pending(const void *key, const void *value, void *ctx)
 {
 	const struct phl_pending *p = value;
@@ -187,6 +198,9 @@ int gc_run(const struct nts_maps *maps, __be32 wan,
 	if (!err)
 		err = map_walk(maps->phl, sizeof(struct phl_key),
 			       sizeof(struct phl_entry), gc_name, c);
+	if (!err)
+		err = map_walk(maps->rc, sizeof(struct rc_key),
+			       sizeof(struct rc_entry), gc_rc, c);
 	if (!err)
 		err = map_walk(maps->phl_pending,
 			       sizeof(struct phl_pending_key),

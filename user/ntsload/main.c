@@ -28,6 +28,7 @@
 #include "flow.h"
 #include "gc.h"
 #include "log.h"
+#include "nego_server.h"
 #include "netdev.h"
 #include "pin.h"
 #include "ports.h"
@@ -49,6 +50,8 @@ struct ntsload {
 	struct nat_timeouts to;
 	unsigned int phl_min_ttl;
 	unsigned int gc_interval;
+	struct nego_config nego_cfg;
+	struct nego_server nego;
 	int lock_fd;
 	struct nts_datapath dp;
 	struct nts_maps maps;
@@ -84,6 +87,16 @@ static void usage(FILE *f)
 "      --phl-min-ttl SEC    a snooped registration lasts at least this long,\n"
 "                           or its record's TTL if longer (default 86400)\n"
 "      --gc-interval SEC    how often idle flows are looked for (default 1)\n"
+"\n"
+"NTS-Nego (the NTS server's notices):\n"
+"  -k, --key FILE           accept NOTICEs signed with the keys in FILE, a\n"
+"                           tsig-keygen -a hmac-sha256 key file (repeatable)\n"
+"      --insecure           also accept unsigned NOTICEs (the paper's form)\n"
+"      --nego-port PORT     UDP port on the WAN address (default 20053)\n"
+"      --rc-ttl SEC         how long an accepted NOTICE waits for GN's first\n"
+"                           packet (default 5); after it, 1 s more\n"
+"      --rate-gn N          NOTICEs per second per GN (default 10)\n"
+"      --rate-name N        NOTICEs per second per name (default 50)\n"
 "  -v, --verbose            more messages; twice: libbpf and verifier logs\n"
 "  -h, --help               this text\n");
 }
@@ -98,6 +111,11 @@ enum {
 	OPT_ICMP_TO,
 	OPT_PHL_TTL,
 	OPT_GC,
+	OPT_INSECURE,
+	OPT_NEGO_PORT,
+	OPT_RC_TTL,
+	OPT_RATE_GN,
+	OPT_RATE_NAME,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -133,14 +151,22 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "icmp-timeout", required_argument, NULL, OPT_ICMP_TO },
 		{ "phl-min-ttl", required_argument, NULL, OPT_PHL_TTL },
 		{ "gc-interval", required_argument, NULL, OPT_GC },
+		{ "key", required_argument, NULL, 'k' },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "nego-port", required_argument, NULL, OPT_NEGO_PORT },
+		{ "rc-ttl", required_argument, NULL, OPT_RC_TTL },
+		{ "rate-gn", required_argument, NULL, OPT_RATE_GN },
+		{ "rate-name", required_argument, NULL, OPT_RATE_NAME },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	int c, verbose = 0, err = 0;
+	unsigned int port;
 	struct in_addr a;
+	char why[512];
 
-	while ((c = getopt_long(argc, argv, "a:m:p:P:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:m:p:P:k:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (inet_pton(AF_INET, optarg, &a) != 1) {
@@ -200,6 +226,32 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_GC:
 			err = parse_uint("--gc-interval", optarg, 1, 3600,
 					 &l->gc_interval);
+			break;
+		case 'k':
+			err = keys_load(&l->nego.keys, optarg, why,
+					sizeof(why));
+			if (err)
+				pr_err("--key: %s", why);
+			break;
+		case OPT_INSECURE:
+			l->nego_cfg.insecure = true;
+			break;
+		case OPT_NEGO_PORT:
+			err = parse_uint("--nego-port", optarg, 1, 65535,
+					 &port);
+			l->nego_cfg.port = port;
+			break;
+		case OPT_RC_TTL:
+			err = parse_uint("--rc-ttl", optarg, 1, 3600,
+					 &l->nego_cfg.rc_ttl);
+			break;
+		case OPT_RATE_GN:
+			err = parse_uint("--rate-gn", optarg, 1, 1000000,
+					 &l->nego_cfg.rate_gn);
+			break;
+		case OPT_RATE_NAME:
+			err = parse_uint("--rate-name", optarg, 1, 1000000,
+					 &l->nego_cfg.rate_name);
 			break;
 		case 'v':
 			verbose++;
@@ -336,6 +388,7 @@ static int config_write(struct ntsload *l)
 		.port_hi = l->range.hi,
 		.flags = NTS_CFG_ENABLED,
 		.phl_min_ttl = l->phl_min_ttl,
+		.nego_port = l->nego_cfg.port,
 	};
 	__u32 k = 0;
 
@@ -407,8 +460,9 @@ static void tick(struct ntsload *l)
 			inet_ntop(AF_INET, &addr, b, sizeof(b)));
 		l->addr = addr;
 		config_write(l);
+		nego_server_rebind(&l->nego, addr);
 	}
-	err = ports_refresh(&l->maps, l->addr);
+	err = ports_refresh(&l->maps, l->addr, l->nego_cfg.port);
 	if (err)
 		pr_err("cannot refresh the router's own ports: %s",
 		       strerror(-err));
@@ -430,7 +484,7 @@ static int run(struct ntsload *l)
 		.it_interval.tv_sec = l->gc_interval,
 		.it_value.tv_sec = l->gc_interval,
 	};
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	sigset_t mask;
 	__u64 ticks;
 
@@ -445,10 +499,12 @@ static int run(struct ntsload *l)
 		pr_err("cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
-	pfd[0].events = pfd[1].events = POLLIN;
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		/* The socket may change with the WAN address. */
+		pfd[2].fd = l->nego.fd;
+		if (poll(pfd, 3, nego_server_timeout_ms(&l->nego)) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
@@ -464,6 +520,9 @@ static int run(struct ntsload *l)
 		if (pfd[1].revents &&
 		    read(pfd[1].fd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			tick(l);
+		if (pfd[2].revents)
+			nego_server_input(&l->nego);
+		nego_server_tick(&l->nego);
 	}
 	close(pfd[0].fd);
 	close(pfd[1].fd);
@@ -500,7 +559,7 @@ static int start(struct ntsload *l)
 
 	err = config_write(l);
 	if (!err)
-		err = ports_refresh(&l->maps, l->addr);
+		err = ports_refresh(&l->maps, l->addr, l->nego_cfg.port);
 	if (err)
 		goto fail_dp;
 	err = xdp_attach(l->ifindex, l->ifname, nts_dp_in_fd(&l->dp), l->mode,
@@ -512,14 +571,20 @@ static int start(struct ntsload *l)
 	err = tc_attach(l->ifindex, l->ifname, nts_dp_out_fd(&l->dp));
 	if (err)
 		goto fail_xdp;
+	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, l->addr);
+	if (err)
+		goto fail_tc;
 
-	pr_info("%s %s: XDP %s and tc egress attached; NAT ports %u-%u; maps "
-		"in %s",
+	pr_info("%s %s: XDP %s and tc egress attached; NAT ports %u-%u; "
+		"NTS-Nego on port %u (%zu key%s%s); maps in %s",
 		l->ifname, inet_ntop(AF_INET, &l->addr, addr, sizeof(addr)),
 		xdp_mode_name(l->got_mode), l->range.lo, l->range.hi,
-		l->pin_dir);
+		l->nego_cfg.port, l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s",
+		l->nego_cfg.insecure ? ", insecure" : "", l->pin_dir);
 	return 0;
 
+fail_tc:
+	tc_detach(l->ifindex, l->ifname);
 fail_xdp:
 	xdp_detach(l->ifindex, l->ifname);
 fail_dp:
@@ -533,6 +598,8 @@ fail_pins:
 
 static void stop(struct ntsload *l)
 {
+	nego_server_fini(&l->nego);
+	keys_free(&l->nego.keys);
 	if (l->keep) {
 		pr_info("--keep: the datapath stays on %s, the maps in %s",
 			l->ifname, l->pin_dir);
@@ -553,6 +620,13 @@ int main(int argc, char **argv)
 		.to = NAT_TIMEOUTS_DEFAULT,
 		.phl_min_ttl = 86400,
 		.gc_interval = 1,
+		.nego_cfg = {
+			.port = NTS_NEGO_PORT,
+			.rc_ttl = 5,
+			.rate_gn = 10,
+			.rate_name = 50,
+		},
+		.nego.fd = -1,
 		.lock_fd = -1,
 	};
 	int err;

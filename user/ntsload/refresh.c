@@ -10,7 +10,7 @@
 #include "ports.h"
 #include "refresh.h"
 
-int ports_refresh(const struct nts_maps *maps, __be32 wan)
+int ports_refresh(const struct nts_maps *maps, __be32 wan, __u16 nego_port)
 {
 	struct nts_ports *used;
 	__u32 k;
@@ -22,7 +22,7 @@ int ports_refresh(const struct nts_maps *maps, __be32 wan)
 	err = ports_scan(used, wan);
 	if (!err) {
 		/* Ours even before the NTS-Nego socket is bound. */
-		ports_set(&used[NTS_PORTS_UDP], NTS_NEGO_PORT);
+		ports_set(&used[NTS_PORTS_UDP], nego_port);
 		for (k = 0; k < NTS_PORTS_MAX && !err; k++)
 			if (bpf_map_update_elem(maps->ports_used, &k, &used[k],
 						BPF_ANY))

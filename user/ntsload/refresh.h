@@ -9,7 +9,7 @@
 #include "pin.h"
 
 /* Ports of the router's own sockets into `ports_used`. 0 or -errno. */
-int ports_refresh(const struct nts_maps *maps, __be32 wan);
+int ports_refresh(const struct nts_maps *maps, __be32 wan, __u16 nego_port);
 
 /*
  * The interfaces XDP may redirect to into `tx_ports`: every one in generic

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Opening a flow from the request cache (DESIGN section 1, step 3): GN's
+ * first packet to GA2:d becomes the flow GN:s <-> GA2:d <-> inside:d.
+ */
+#ifndef NTS_BPF_RC_H
+#define NTS_BPF_RC_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "maps.h"
+#include "nat.h"
+#include "parse.h"
+
+/* Only what opens a conversation may open a flow. */
+static __always_inline bool rc_opener(const struct pkt *p)
+{
+	switch (p->key.proto) {
+	case IPPROTO_TCP:
+		return p->tcp_syn_only;
+	case IPPROTO_ICMP:
+		return p->sport != NULL; /* an echo request */
+	default:
+		return true;
+	}
+}
+
+/* Ports the router itself serves stay the router's. */
+static __always_inline bool rc_router_port(const struct nts_config *cfg,
+					   const struct pkt *p)
+{
+	__u16 port = bpf_ntohs(p->key.dport);
+	struct nts_ports *used;
+
+	if (p->key.proto == IPPROTO_UDP && port == cfg->nego_port)
+		return true;
+	used = ports_used_get(p->key.proto);
+	return used && (used->bits[(port >> 6) & 1023] & (1ULL << (port & 63)));
+}
+
+/* Claim the mapping inside:d <-> ext:d if nobody has ext:d; else share. */
+static __always_inline void rc_bind(const struct pkt *p, __be32 inside,
+				    __u64 now)
+{
+	struct nat_bind_key ok = {
+		.addr = p->key.daddr,
+		.port = p->key.dport,
+		.proto = p->key.proto,
+		.side = NAT_SIDE_OUTSIDE,
+	};
+	struct nat_bind_key ik = {
+		.addr = inside,
+		.port = p->key.dport,
+		.proto = p->key.proto,
+		.side = NAT_SIDE_INSIDE,
+	};
+	struct nat_bind ob = { .addr = inside, .port = p->key.dport,
+			       .used_ns = now };
+	struct nat_bind ib = { .addr = p->key.daddr, .port = p->key.dport,
+			       .used_ns = now };
+
+	if (!bpf_map_update_elem(&nat_bind, &ok, &ob, BPF_NOEXIST) &&
+	    bpf_map_update_elem(&nat_bind, &ik, &ib, BPF_NOEXIST))
+		bpf_map_delete_elem(&nat_bind, &ok);
+}
+
+/*
+ * @p (its key with dir IN) matched no flow. If its source has a live RC
+ * entry, open the flow and return its IN entry.
+ */
+static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
+						 struct pkt *p)
+{
+	struct rc_key k = { .gn = p->key.saddr, .ext = p->key.daddr };
+	struct nat_key out = {
+		.daddr = p->key.saddr,
+		.sport = p->key.dport,
+		.dport = p->key.sport,
+		.proto = p->key.proto,
+		.dir = NAT_DIR_OUT,
+	};
+	struct rc_entry *req;
+	__u64 now;
+
+	req = bpf_map_lookup_elem(&rc, &k);
+	if (!req)
+		return NULL;
+	now = nat_now();
+	if (now > req->expires_ns) {
+		stat_inc(NTS_STAT_RC_EXPIRED);
+		return NULL;
+	}
+	if (!rc_opener(p)) {
+		stat_inc(NTS_STAT_RC_NOT_OPENER);
+		return NULL;
+	}
+	if (p->key.proto != IPPROTO_ICMP) {
+		if (rc_router_port(cfg, p)) {
+			stat_inc(NTS_STAT_RC_ROUTER_PORT);
+			return NULL;
+		}
+		rc_bind(p, req->inside, now);
+	}
+	out.saddr = req->inside;
+	if (!nat_flow_create(&out, p->key.daddr, p->key.dport, NAT_ORIGIN_RC,
+			     0, p->seen, now)) {
+		stat_inc(NTS_STAT_RC_NO_SPACE);
+		return NULL;
+	}
+	/* Parallel connections of GN get a moment more, then it goes. */
+	if (!req->first_use_ns) {
+		req->first_use_ns = now;
+		if (req->expires_ns > now + RC_USE_GRACE_NS)
+			req->expires_ns = now + RC_USE_GRACE_NS;
+	}
+	stat_inc(NTS_STAT_RC_OPEN);
+	return bpf_map_lookup_elem(&nat, &p->key);
+}
+
+#endif /* NTS_BPF_RC_H */

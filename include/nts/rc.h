@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Request Cache (RC): "GN is about to connect to this inside host",
+ * written by ntsload on an accepted NTS-Nego NOTICE, read by XDP when GN's
+ * first packet finds no NAT entry (DESIGN section 1, steps 2 and 3).
+ */
+#ifndef NTS_RC_H
+#define NTS_RC_H
+
+#include <linux/types.h>
+
+#include "phl.h"
+
+/* GN, and the router's address GN was told (several: DESIGN section 7). */
+struct rc_key {
+	__be32 gn;
+	__be32 ext;
+};
+
+struct rc_entry {
+	__be32 inside;
+	__u32 flags;
+	__u64 created_ns;	/* CLOCK_MONOTONIC */
+	__u64 expires_ns;
+	__u64 first_use_ns;	/* 0 until a flow was opened from it */
+	char fqdn[PHL_NAME_MAX];
+};
+
+#define RC_MAX 4096
+/* After its first use an entry serves GN's parallel connections this long. */
+#define RC_USE_GRACE_NS 1000000000ULL
+
+#endif /* NTS_RC_H */

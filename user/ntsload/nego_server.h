@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The router's side of NTS-Nego: NOTICEs in, ACCEPT/REJECT/REFUSED out,
+ * request cache entries made (DESIGN sections 1 and 3).
+ */
+#ifndef NTSLOAD_NEGO_SERVER_H
+#define NTSLOAD_NEGO_SERVER_H
+
+#include <stdbool.h>
+#include <netinet/in.h>
+#include <linux/types.h>
+
+#include "keys.h"
+#include "nego.h"
+#include "pin.h"
+#include "ratelimit.h"
+
+#define NEGO_DEFER_MAX 256
+
+struct nego_deferred {
+	struct nego_msg m;
+	const struct nts_key *key;
+	struct sockaddr_in from;
+	__u64 since_ns;
+	__be32 inside;
+};
+
+struct nego_server {
+	int fd;
+	__be32 addr;		/* bound to, and the RC's external address */
+	__u16 port;
+	struct nts_keyring keys;
+	struct nego_auth auth;
+	const struct nts_maps *maps;
+	unsigned int rc_ttl;	/* seconds an unused RC entry lives */
+	struct ratelimit *rl_gn;
+	struct ratelimit *rl_name;
+	struct nego_deferred defer[NEGO_DEFER_MAX];
+	int ndefer;
+	/* log lines this second, and those left out */
+	__u64 log_sec;
+	unsigned int log_lines;
+	unsigned int log_dropped;
+};
+
+struct nego_config {
+	__u16 port;
+	bool insecure;
+	unsigned int rc_ttl;
+	unsigned int rate_gn;	/* NOTICEs per second per GN */
+	unsigned int rate_name;	/* per FQDN */
+};
+
+/* Keys must be loaded into s->keys first. 0 or -errno (printed). */
+int nego_server_init(struct nego_server *s, const struct nego_config *c,
+		     const struct nts_maps *maps, __be32 addr);
+void nego_server_fini(struct nego_server *s);
+/* Follow a new WAN address. */
+int nego_server_rebind(struct nego_server *s, __be32 addr);
+/* Read and answer what has arrived. */
+void nego_server_input(struct nego_server *s);
+/* Answer the deferred NOTICEs that can be answered now. */
+void nego_server_tick(struct nego_server *s);
+/* How soon nego_server_tick() wants to run again: -1 for no hurry. */
+int nego_server_timeout_ms(const struct nego_server *s);
+
+#endif /* NTSLOAD_NEGO_SERVER_H */

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include <nts/rc.h>
+
+#include "rc.h"
+
+enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
+		       const char *fqdn, unsigned int ttl, __u64 now_ns)
+{
+	struct rc_key k = { .gn = gn, .ext = ext };
+	struct rc_entry cur, e = {
+		.inside = inside,
+		.created_ns = now_ns,
+		.expires_ns = now_ns + ttl * 1000000000ULL,
+	};
+
+	/* Slide 21: one GN, one inside host at a time per address. */
+	if (!bpf_map_lookup_elem(rc_fd, &k, &cur) && cur.inside != inside &&
+	    cur.expires_ns > now_ns)
+		return RC_OFFER_BUSY;
+	snprintf(e.fqdn, sizeof(e.fqdn), "%s", fqdn);
+	if (bpf_map_update_elem(rc_fd, &k, &e, BPF_ANY))
+		return RC_OFFER_FULL;	/* E2BIG: the map is full */
+	return RC_OFFER_OK;
+}

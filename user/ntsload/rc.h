@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Request cache entries, from user space. */
+#ifndef NTSLOAD_RC_H
+#define NTSLOAD_RC_H
+
+#include <linux/types.h>
+
+enum rc_offer {
+	RC_OFFER_OK,		/* made or refreshed */
+	RC_OFFER_BUSY,		/* GN has a live entry for another host */
+	RC_OFFER_FULL,		/* no room */
+};
+
+/*
+ * Let GN @gn, which was told @ext, open flows to @inside (@fqdn) for
+ * @ttl seconds from @now_ns or until its first use. The same host again
+ * starts a fresh window.
+ */
+enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
+		       const char *fqdn, unsigned int ttl, __u64 now_ns);
+
+#endif /* NTSLOAD_RC_H */
