@@ -70,6 +70,7 @@ void fixture_config(__u16 lo, __u16 hi)
 		.port_hi = hi,
 		.flags = NTS_CFG_ENABLED,
 		.phl_min_ttl = T_PHL_MIN_TTL,
+		.nego_port = 20053,
 	};
 	__u32 k = 0;
 
@@ -88,6 +89,7 @@ void fixture_reset(void)
 	map_clear(fx.tx_ports);
 	map_clear(fx.maps.phl);
 	map_clear(fx.maps.phl_pending);
+	map_clear(fx.maps.rc);
 	for (k = 0; k < NTS_PORTS_MAX; k++)
 		bpf_map_update_elem(fx.maps.ports_used, &k, &none, BPF_ANY);
 	for (k = 0; k < NTS_STAT_MAX; k++)

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0
+# NTS-Nego and the request cache (DESIGN section 1, steps 2-3), without
+# DNS: nts-nego plays the NTS server, stock curl and nc play GN and alice.
+AREA=nego
+source "$(dirname "$0")/lib.sh"
+
+DDNS=198.51.100.54
+NEGO="$top/build/nts-nego"
+
+setup_each() {
+	[ -f "$TMP/nts.key" ] ||
+		tsig-keygen -a hmac-sha256 nts-key >"$TMP/nts.key"
+	router_stop
+	router_start -k "$TMP/nts.key" "${ROUTER_ARGS[@]}"
+	register pn alice
+	register pn2 bob
+	web pn "alice's page"
+	web pn2 "bob's page"
+}
+
+teardown_each() {
+	router_stop
+	kill_procs gn pn pn2
+	ROUTER_ARGS=()
+}
+ROUTER_ARGS=()
+
+register() { # host name
+	printf 'server %s\nzone example.net\nupdate add %s.example.net 300 A %s\nsend\n' \
+		$DDNS "$2" $RTR | x "$1" nsupdate -k "$STATE/ddns.key"
+}
+
+web() { # host page
+	mkdir -p "$TMP/www-$1"
+	echo "$2" >"$TMP/www-$1/index.html"
+	bg "$1" python3 -m http.server -d "$TMP/www-$1" 8080 >/dev/null 2>&1
+	wait_for 5 listening "$1" 8080
+}
+
+notice() { # name [nts-nego options]
+	local name=$1
+	shift
+	x gn "$NEGO" --router $RTR -k "$TMP/nts.key" --gn $GN "$@" "$name"
+}
+
+fetch() { x gn curl -s -m 3 "$@" http://$RTR:8080/; }
+
+rc_count() { $NTSCTL rc --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+test_tcp_after_notice_only() {
+	expect_fail "no way in without a NOTICE" fetch
+	expect_match "ACCEPT" "$(notice alice.example.net)" \
+		"^ACCEPT alice\.example\.net for $GN .*signed by nts-key"
+	expect_match "the RC entry" "$($NTSCTL rc)" \
+		"$GN +$RTR +$PN +alice\.example\.net .* no$"
+	expect_eq "GN reaches alice's page" "$(fetch)" "alice's page"
+	expect_match "the flow came from the RC" "$($NTSCTL nat | grep '^tcp')" \
+		"^tcp +$PN:8080 +$RTR:8080 +$GN:[0-9]+ .* rc$"
+	expect_match "the RC entry was used" "$($NTSCTL rc)" "yes$"
+	expect_eq "one flow opened" "$(stat rc_open)" 1
+}
+
+test_udp_after_notice() {
+	bg pn bash -c 'echo pong-from-alice | nc -u -l -W 1 6000 >'"$TMP/alice.out"
+	sleep 0.3
+	notice alice.example.net >/dev/null
+	expect_eq "GN's datagram answered by alice" \
+		"$(echo ping | x gn nc -u -w 2 -p 7000 $RTR 6000)" "pong-from-alice"
+	expect_eq "alice got it" "$(cat "$TMP/alice.out")" "ping"
+}
+
+test_unregistered_rejected() {
+	local out rc
+	out=$(notice carol.example.net)
+	rc=$?
+	expect_match "REJECT" "$out" "^REJECT carol\.example\.net"
+	expect_eq "exit status 1" "$rc" 1
+	expect_eq "no RC entry" "$(rc_count)" 0
+	expect_eq "counted" "$(stat nego_reject)" 1
+}
+
+test_forgeries_refused() {
+	tsig-keygen -a hmac-sha256 nts-key >"$TMP/wrong.key"
+	expect_match "wrong key" \
+		"$(x gn "$NEGO" --router $RTR -k "$TMP/wrong.key" --gn $GN alice.example.net)" \
+		"^REFUSED .*NOT AUTHENTIC"
+	expect_match "old time" "$(notice alice.example.net --time-offset -60)" \
+		"^REFUSED alice.*signed by nts-key"
+	expect_match "replay: first" "$(notice alice.example.net --nonce 4242)" "^ACCEPT"
+	expect_match "replay: again" "$(notice alice.example.net --nonce 4242)" "^REFUSED"
+	# A NOTICE whose length field lies, correctly signed.
+	x gn python3 - "$TMP/nts.key" $RTR $GN <<'PY'
+import base64, hashlib, hmac, re, socket, struct, sys, time
+key = base64.b64decode(re.search(r'secret "([^"]+)"', open(sys.argv[1]).read()).group(1))
+name = b"alice.example.net"
+gn = socket.inet_aton(sys.argv[3])
+body = struct.pack("!BBH", 9, 1, len(name) + 3) + gn + name
+body += struct.pack("!QQH", int(time.time()), 99, 7) + b"nts-key"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(body + hmac.new(key, body, hashlib.sha256).digest(), (sys.argv[2], 20053))
+PY
+	sleep 0.5
+	expect_match "the lie is logged" "$(tail -1 "$STATE/ntsload.log")" \
+		"refused NOTICE alice\.example\.net for GN $GN \(from $GN:[0-9]+\): not a lowercase host name"
+	expect_eq "bad ones counted" "$(stat nego_bad)" 2
+	expect_eq "stale ones counted" "$(stat nego_stale)" 2
+	expect_eq "only the genuine one made an entry" "$(stat nego_accept)" 1
+}
+
+test_no_entry_after_expiry() {
+	ROUTER_ARGS=(--rc-ttl 1)
+	setup_each
+	notice alice.example.net >/dev/null
+	sleep 2.5
+	expect_fail "the entry expired unused" fetch
+	expect_eq "and is gone" "$(rc_count)" 0
+}
+
+test_third_host_stays_out() {
+	x gn ip addr add 198.51.100.11/24 dev eth0
+	notice alice.example.net >/dev/null
+	expect_fail "another address on the bridge is not let in" \
+		fetch --interface 198.51.100.11
+	expect_eq "GN itself is" "$(fetch)" "alice's page"
+}
+
+# Slide 21: GN asks for alice and bob. The second ACCEPT waits until GN's
+# entry for alice is used (and its second of grace is over).
+test_same_gn_two_hosts() {
+	expect_match "alice first" "$(notice alice.example.net)" "^ACCEPT"
+	notice bob.example.net --timeout 8000 >"$TMP/bob.ans" &
+	local bob=$!
+	sleep 0.7
+	expect_eq "bob's NOTICE is held" "$(cat "$TMP/bob.ans")" ""
+	expect_eq "GN reaches alice" "$(fetch)" "alice's page"
+	wait $bob
+	expect_match "then bob's ACCEPT" "$(cat "$TMP/bob.ans")" "^ACCEPT bob"
+	expect_eq "and GN reaches bob" "$(fetch)" "bob's page"
+	expect_eq "held once" "$(stat nego_deferred)" 1
+}
+
+test_held_notice_after_unused_entry() {
+	ROUTER_ARGS=(--rc-ttl 2)
+	setup_each
+	notice alice.example.net >/dev/null
+	expect_match "bob's ACCEPT once alice's entry expired unused" \
+		"$(notice bob.example.net --timeout 5000)" "^ACCEPT bob"
+	expect_eq "GN reaches bob" "$(fetch)" "bob's page"
+}
+
+test_rate_limit() {
+	ROUTER_ARGS=(--rate-gn 1)
+	setup_each
+	local i refused=0
+	for i in 1 2 3 4 5; do
+		[[ $(notice alice.example.net) == REFUSED* ]] && refused=$((refused + 1))
+	done
+	expect_gt "some refused (1 per second, bursts of 2)" "$refused" 1
+	expect_eq "counted" "$(stat nego_rate)" "$refused"
+}
+
+test_unsigned_needs_insecure() {
+	expect_match "unsigned NOTICE refused" \
+		"$(x gn "$NEGO" --router $RTR --insecure --gn $GN alice.example.net)" \
+		"^REFUSED"
+	ROUTER_ARGS=(--insecure)
+	setup_each
+	expect_match "accepted with --insecure" \
+		"$(x gn "$NEGO" --router $RTR --insecure --gn $GN alice.example.net)" \
+		"^ACCEPT .*unsigned"
+}
+
+test_rc_json() {
+	notice alice.example.net >/dev/null
+	expect_eq "ntsctl rc --json" "$($NTSCTL rc --json | python3 -c '
+import json, sys
+e = json.load(sys.stdin)[0]
+print(e["gn"], e["inside"], e["name"], e["used"])')" "$GN $PN alice.example.net False"
+}
+
+run_tests

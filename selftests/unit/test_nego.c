@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/* NTS-Nego messages: round trips and every way a message is refused. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "keys.h"
+#include "nego.h"
+#include "test.h"
+
+#define NOW 1800000000ULL
+
+static struct nts_keyring keys;
+
+/* A keyring with two keys, from tsig-keygen files. */
+static bool keyring(void)
+{
+	char path[] = "/tmp/nts-unit-keys.XXXXXX", cmd[200], why[256];
+	int fd;
+
+	if (keys.n)
+		return true;
+	fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "tsig-keygen -a hmac-sha256 nts-key > %s && "
+		 "tsig-keygen -a hmac-sha256 Other-Key. >> %s",
+		 path, path);
+	if (!ASSERT_EQ(system(cmd), 0, "tsig-keygen") ||
+	    !ASSERT_OK(keys_load(&keys, path, why, sizeof(why)), why))
+		keys.n = 0;
+	unlink(path);
+	return keys.n == 2;
+}
+
+static struct nego_msg notice(void)
+{
+	struct nego_msg m = {
+		.txid = 42,
+		.type = NEGO_NOTICE,
+		.gn = htonl(0xc633640a),
+		.fqdn = "alice.example.net",
+	};
+
+	return m;
+}
+
+static ssize_t signed_notice(__u8 *buf, size_t len, __u64 t)
+{
+	struct nego_msg m = notice();
+
+	return nego_encode(&m, &keys.keys[0], t, buf, len);
+}
+
+static int receive(const __u8 *buf, size_t len, bool insecure,
+		   struct nego_replay *r, __u64 now, struct nego_msg *m)
+{
+	struct nego_auth a = {
+		.keys = &keys,
+		.insecure = insecure,
+		.replay = r,
+	};
+
+	return nego_receive(buf, len, &a, now, m, NULL);
+}
+
+TEST(keys_from_tsig_keygen)
+{
+	if (!keyring())
+		return;
+	ASSERT_TRUE(!strcmp(keys.keys[0].name, "nts-key"), "first name");
+	ASSERT_TRUE(!strcmp(keys.keys[1].name, "other-key"),
+		    "second name, lowercase, without the dot");
+	ASSERT_EQ(keys.keys[0].secret_len, 32, "a 256-bit secret");
+	ASSERT_TRUE(keys_find(&keys, "NTS-KEY", 7) == &keys.keys[0],
+		    "found ignoring case");
+	ASSERT_TRUE(!keys_find(&keys, "nts", 3), "not a prefix");
+}
+
+static int load_text(const char *text, char *why, size_t len)
+{
+	char path[] = "/tmp/nts-unit-badkey.XXXXXX";
+	struct nts_keyring kr = {};
+	int fd = mkstemp(path), err;
+
+	if (write(fd, text, strlen(text)) < 0)
+		return -EIO;
+	close(fd);
+	err = keys_load(&kr, path, why, len);
+	unlink(path);
+	keys_free(&kr);
+	return err;
+}
+
+TEST(bad_key_files)
+{
+	char why[512];
+	struct nts_keyring kr = {};
+
+	ASSERT_EQ(load_text("key \"k\" { algorithm hmac-md5; secret \"AAAA\"; };",
+			    why, sizeof(why)),
+		  -EINVAL, "md5");
+	ASSERT_TRUE(strstr(why, "only hmac-sha256") != NULL, why);
+	ASSERT_EQ(load_text("key \"k\" { algorithm hmac-sha256; };", why,
+			    sizeof(why)),
+		  -EINVAL, "no secret");
+	ASSERT_TRUE(strstr(why, "no secret") != NULL, why);
+	ASSERT_EQ(load_text("key \"k\" { algorithm hmac-sha256; secret "
+			    "\"not base64!\"; };",
+			    why, sizeof(why)),
+		  -EINVAL, "bad base64");
+	ASSERT_EQ(load_text("options { };", why, sizeof(why)), -EINVAL,
+		  "not a key");
+	ASSERT_TRUE(strstr(why, ":1: expected 'key'") != NULL, why);
+	ASSERT_EQ(load_text("", why, sizeof(why)), -EINVAL, "empty");
+	ASSERT_EQ(keys_load(&kr, "/nonexistent/key", why, sizeof(why)),
+		  -ENOENT, "missing file");
+}
+
+TEST(signed_round_trip)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m, in = notice();
+	const struct nts_key *k;
+	struct nego_auth a = { .keys = &keys };
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	len = nego_encode(&in, &keys.keys[1], NOW, buf, sizeof(buf));
+	ASSERT_TRUE(len > 0, "encoded");
+	ASSERT_OK(-nego_receive(buf, len, &a, NOW, &m, &k), "received");
+	ASSERT_EQ(m.txid, 42, "txid");
+	ASSERT_EQ(m.type, NEGO_NOTICE, "type");
+	ASSERT_EQ(m.gn, in.gn, "gn");
+	ASSERT_TRUE(!strcmp(m.fqdn, "alice.example.net"), "fqdn");
+	ASSERT_TRUE(m.is_signed && m.time == NOW && m.nonce == in.nonce,
+		    "trailer");
+	ASSERT_TRUE(k == &keys.keys[1], "signed by the second key");
+	ASSERT_EQ(len, 8 + 17 + 18 + 9 + 32, "length on the wire");
+}
+
+TEST(accept_with_address)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m, in = notice();
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	in.type = NEGO_ACCEPT;
+	in.has_addr = true;
+	in.addr = htonl(0xc6336403);
+	len = nego_encode(&in, &keys.keys[0], NOW, buf, sizeof(buf));
+	ASSERT_OK(-receive(buf, len, false, NULL, NOW, &m), "received");
+	ASSERT_TRUE(m.has_addr && m.addr == in.addr, "the address");
+	ASSERT_EQ(buf[1], NEGO_ACCEPT | NEGO_F_ADDR, "flagged in Type");
+}
+
+TEST(unsigned_only_when_insecure)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m, in = notice();
+	ssize_t len;
+
+	len = nego_encode(&in, NULL, NOW, buf, sizeof(buf));
+	ASSERT_EQ(len, 8 + 17, "the paper's form: header and name");
+	ASSERT_EQ(receive(buf, len, false, NULL, NOW, &m), -NEGO_E_UNSIGNED,
+		  "secure mode");
+	ASSERT_OK(-receive(buf, len, true, NULL, NOW, &m), "insecure mode");
+	ASSERT_TRUE(!m.is_signed, "unsigned");
+}
+
+TEST(malformed)
+{
+	__u8 buf[NEGO_MSG_MAX], bad[NEGO_MSG_MAX];
+	struct nego_msg m;
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	len = signed_notice(buf, sizeof(buf), NOW);
+#define TRY(l, e, what)                                                       \
+	ASSERT_EQ(receive(bad, l, false, NULL, NOW, &m), -(e), what)
+#define RESET() memcpy(bad, buf, len)
+
+	RESET();
+	TRY(7, NEGO_E_SHORT, "shorter than a header");
+	TRY(8 + 10, NEGO_E_SHORT, "name cut short");
+	TRY(len - 1, NEGO_E_LENGTH, "trailer one byte short");
+	TRY(8 + 17 + 20, NEGO_E_SHORT, "trailer cut short");
+	RESET();
+	bad[2] = 0, bad[3] = 0;
+	TRY(len, NEGO_E_LENGTH, "empty name");
+	bad[2] = 0, bad[3] = 254;
+	TRY(len, NEGO_E_SHORT, "name longer than the message");
+	RESET();
+	bad[3] = 16; /* the name's length lies by one */
+	TRY(len, NEGO_E_LENGTH, "length that lies by one: the trailer is off");
+	RESET();
+	bad[3] = 18;
+	TRY(len, NEGO_E_NAME, "length that lies: the trailer in the name");
+	RESET();
+	bad[1] = 0;
+	TRY(len, NEGO_E_TYPE, "type 0");
+	bad[1] = 5;
+	TRY(len, NEGO_E_TYPE, "type 5");
+	bad[1] = NEGO_NOTICE | NEGO_F_ADDR;
+	TRY(len, NEGO_E_TYPE, "an address on a NOTICE");
+	RESET();
+	bad[8] = 'A';
+	TRY(len, NEGO_E_NAME, "upper case");
+	bad[8] = '\0';
+	TRY(len, NEGO_E_NAME, "a NUL in the name");
+	bad[8] = '*';
+	TRY(len, NEGO_E_NAME, "not a host name");
+	RESET();
+	bad[8 + 17 + 16] = 0, bad[8 + 17 + 17] = 0;
+	TRY(len, NEGO_E_LENGTH, "no key name");
+	bad[8 + 17 + 17] = 10;
+	TRY(len, NEGO_E_LENGTH, "key name length that lies");
+#undef TRY
+#undef RESET
+}
+
+TEST(authentication)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m, in = notice();
+	struct nts_key stranger = { .name = "nts-key", .secret_len = 32 };
+	struct nts_key unknown = keys.keys[0];
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	len = nego_encode(&in, &stranger, NOW, buf, sizeof(buf));
+	ASSERT_EQ(receive(buf, len, false, NULL, NOW, &m), -NEGO_E_MAC,
+		  "same name, other secret");
+	snprintf(unknown.name, sizeof(unknown.name), "who-knows");
+	len = nego_encode(&in, &unknown, NOW, buf, sizeof(buf));
+	ASSERT_EQ(receive(buf, len, false, NULL, NOW, &m), -NEGO_E_KEY,
+		  "unknown key");
+	ASSERT_EQ(receive(buf, len, true, NULL, NOW, &m), -NEGO_E_KEY,
+		  "insecure mode still checks a signed message");
+	len = signed_notice(buf, sizeof(buf), NOW);
+	buf[5] ^= 1;
+	ASSERT_EQ(receive(buf, len, false, NULL, NOW, &m), -NEGO_E_MAC,
+		  "a bit of the GN address flipped");
+}
+
+TEST(time_window)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m;
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	len = signed_notice(buf, sizeof(buf), NOW - 30);
+	ASSERT_OK(-receive(buf, len, false, NULL, NOW, &m), "30 s old");
+	len = signed_notice(buf, sizeof(buf), NOW - 31);
+	ASSERT_EQ(receive(buf, len, false, NULL, NOW, &m), -NEGO_E_TIME,
+		  "31 s old");
+	len = signed_notice(buf, sizeof(buf), NOW + 31);
+	ASSERT_EQ(receive(buf, len, false, NULL, NOW, &m), -NEGO_E_TIME,
+		  "31 s ahead");
+}
+
+TEST(replay)
+{
+	__u8 buf[NEGO_MSG_MAX], other[NEGO_MSG_MAX];
+	struct nego_replay *r = nego_replay_new(1024);
+	struct nego_msg m;
+	ssize_t len, len2;
+
+	if (!keyring() || !ASSERT_TRUE(r != NULL, "replay cache"))
+		goto out;
+	len = signed_notice(buf, sizeof(buf), NOW);
+	len2 = signed_notice(other, sizeof(other), NOW);
+	ASSERT_OK(-receive(buf, len, false, r, NOW, &m), "first time");
+	ASSERT_EQ(receive(buf, len, false, r, NOW + 1, &m), -NEGO_E_REPLAY,
+		  "the same again");
+	ASSERT_OK(-receive(other, len2, false, r, NOW + 1, &m),
+		  "another nonce");
+	/* A forged copy must not poison the cache for the real one. */
+	buf[len - 1] ^= 1;
+	ASSERT_EQ(receive(buf, len, false, r, NOW + 2, &m), -NEGO_E_MAC,
+		  "bad MAC");
+out:
+	nego_replay_free(r);
+}
+
+TEST(replay_cache_bounded)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_replay *r = nego_replay_new(16);
+	struct nego_msg m;
+	int i, busy = 0;
+	ssize_t len;
+
+	if (!keyring())
+		goto out;
+	for (i = 0; i < 40; i++) {
+		len = signed_notice(buf, sizeof(buf), NOW);
+		busy += receive(buf, len, false, r, NOW, &m) == -NEGO_E_BUSY;
+	}
+	ASSERT_EQ(busy, 40 - 16, "full: refused, not forgotten");
+	len = signed_notice(buf, sizeof(buf), NOW + 61);
+	ASSERT_OK(-receive(buf, len, false, r, NOW + 61, &m),
+		  "room again once the others are 60 s old");
+out:
+	nego_replay_free(r);
+}
+
+TEST(encode_limits)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m = notice();
+
+	m.fqdn[0] = '\0';
+	ASSERT_EQ(nego_encode(&m, NULL, NOW, buf, sizeof(buf)), -EINVAL,
+		  "empty name");
+	m = notice();
+	if (!keyring())
+		return;
+	ASSERT_EQ(nego_encode(&m, &keys.keys[0], NOW, buf, 40), -ENOSPC,
+		  "no room");
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Flows opened from the request cache (DESIGN section 1, step 3). */
+#include <netinet/in.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+
+#include <nts/rc.h>
+
+#include "fixture.h"
+#include "flow.h"
+#include "test.h"
+
+#define T_GN	IP4(198, 51, 100, 10)
+#define T_OTHER IP4(198, 51, 100, 66)
+#define SEC	1000000000ULL
+
+/* What ntsload does on an accepted NOTICE: GN may reach alice. */
+static void rc_allow(__u64 ttl_ns)
+{
+	struct rc_key k = { .gn = htonl(T_GN), .ext = htonl(T_WAN) };
+	struct rc_entry e = {
+		.inside = htonl(T_ALICE),
+		.created_ns = mono_ns(),
+		.expires_ns = mono_ns() + ttl_ns,
+		.fqdn = "alice.example.net",
+	};
+
+	ASSERT_OK(bpf_map_update_elem(fx.maps.rc, &k, &e, BPF_ANY), "rc");
+}
+
+static bool rc_get(struct rc_entry *e)
+{
+	struct rc_key k = { .gn = htonl(T_GN), .ext = htonl(T_WAN) };
+
+	return !bpf_map_lookup_elem(fx.maps.rc, &k, e);
+}
+
+static struct pkt_spec from_gn(__u8 proto, __u32 src, __u16 dport)
+{
+	return (struct pkt_spec){
+		.proto = proto,
+		.saddr = src,
+		.sport = 40000,
+		.daddr = T_WAN,
+		.dport = dport,
+		.tcp_flags = 0x02,
+		.icmp_type = 8,
+		.payload = 10,
+	};
+}
+
+TEST(syn_opens_flow)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+	struct rc_entry e;
+
+	rc_allow(5 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_ALICE, "to alice");
+	ASSERT_EQ(o.dport, 8080, "same port");
+	ASSERT_EQ(o.saddr, T_GN, "from GN");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_OPEN), 1, "counted");
+	if (!ASSERT_TRUE(rc_get(&e), "RC entry still there"))
+		return;
+	ASSERT_NEQ(e.first_use_ns, 0, "marked used");
+	ASSERT_TRUE(e.expires_ns <= mono_ns() + RC_USE_GRACE_NS,
+		    "one second left");
+
+	/* alice's answer leaves through the same flow. */
+	s = (struct pkt_spec){
+		.proto = IPPROTO_TCP,
+		.saddr = T_ALICE,
+		.sport = 8080,
+		.daddr = T_GN,
+		.dport = 40000,
+		.tcp_flags = 0x12,
+	};
+	ASSERT_EQ(send_out(&s, &o), TC_ACT_OK, "reply verdict");
+	ASSERT_EQ(o.saddr, T_WAN, "from the router's address");
+	ASSERT_EQ(o.sport, 8080, "and port d");
+}
+
+TEST(parallel_connections_in_grace)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+
+	rc_allow(5 * SEC);
+	send_in(&s, NULL);
+	s.sport = 40001;
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "second connection");
+	ASSERT_EQ(o.daddr, T_ALICE, "also to alice");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_OPEN), 2, "two flows");
+}
+
+TEST(udp_and_ping_open)
+{
+	struct pkt_spec s = from_gn(IPPROTO_UDP, T_GN, 5060);
+	struct pkt_info o;
+
+	rc_allow(5 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "udp");
+	ASSERT_EQ(o.daddr, T_ALICE, "udp to alice");
+	s = from_gn(IPPROTO_ICMP, T_GN, 0);
+	s.sport = 77;
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "echo request");
+	ASSERT_EQ(o.daddr, T_ALICE, "ping to alice");
+	s = (struct pkt_spec){
+		.proto = IPPROTO_ICMP,
+		.icmp_type = 0,
+		.saddr = T_ALICE,
+		.sport = 77,
+		.daddr = T_GN,
+	};
+	ASSERT_EQ(send_out(&s, &o), TC_ACT_OK, "echo reply out");
+	ASSERT_EQ(o.saddr, T_WAN, "from the router");
+	ASSERT_EQ(o.sport, 77, "same id");
+}
+
+TEST(no_entry_no_flow)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_WAN, "for the router");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_OPEN), 0, "nothing opened");
+}
+
+TEST(another_host_not_let_in)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_OTHER, 8080);
+	struct pkt_info o;
+
+	rc_allow(5 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_WAN, "a third host stays outside");
+}
+
+TEST(expired_entry)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct rc_key k = { .gn = htonl(T_GN), .ext = htonl(T_WAN) };
+	struct rc_entry e = { .inside = htonl(T_ALICE), .expires_ns = 1 };
+	struct pkt_info o;
+
+	bpf_map_update_elem(fx.maps.rc, &k, &e, BPF_ANY);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_WAN, "not translated");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_EXPIRED), 1, "counted");
+}
+
+TEST(only_openers)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+
+	rc_allow(5 * SEC);
+	s.tcp_flags = 0x10; /* ACK */
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_WAN, "an ACK opens nothing");
+	s.tcp_flags = 0x12; /* SYN+ACK */
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "nor a SYN+ACK");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_NOT_OPENER), 2, "counted");
+	s = from_gn(IPPROTO_ICMP, T_GN, 0);
+	s.icmp_type = 0;
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "nor an echo reply");
+}
+
+TEST(router_ports_stay_the_routers)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 22);
+	struct pkt_info o;
+
+	rc_allow(5 * SEC);
+	fixture_reserve(IPPROTO_TCP, 22);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "ssh to the router");
+	ASSERT_EQ(o.daddr, T_WAN, "stays the router's");
+	s = from_gn(IPPROTO_UDP, T_GN, 20053);
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "the nego port is never translated");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_ROUTER_PORT), 2, "counted");
+	s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_ALICE, "other ports still open to alice");
+}
