@@ -100,6 +100,22 @@ stack:
 	return XDP_PASS;
 }
 
+/*
+ * For the router itself, unless it is a SYN to a port nobody listens on:
+ * that gets no answer at all (RFC 5382 REQ-4), not even a RST.
+ */
+static __always_inline int miss(const struct nts_config *cfg,
+				const struct pkt *p)
+{
+	if (p->tcp_syn_only && !(cfg->flags & NTS_CFG_SYN_PASS) &&
+	    !rc_router_port(cfg, p)) {
+		stat_inc(NTS_STAT_IN_SYN_DROP);
+		return XDP_DROP;
+	}
+	stat_inc(NTS_STAT_IN_MISS);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int nts_wan_in(struct xdp_md *ctx)
 {
@@ -141,11 +157,11 @@ int nts_wan_in(struct xdp_md *ctx)
 	p.key.dir = NAT_DIR_IN;
 	e = bpf_map_lookup_elem(&nat, &p.key);
 	if (!e)
+		e = nat_filter_open(cfg, &p.key, p.seen);
+	if (!e)
 		e = rc_open(cfg, &p);
-	if (!e) {
-		stat_inc(NTS_STAT_IN_MISS);
-		return XDP_PASS;
-	}
+	if (!e)
+		return miss(cfg, &p);
 	/*
 	 * Expiring here would make the stack answer a translated packet
 	 * with an ICMP error that quotes the inside address.

@@ -76,7 +76,7 @@ flow_get(const struct nts_config *cfg, struct pkt *p, __u64 now)
 		return NULL;
 
 	err = nat_bind_get(cfg, p->key.proto, p->key.saddr, p->key.sport,
-			   &ext_port, now);
+			   p->key.daddr, p->key.dport, &ext_port, now);
 	if (err) {
 		stat_inc(err == -EADDRNOTAVAIL ? NTS_STAT_OUT_NO_PORT :
 						 NTS_STAT_OUT_NO_SPACE);
@@ -88,6 +88,9 @@ flow_get(const struct nts_config *cfg, struct pkt *p, __u64 now)
 		stat_inc(NTS_STAT_OUT_NO_SPACE);
 		return NULL;
 	}
+	if (cfg->filtering == NAT_FILT_ADF)
+		nat_perm_add(p->key.proto, cfg->wan_addr, ext_port,
+			     p->key.daddr, p->key.saddr, p->key.sport, now);
 	stat_inc(NTS_STAT_OUT_NEW);
 	return e;
 }

@@ -29,11 +29,23 @@ static __always_inline void nat_touch(struct nat_entry *e, __u8 seen,
 		e->seen |= seen;
 }
 
-static __always_inline bool port_usable(const struct nts_config *cfg,
-					const struct nts_ports *used,
-					__u16 port)
+/* The ports a mapping of inside port @port may get (RFC 4787 REQ-3). */
+static __always_inline void port_range_for(const struct nts_config *cfg,
+					   __u16 port, __u16 *lo, __u16 *hi)
 {
-	if (port < cfg->port_lo || port > cfg->port_hi)
+	if (port < 1024) {
+		*lo = 1;
+		*hi = 1023;
+	} else {
+		*lo = cfg->port_lo;
+		*hi = cfg->port_hi;
+	}
+}
+
+static __always_inline bool port_usable(const struct nts_ports *used,
+					__u16 lo, __u16 hi, __u16 port)
+{
+	if (port < lo || port > hi)
 		return false;
 	if (used && (used->bits[(port >> 6) & 1023] & (1ULL << (port & 63))))
 		return false;
@@ -54,12 +66,16 @@ static __always_inline struct nts_ports *ports_used_get(__u8 proto)
 }
 
 /*
- * The external port of inside endpoint (addr, port): the existing binding
- * (endpoint-independent mapping), else the same port when it is free,
- * else a random one, with bounded retries. Returns 0 or -errno.
+ * The external port of inside endpoint (addr, port) talking to (raddr,
+ * rport): the existing mapping, else the same port when it is free, else
+ * a random one, of the same parity (RFC 4787 REQ-4) for the first half of
+ * the bounded retries and of any for the rest.
+ * The mapping behaviour decides how much of the remote the mapping
+ * depends on. Returns 0 or -errno.
  */
 static __always_inline int nat_bind_get(const struct nts_config *cfg,
 					__u8 proto, __be32 addr, __be16 port,
+					__be32 raddr, __be16 rport,
 					__be16 *ext_port, __u64 now)
 {
 	struct nat_bind_key ik = {
@@ -75,12 +91,16 @@ static __always_inline int nat_bind_get(const struct nts_config *cfg,
 	};
 	struct nat_bind ob = { .addr = addr, .port = port, .used_ns = now };
 	struct nat_bind ib = { .addr = cfg->wan_addr, .used_ns = now };
+	__u16 lo, hi, cand, want = bpf_ntohs(port);
 	struct nts_ports *used;
 	struct nat_bind *b;
 	__u32 span;
-	__u16 cand;
 	int i, err;
 
+	if (cfg->mapping != NAT_MAP_EIM)
+		ik.raddr = ob.raddr = raddr;
+	if (cfg->mapping == NAT_MAP_APDM)
+		ik.rport = ob.rport = rport;
 	b = bpf_map_lookup_elem(&nat_bind, &ik);
 	if (b) {
 		/* Tells the GC, which may have found it unused, to keep it. */
@@ -90,12 +110,16 @@ static __always_inline int nat_bind_get(const struct nts_config *cfg,
 	}
 
 	used = ports_used_get(proto);
-	span = (__u32)cfg->port_hi - cfg->port_lo + 1;
-	cand = bpf_ntohs(port);
+	port_range_for(cfg, want, &lo, &hi);
+	span = (__u32)hi - lo + 1;
+	cand = want;
 	for (i = 0; i <= NAT_PORT_RETRIES; i++) {
-		if (i > 0)
-			cand = cfg->port_lo + bpf_get_prandom_u32() % span;
-		if (!port_usable(cfg, used, cand))
+		if (i > 0) {
+			cand = lo + bpf_get_prandom_u32() % span;
+			if (i <= NAT_PORT_RETRIES / 2 && ((cand ^ want) & 1))
+				cand = cand < hi ? cand + 1 : cand - 1;
+		}
+		if (!port_usable(used, lo, hi, cand))
 			continue;
 		ok.port = bpf_htons(cand);
 		err = bpf_map_update_elem(&nat_bind, &ok, &ob, BPF_NOEXIST);
@@ -110,7 +134,7 @@ claimed:
 	ib.port = ok.port;
 	err = bpf_map_update_elem(&nat_bind, &ik, &ib, BPF_NOEXIST);
 	if (err) {
-		/* Another CPU bound this endpoint first: use its port. */
+		/* Another CPU made this mapping first: use its port. */
 		bpf_map_delete_elem(&nat_bind, &ok);
 		b = bpf_map_lookup_elem(&nat_bind, &ik);
 		if (!b)
@@ -173,6 +197,82 @@ nat_flow_create(const struct nat_key *out, __be32 ext_addr, __be16 ext_port,
 	/* On -EEXIST another CPU created the flow: use that one. */
 	bpf_map_update_elem(&nat, out, &oe, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&nat, out);
+}
+
+/* Address-dependent filtering: let @raddr reach mapping @ext_port. */
+static __always_inline void nat_perm_add(__u8 proto, __be32 ext_addr,
+					 __be16 ext_port, __be32 raddr,
+					 __be32 in_addr, __be16 in_port,
+					 __u64 now)
+{
+	struct nat_key k = {
+		.saddr = raddr,
+		.daddr = ext_addr,
+		.dport = ext_port,
+		.proto = proto,
+		.dir = NAT_DIR_PERM,
+	};
+	struct nat_entry e = {
+		.addr = in_addr,
+		.port = in_port,
+		.origin = NAT_ORIGIN_OUT,
+		.created_ns = now,
+		.last_ns = now,
+	};
+
+	bpf_map_update_elem(&nat, &k, &e, BPF_NOEXIST);
+}
+
+/*
+ * An inbound packet @k (dir IN) that matched no flow: if the filtering
+ * behaviour lets its source reach the mapping it is sent to, open the
+ * flow and return its IN entry.
+ */
+static __always_inline struct nat_entry *
+nat_filter_open(const struct nts_config *cfg, const struct nat_key *k,
+		__u8 seen)
+{
+	struct nat_bind_key bk = {
+		.addr = k->daddr,
+		.port = k->dport,
+		.proto = k->proto,
+		.side = NAT_SIDE_OUTSIDE,
+	};
+	struct nat_key out = {
+		.daddr = k->saddr,
+		.dport = k->sport,
+		.proto = k->proto,
+		.dir = NAT_DIR_OUT,
+	};
+	struct nat_bind *b;
+	__u64 now;
+
+	if (cfg->filtering == NAT_FILT_APDF ||
+	    (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
+		return NULL;
+	b = bpf_map_lookup_elem(&nat_bind, &bk);
+	if (!b)
+		return NULL;
+	if (cfg->filtering == NAT_FILT_ADF) {
+		struct nat_key pk = {
+			.saddr = k->saddr,
+			.daddr = k->daddr,
+			.dport = k->dport,
+			.proto = k->proto,
+			.dir = NAT_DIR_PERM,
+		};
+
+		if (!bpf_map_lookup_elem(&nat, &pk))
+			return NULL;
+	}
+	now = nat_now();
+	out.saddr = b->addr;
+	out.sport = b->port;
+	if (!nat_flow_create(&out, k->daddr, k->dport, NAT_ORIGIN_IN, 0, seen,
+			     now))
+		return NULL;
+	stat_inc(NTS_STAT_IN_FILTER_OPEN);
+	return bpf_map_lookup_elem(&nat, k);
 }
 
 #endif /* NTS_BPF_NAT_H */

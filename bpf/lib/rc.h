@@ -37,7 +37,7 @@ static __always_inline bool rc_router_port(const struct nts_config *cfg,
 	if (p->key.proto == IPPROTO_UDP && port == cfg->nego_port)
 		return true;
 	used = ports_used_get(p->key.proto);
-	return used && (used->bits[(port >> 6) & 1023] & (1ULL << (port & 63)));
+	return !port_usable(used, 0, 65535, port);
 }
 
 /* Claim the mapping inside:d <-> ext:d if nobody has ext:d; else share. */

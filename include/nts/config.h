@@ -9,6 +9,8 @@
 
 enum nts_cfg_flags {
 	NTS_CFG_ENABLED = 1 << 0,	/* user space finished setting up */
+	NTS_CFG_SYN_PASS = 1 << 1,	/* unsolicited SYNs go to the stack */
+	NTS_CFG_HAIRPIN = 1 << 2,	/* inside hosts reach mapped ports */
 };
 
 struct nts_config {
@@ -19,7 +21,8 @@ struct nts_config {
 	__u32 flags;		/* enum nts_cfg_flags */
 	__u32 phl_min_ttl;	/* seconds a registration lasts at least */
 	__u16 nego_port;	/* never opened from the RC, host order */
-	__u16 pad;
+	__u8 mapping;		/* enum nat_mapping */
+	__u8 filtering;		/* enum nat_filtering */
 };
 
 /*

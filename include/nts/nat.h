@@ -23,6 +23,12 @@
 enum nat_dir {
 	NAT_DIR_OUT = 1,
 	NAT_DIR_IN = 2,
+	/*
+	 * Address-dependent filtering: remote:0 -> wan:ep may open a flow
+	 * to the mapping of ep, since its inside endpoint sent to remote.
+	 * Lives as long as that mapping.
+	 */
+	NAT_DIR_PERM = 3,
 };
 
 struct nat_key {
@@ -46,6 +52,23 @@ enum nat_seen {
 enum nat_origin {
 	NAT_ORIGIN_OUT = 1,	/* opened by an inside host */
 	NAT_ORIGIN_RC = 2,	/* opened from the request cache (NTS) */
+	NAT_ORIGIN_IN = 3,	/* from outside, through a mapping that
+				 * endpoint-independent or address-dependent
+				 * filtering leaves open */
+};
+
+/* RFC 4787 mapping behaviour: what the external port depends on. */
+enum nat_mapping {
+	NAT_MAP_EIM = 0,	/* the inside endpoint only */
+	NAT_MAP_ADM = 1,	/* and the remote address */
+	NAT_MAP_APDM = 2,	/* and the remote address and port */
+};
+
+/* RFC 4787 filtering behaviour: who may send to a mapping. */
+enum nat_filtering {
+	NAT_FILT_APDF = 0,	/* the remote address and port it sent to */
+	NAT_FILT_ADF = 1,	/* remote addresses the inside endpoint sent to */
+	NAT_FILT_EIF = 2,	/* anybody */
 };
 
 struct nat_entry {
@@ -62,18 +85,28 @@ enum nat_side {
 	NAT_SIDE_OUTSIDE = 2,
 };
 
-/* inside:ip -> wan:ep (INSIDE) and wan:ep -> inside:ip (OUTSIDE) */
+/*
+ * inside:ip -> wan:ep (INSIDE) and wan:ep -> inside:ip (OUTSIDE). The
+ * mapping behaviour decides what of the remote endpoint an INSIDE key
+ * holds: nothing (EIM), its address (ADM), or address and port (APDM).
+ * OUTSIDE keys never hold it: an external port is one mapping's.
+ */
 struct nat_bind_key {
 	__be32 addr;
 	__be16 port;
 	__u8 proto;
 	__u8 side;	/* enum nat_side */
+	__be32 raddr;
+	__be16 rport;
+	__u16 pad;
 };
 
 struct nat_bind {
 	__be32 addr;
 	__be16 port;
-	__u16 pad;
+	__be16 rport;	/* OUTSIDE: the remote part of the INSIDE key */
+	__be32 raddr;
+	__u32 pad;
 	__u64 used_ns;	/* created, or last used to open a flow */
 };
 

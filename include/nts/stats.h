@@ -12,6 +12,8 @@
 	X(IN_REDIRECT, "in_redirect", "translated and redirected by XDP")     \
 	X(IN_PASS_STACK, "in_pass_stack", "translated, forwarded by the stack") \
 	X(IN_MISS, "in_miss", "for the router itself (no NAT entry)")         \
+	X(IN_FILTER_OPEN, "in_filter_open", "flows opened from outside (EIF/ADF)") \
+	X(IN_SYN_DROP, "in_syn_drop", "unsolicited SYNs dropped")              \
 	X(IN_FRAG, "in_frag", "non-first fragments passed untranslated")      \
 	X(IN_MALFORMED, "in_malformed", "malformed, passed untouched")        \
 	X(IN_TTL, "in_ttl_drop", "dropped: TTL would expire at the router")   \

@@ -86,7 +86,9 @@ test_unsolicited_blocked() {
 	sleep 0.5
 	expect_eq "pn got nothing over TCP" "$(cat "$TMP/pn.out")" ""
 	expect_eq "pn got nothing over UDP" "$(cat "$TMP/pn-udp.out")" ""
-	expect_gt "counted as misses" "$(stat in_miss)" "$miss"
+	expect_gt "the SYN dropped silently (RFC 5382 REQ-4)" \
+		"$(stat in_syn_drop)" 0
+	expect_gt "the datagram left to the router" "$(stat in_miss)" "$miss"
 	expect_eq "nothing translated inbound" "$(stat in_xlate)" 0
 }
 

@@ -164,7 +164,7 @@ test_default_port_range() {
 	local lo hi
 	read -r lo hi < <(x rtr cat /proc/sys/net/ipv4/ip_local_port_range)
 	expect_match "status line names the range" "$(cat "$STATE/ntsload.log")" \
-		"NAT ports 1024-$((lo - 1))"
+		"ports 1024-$((lo - 1));"
 }
 
 run_tests

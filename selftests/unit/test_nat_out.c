@@ -143,13 +143,13 @@ TEST(port_outside_range_is_moved)
 
 TEST(ports_exhausted_drop)
 {
-	struct pkt_spec s = tcp_syn(T_ALICE, 100, T_REMOTE, 80);
+	struct pkt_spec s = tcp_syn(T_ALICE, 2000, T_REMOTE, 80);
 	struct pkt_info o;
 	int i, ok = 0, v;
 
 	fixture_config(3000, 3001);
 	for (i = 0; i < 3; i++) {
-		s.sport = 100 + i;
+		s.sport = 2000 + 2 * i;
 		v = send_out(&s, &o);
 		if (v == TC_ACT_OK) {
 			ok++;
@@ -157,7 +157,7 @@ TEST(ports_exhausted_drop)
 				    "port in the range");
 		}
 	}
-	ASSERT_EQ(ok, 2, "two ports, two mappings");
+	ASSERT_EQ(ok, 2, "two ports, two mappings (parity given up last)");
 	ASSERT_EQ(v, TC_ACT_SHOT, "the third is dropped, not mistranslated");
 	ASSERT_EQ(fixture_stat(NTS_STAT_OUT_NO_PORT), 1, "counted");
 }
@@ -199,4 +199,36 @@ TEST(icmp_reply_does_not_open_a_flow)
 
 	ASSERT_EQ(send_out(&s, NULL), TC_ACT_SHOT, "verdict");
 	ASSERT_EQ(fixture_stat(NTS_STAT_OUT_NEW), 0, "no flow");
+}
+
+/* RFC 4787 REQ-3: privileged ports map to privileged ports. */
+TEST(low_ports_stay_low)
+{
+	struct pkt_spec a = tcp_syn(T_ALICE, 123, T_REMOTE, 123);
+	struct pkt_spec b = tcp_syn(T_BOB, 123, T_REMOTE, 123);
+	struct pkt_info oa, ob;
+
+	fixture_config(3000, 3001);
+	ASSERT_EQ(send_out(&a, &oa), TC_ACT_OK, "alice");
+	ASSERT_EQ(send_out(&b, &ob), TC_ACT_OK, "bob");
+	ASSERT_EQ(oa.sport, 123, "kept");
+	ASSERT_TRUE(ob.sport >= 1 && ob.sport <= 1023, "bob's: below 1024");
+}
+
+/* RFC 4787 REQ-4: a moved port keeps its parity (RTP/RTCP pairs). */
+TEST(parity_preserved)
+{
+	struct pkt_spec s = tcp_syn(T_ALICE, 20000, T_REMOTE, 80);
+	struct pkt_info o;
+	int i, same = 0;
+
+	for (i = 0; i < 40; i++) {
+		s.saddr = T_ALICE;
+		s.sport = 20000 + i;
+		send_out(&s, NULL); /* alice holds the port */
+		s.saddr = T_BOB;
+		if (send_out(&s, &o) == TC_ACT_OK && o.sport != s.sport)
+			same += (o.sport & 1) == (s.sport & 1);
+	}
+	ASSERT_EQ(same, 40, "every moved port kept its parity");
 }

@@ -124,9 +124,12 @@ TEST(no_entry_no_flow)
 	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
 	struct pkt_info o;
 
-	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
-	ASSERT_EQ(o.daddr, T_WAN, "for the router");
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "dropped silently");
+	ASSERT_EQ(o.daddr, T_WAN, "untranslated");
 	ASSERT_EQ(fixture_stat(NTS_STAT_RC_OPEN), 0, "nothing opened");
+	ASSERT_EQ(fixture_stat(NTS_STAT_IN_SYN_DROP), 1, "counted");
+	s = from_gn(IPPROTO_UDP, T_GN, 8080);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "a datagram: to the router");
 }
 
 TEST(another_host_not_let_in)
@@ -135,7 +138,7 @@ TEST(another_host_not_let_in)
 	struct pkt_info o;
 
 	rc_allow(5 * SEC);
-	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "verdict");
 	ASSERT_EQ(o.daddr, T_WAN, "a third host stays outside");
 }
 
@@ -147,7 +150,7 @@ TEST(expired_entry)
 	struct pkt_info o;
 
 	bpf_map_update_elem(fx.maps.rc, &k, &e, BPF_ANY);
-	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "verdict");
 	ASSERT_EQ(o.daddr, T_WAN, "not translated");
 	ASSERT_EQ(fixture_stat(NTS_STAT_RC_EXPIRED), 1, "counted");
 }

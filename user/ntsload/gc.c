@@ -84,13 +84,37 @@ static int gc_flow_in(struct gc_ctx *c, const struct nat_key *k,
 	return 0;
 }
 
+/* A permission of address-dependent filtering lives with its mapping. */
+static int gc_perm(struct gc_ctx *c, const struct nat_key *k,
+		   const struct nat_entry *e)
+{
+	struct nat_bind_key bk = {
+		.addr = k->daddr,
+		.port = k->dport,
+		.proto = k->proto,
+		.side = NAT_SIDE_OUTSIDE,
+	};
+	struct nat_bind b;
+
+	if (k->daddr != c->wan ||
+	    bpf_map_lookup_elem(c->maps->nat_bind, &bk, &b) ||
+	    b.addr != e->addr || b.port != e->port)
+		bpf_map_delete_elem(c->maps->nat, k);
+	return 0;
+}
+
 static int gc_flow(const void *key, const void *value, void *ctx)
 {
 	const struct nat_key *k = key;
 
-	if (k->dir == NAT_DIR_OUT)
+	switch (k->dir) {
+	case NAT_DIR_OUT:
 		return gc_flow_out(ctx, k, value);
-	return gc_flow_in(ctx, k, value);
+	case NAT_DIR_PERM:
+		return gc_perm(ctx, k, value);
+	default:
+		return gc_flow_in(ctx, k, value);
+	}
 }
 
 /* The binding on the other side, if it points back at @k. */
@@ -102,10 +126,18 @@ static bool bind_twin(int fd, const struct nat_bind_key *k,
 	tk->addr = b->addr;
 	tk->port = b->port;
 	tk->proto = k->proto;
-	tk->side = k->side == NAT_SIDE_INSIDE ? NAT_SIDE_OUTSIDE :
-						NAT_SIDE_INSIDE;
-	return !bpf_map_lookup_elem(fd, tk, tb) && tb->addr == k->addr &&
-	       tb->port == k->port;
+	if (k->side == NAT_SIDE_OUTSIDE) {
+		tk->side = NAT_SIDE_INSIDE;
+		tk->raddr = b->raddr;
+		tk->rport = b->rport;
+	} else {
+		tk->side = NAT_SIDE_OUTSIDE;
+	}
+	if (bpf_map_lookup_elem(fd, tk, tb) || tb->addr != k->addr ||
+	    tb->port != k->port)
+		return false;
+	return k->side == NAT_SIDE_OUTSIDE ||
+	       (tb->raddr == k->raddr && tb->rport == k->rport);
 }
 
 static int gc_bind(const void *key, const void *value, void *ctx)

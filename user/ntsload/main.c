@@ -50,6 +50,9 @@ struct ntsload {
 	struct nat_timeouts to;
 	unsigned int phl_min_ttl;
 	unsigned int gc_interval;
+	__u8 mapping;
+	__u8 filtering;
+	bool syn_pass;
 	struct nego_config nego_cfg;
 	struct nego_server nego;
 	int lock_fd;
@@ -77,6 +80,15 @@ static void usage(FILE *f)
 "                           outside net.ipv4.ip_local_port_range)\n"
 "  -P, --pin-path DIR       where to pin the maps (default:\n"
 "                           " NTS_PIN_ROOT "/IFACE)\n"
+"      --mapping KIND       eim (endpoint-independent, default), adm\n"
+"                           (address-dependent) or apdm (address and port)\n"
+"      --filtering KIND     eif (endpoint-independent), adf (address-\n"
+"                           dependent) or apdf (address and port, default)\n"
+"                           full cone = eim+eif, restricted cone = eim+adf,\n"
+"                           port-restricted cone = eim+apdf, symmetric =\n"
+"                           apdm+apdf\n"
+"      --pass-unsolicited-syn  hand SYNs that open nothing to the router's\n"
+"                           stack (it answers RST); default: drop them\n"
 "      --keep               on exit, leave the datapath attached and the\n"
 "                           maps pinned (a restart then loses no flow)\n"
 "      --detach             remove a kept datapath and its maps, and exit\n"
@@ -116,6 +128,9 @@ enum {
 	OPT_RC_TTL,
 	OPT_RATE_GN,
 	OPT_RATE_NAME,
+	OPT_MAPPING,
+	OPT_FILTERING,
+	OPT_SYN_PASS,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -133,6 +148,26 @@ static int parse_uint(const char *opt, const char *s, unsigned int min,
 	}
 	*out = v;
 	return 0;
+}
+
+/* RFC 4787's names, in the order of enum nat_mapping / nat_filtering. */
+static const char *const mappings[] = { "eim", "adm", "apdm", NULL };
+static const char *const filterings[] = { "apdf", "adf", "eif", NULL };
+
+static int parse_kind(const char *opt, const char *s,
+		      const char *const *names, __u8 *out)
+{
+	int i;
+
+	for (i = 0; names[i]; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	pr_err("%s: '%s' is not one of %s, %s, %s", opt, s, names[0],
+	       names[1], names[2]);
+	return -EINVAL;
 }
 
 static int parse_args(struct ntsload *l, int argc, char **argv)
@@ -157,6 +192,9 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "rc-ttl", required_argument, NULL, OPT_RC_TTL },
 		{ "rate-gn", required_argument, NULL, OPT_RATE_GN },
 		{ "rate-name", required_argument, NULL, OPT_RATE_NAME },
+		{ "mapping", required_argument, NULL, OPT_MAPPING },
+		{ "filtering", required_argument, NULL, OPT_FILTERING },
+		{ "pass-unsolicited-syn", no_argument, NULL, OPT_SYN_PASS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -248,6 +286,17 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_RATE_GN:
 			err = parse_uint("--rate-gn", optarg, 1, 1000000,
 					 &l->nego_cfg.rate_gn);
+			break;
+		case OPT_MAPPING:
+			err = parse_kind("--mapping", optarg, mappings,
+					 &l->mapping);
+			break;
+		case OPT_FILTERING:
+			err = parse_kind("--filtering", optarg, filterings,
+					 &l->filtering);
+			break;
+		case OPT_SYN_PASS:
+			l->syn_pass = true;
 			break;
 		case OPT_RATE_NAME:
 			err = parse_uint("--rate-name", optarg, 1, 1000000,
@@ -386,9 +435,11 @@ static int config_write(struct ntsload *l)
 		.wan_ifindex = l->ifindex,
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
-		.flags = NTS_CFG_ENABLED,
+		.flags = NTS_CFG_ENABLED | (l->syn_pass ? NTS_CFG_SYN_PASS : 0),
 		.phl_min_ttl = l->phl_min_ttl,
 		.nego_port = l->nego_cfg.port,
+		.mapping = l->mapping,
+		.filtering = l->filtering,
 	};
 	__u32 k = 0;
 
@@ -575,10 +626,11 @@ static int start(struct ntsload *l)
 	if (err)
 		goto fail_tc;
 
-	pr_info("%s %s: XDP %s and tc egress attached; NAT ports %u-%u; "
-		"NTS-Nego on port %u (%zu key%s%s); maps in %s",
+	pr_info("%s %s: XDP %s and tc egress attached; NAT %s+%s, ports "
+		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
 		l->ifname, inet_ntop(AF_INET, &l->addr, addr, sizeof(addr)),
-		xdp_mode_name(l->got_mode), l->range.lo, l->range.hi,
+		xdp_mode_name(l->got_mode), mappings[l->mapping],
+		filterings[l->filtering], l->range.lo, l->range.hi,
 		l->nego_cfg.port, l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s",
 		l->nego_cfg.insecure ? ", insecure" : "", l->pin_dir);
 	return 0;
@@ -620,6 +672,8 @@ int main(int argc, char **argv)
 		.to = NAT_TIMEOUTS_DEFAULT,
 		.phl_min_ttl = 86400,
 		.gc_interval = 1,
+		.mapping = NAT_MAP_EIM,
+		.filtering = NAT_FILT_APDF,
 		.nego_cfg = {
 			.port = NTS_NEGO_PORT,
 			.rc_ttl = 5,
