@@ -17,6 +17,7 @@
 #include "lib/nat.h"
 #include "lib/dnsupdate.h"
 #include "lib/rc.h"
+#include "lib/icmp.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -116,6 +117,32 @@ static __always_inline int miss(const struct nts_config *cfg,
 	return XDP_PASS;
 }
 
+/* An error about a packet of a flow goes to the flow's inside host. */
+static __always_inline int icmp_err(struct xdp_md *ctx, struct pkt *p,
+				    void *data_end)
+{
+	struct nat_entry *e;
+	struct icmp_err ie;
+
+	if (icmp_err_parse(p, data_end, &ie))
+		goto stack;
+	ie.key.dir = NAT_DIR_IN;
+	e = bpf_map_lookup_elem(&nat, &ie.key);
+	if (!e)
+		goto stack;
+	if (p->iph->ttl <= 1) {
+		stat_inc(NTS_STAT_IN_TTL);
+		return XDP_DROP;
+	}
+	icmp_err_xlate_in(p, &ie, e);
+	stat_inc(NTS_STAT_IN_ICMP_ERR);
+	return forward(ctx, p);
+stack:
+	/* About the router's own traffic, or nothing we know. */
+	stat_inc(NTS_STAT_IN_MISS);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int nts_wan_in(struct xdp_md *ctx)
 {
@@ -143,6 +170,8 @@ int nts_wan_in(struct xdp_md *ctx)
 	switch (kind) {
 	case PKT_L4:
 		break;
+	case PKT_ICMP_ERR:
+		return icmp_err(ctx, &p, data_end);
 	case PKT_FRAG:
 		stat_inc(NTS_STAT_IN_FRAG);
 		return XDP_PASS;

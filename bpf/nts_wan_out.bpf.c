@@ -15,6 +15,7 @@
 #include "lib/parse.h"
 #include "lib/nat.h"
 #include "lib/dnsupdate.h"
+#include "lib/icmp.h"
 
 #define IP_SADDR_OFF (ETH_HLEN + offsetof(struct iphdr, saddr))
 #define IP_CSUM_OFF  (ETH_HLEN + offsetof(struct iphdr, check))
@@ -95,6 +96,40 @@ flow_get(const struct nts_config *cfg, struct pkt *p, __u64 now)
 	return e;
 }
 
+/*
+ * An inside host's ICMP error about a packet it got through a flow: to
+ * the remote, as from the flow's external endpoint. No flow: dropped, it
+ * would tell the world an inside address.
+ */
+static __always_inline int icmp_err(struct __sk_buff *skb)
+{
+	void *data, *data_end;
+	struct nat_entry *e;
+	struct icmp_err ie;
+	struct pkt p;
+
+	/* Writable and linear as far as the quoted headers go. */
+	if (bpf_skb_pull_data(skb, skb->len < ICMP_ERR_HDR_MAX ?
+					   skb->len :
+					   ICMP_ERR_HDR_MAX))
+		goto drop;
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (pkt_parse(data, data_end, &p) != PKT_ICMP_ERR ||
+	    icmp_err_parse(&p, data_end, &ie))
+		goto drop;
+	ie.key.dir = NAT_DIR_OUT;
+	e = bpf_map_lookup_elem(&nat, &ie.key);
+	if (!e)
+		goto drop;
+	icmp_err_xlate_out(&p, &ie, e);
+	stat_inc(NTS_STAT_OUT_ICMP_ERR);
+	return TC_ACT_OK;
+drop:
+	stat_inc(NTS_STAT_OUT_ICMP_ERR_DROP);
+	return TC_ACT_SHOT;
+}
+
 SEC("tc")
 int nts_wan_out(struct __sk_buff *skb)
 {
@@ -138,6 +173,8 @@ int nts_wan_out(struct __sk_buff *skb)
 	switch (kind) {
 	case PKT_L4:
 		break;
+	case PKT_ICMP_ERR:
+		return icmp_err(skb);
 	case PKT_FRAG:
 		/* The ports travelled, translated, in the first fragment. */
 		stat_inc(NTS_STAT_OUT_FRAG);

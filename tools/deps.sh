@@ -7,7 +7,7 @@ pkgs=(
 	make gcc clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev
 	zlib1g-dev pkg-config
 	libldns-dev libssl-dev libevent-dev
-	iproute2 iputils-ping ethtool nftables
+	iproute2 iputils-ping traceroute ethtool nftables
 	bind9 bind9-dnsutils curl netcat-openbsd python3
 	dnsperf dnsdist iperf3 coturn python3-scapy
 	qemu-system-x86 busybox-static kmod

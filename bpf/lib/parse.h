@@ -25,6 +25,7 @@
 #define ICMP_DEST_UNREACH      3
 #define ICMP_ECHO	       8
 #define ICMP_TIME_EXCEEDED     11
+#define ICMP_PARAMETERPROB     12
 
 struct icmphdr {
 	__u8 type;
@@ -46,6 +47,8 @@ enum pkt_kind {
 	PKT_OTHER,	/* not IPv4: not ours */
 	PKT_L4,		/* IPv4 with a TCP, UDP or ICMP echo header */
 	PKT_FRAG,	/* non-first fragment: no L4 header */
+	PKT_ICMP_ERR,	/* ICMP destination unreachable, time exceeded or
+			 * parameter problem: see icmp.h */
 	PKT_UNSUPP,	/* IPv4, protocol or ICMP type not translated */
 	PKT_BAD_IP,	/* truncated or invalid IPv4 header */
 	PKT_BAD_L4,	/* truncated L4 header */
@@ -191,6 +194,10 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 			p->dport = &ih->un.echo.id;
 			p->dport_off = id_off;
 			p->key.dport = ih->un.echo.id;
+		} else if (ih->type == ICMP_DEST_UNREACH ||
+			   ih->type == ICMP_TIME_EXCEEDED ||
+			   ih->type == ICMP_PARAMETERPROB) {
+			return PKT_ICMP_ERR;
 		} else {
 			return PKT_UNSUPP;
 		}

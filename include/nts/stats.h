@@ -15,6 +15,7 @@
 	X(IN_FILTER_OPEN, "in_filter_open", "flows opened from outside (EIF/ADF)") \
 	X(IN_SYN_DROP, "in_syn_drop", "unsolicited SYNs dropped")              \
 	X(IN_FRAG, "in_frag", "non-first fragments passed untranslated")      \
+	X(IN_ICMP_ERR, "in_icmp_err", "ICMP errors translated inbound")       \
 	X(IN_MALFORMED, "in_malformed", "malformed, passed untouched")        \
 	X(IN_TTL, "in_ttl_drop", "dropped: TTL would expire at the router")   \
 	X(OUT_PKTS, "out_pkts", "IPv4 packets seen on WAN egress")            \
@@ -24,6 +25,8 @@
 	X(OUT_NEW_BIND, "out_new_bind", "new endpoint mappings")              \
 	X(OUT_PORT_KEPT, "out_port_kept", "mappings that kept the source port") \
 	X(OUT_FRAG, "out_frag", "non-first fragments, address rewritten")     \
+	X(OUT_ICMP_ERR, "out_icmp_err", "ICMP errors translated outbound")    \
+	X(OUT_ICMP_ERR_DROP, "out_icmp_err_drop", "dropped: ICMP errors of no flow") \
 	X(OUT_NO_PORT, "out_no_port", "dropped: no external port left")       \
 	X(OUT_NO_SPACE, "out_no_space", "dropped: NAT table full")            \
 	X(OUT_UNSUPP, "out_unsupported", "dropped: protocol not translated")  \

@@ -71,4 +71,66 @@ NFT
 		"Endpoint Independent|Address and Port Dependent"
 }
 
+# Beyond gn, the Internet goes on: gn routes to mid over a link of MTU
+# 1280, mid to far (203.0.113.0/24, TEST-NET-3). Namespaces of this lab.
+MID=203.0.113.2
+FAR=203.0.113.6
+far_up() {
+	local n
+	[ -e "/run/netns/${P}far" ] && return 0
+	for n in mid far; do
+		ip netns add "$P$n"
+		ip -n "$P$n" link set lo up
+	done
+	ip -n ${P}gn link add eth1 type veth peer name eth0 netns ${P}mid
+	ip -n ${P}mid link add eth1 type veth peer name eth0 netns ${P}far
+	ip -n ${P}gn addr add 203.0.113.1/30 dev eth1
+	ip -n ${P}gn link set eth1 mtu 1280 up
+	ip -n ${P}mid addr add $MID/30 dev eth0
+	ip -n ${P}mid link set eth0 mtu 1280 up
+	ip -n ${P}mid addr add 203.0.113.5/30 dev eth1
+	ip -n ${P}mid link set eth1 up
+	ip -n ${P}far addr add $FAR/30 dev eth0
+	ip -n ${P}far link set eth0 up
+	ip -n ${P}gn route add 203.0.113.4/30 via $MID
+	ip -n ${P}mid route add default via 203.0.113.1
+	ip -n ${P}far route add default via 203.0.113.5
+	ip -n ${P}rtr route add 203.0.113.0/24 via $GN
+	x gn sysctl -qw net.ipv4.ip_forward=1
+	x mid sysctl -qw net.ipv4.ip_forward=1
+	for n in mid far; do
+		x $n ethtool -K eth0 tx off >/dev/null
+	done
+}
+
+# Every hop answers: rtr from inside, gn and mid with time exceeded and
+# far with port unreachable, the last three translated back to pn.
+test_traceroute() {
+	far_up
+	router_start
+	local out
+	out=$(x pn traceroute -n -q 1 -w 2 $FAR 2>&1)
+	expect_match "hop 1: the router" "$out" $'\n 1  10\.0\.0\.1 '
+	expect_match "hop 2: gn (time exceeded)" "$out" $'\n 2  198\.51\.100\.10 '
+	expect_match "hop 3: mid (time exceeded)" "$out" $'\n 3  203\.0\.113\.2 '
+	expect_match "hop 4: far (port unreachable)" "$out" $'\n 4  203\.0\.113\.6 '
+	expect_gt "errors translated" "$(stat in_icmp_err)" 2
+}
+
+# Path MTU discovery through the NAT: pn sends 1 MB to far over a path
+# whose narrowest link is 1280; gn's "fragmentation needed" must reach pn.
+test_pmtu() {
+	far_up
+	router_start
+	head -c 1048576 /dev/urandom >"$TMP/mb"
+	bg far bash -c "nc -l 9100 > $TMP/far.mb"
+	wait_for 5 listening far 9100
+	expect_ok "1 MB from pn to far" \
+		x pn timeout 30 nc -N $FAR 9100 <"$TMP/mb"
+	sleep 0.5
+	expect_eq "all of it arrived" "$(cmp "$TMP/mb" "$TMP/far.mb" && echo same)" same
+	expect_gt "fragmentation needed translated" "$(stat in_icmp_err)" 0
+	expect_match "pn learnt the path MTU" "$(x pn ip route get $FAR)" "mtu 1280"
+}
+
 run_tests

@@ -134,6 +134,33 @@ size_t pkt_build(void *frame, const struct pkt_spec *s)
 	return sizeof(*eth) + ihl + l4len;
 }
 
+size_t pkt_build_icmp_err(void *frame, __u32 src, __u32 dst, __u8 type,
+			  __u8 code, const void *quoted, size_t qlen)
+{
+	struct ethhdr *eth = frame;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct icmp_echo *ic = (void *)(ip + 1);
+	size_t l4len = 8 + qlen;
+
+	memset(frame, 0, FRAME_MAX);
+	memcpy(eth->h_dest, "\x02\x00\x00\x00\x00\x01", 6);
+	memcpy(eth->h_source, "\x02\x00\x00\x00\x00\x02", 6);
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(sizeof(*ip) + l4len);
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_ICMP;
+	ip->saddr = htonl(src);
+	ip->daddr = htonl(dst);
+	ip->check = htons(~fold(sum16(ip, sizeof(*ip), 0)) & 0xffff);
+	ic->type = type;
+	ic->code = code;
+	memcpy((__u8 *)ic + 8, quoted, qlen);
+	ic->csum = htons(~fold(sum16(ic, l4len, 0)) & 0xffff);
+	return sizeof(*eth) + sizeof(*ip) + l4len;
+}
+
 void pkt_read(const void *frame, size_t len, struct pkt_info *i)
 {
 	const struct ethhdr *eth = frame;

@@ -49,6 +49,13 @@ struct pkt_info {
 /* A frame as specified, with correct checksums; returns its length. */
 size_t pkt_build(void *frame, const struct pkt_spec *s);
 
+/*
+ * An ICMP error (@type, @code) from @src to @dst quoting @qlen bytes of
+ * the IP packet at @quoted; returns the frame's length.
+ */
+size_t pkt_build_icmp_err(void *frame, __u32 src, __u32 dst, __u8 type,
+			  __u8 code, const void *quoted, size_t qlen);
+
 /* Read a frame built by pkt_build (or translated from one). */
 void pkt_read(const void *frame, size_t len, struct pkt_info *i);
 
