@@ -29,6 +29,13 @@
  * Not pinned: libbpf 1.1 can't reuse a pinned devmap (the kernel adds
  * BPF_F_RDONLY_PROG to its flags), and ntsload fills it at every start.
  */
+/* Early fragments to ntsload (not pinned: for this instance only). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} frag_events SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, 64);
@@ -101,13 +108,94 @@ stack:
 	return XDP_PASS;
 }
 
+static __always_inline void frag_key_of(const struct pkt *p,
+					struct frag_key *k)
+{
+	k->saddr = p->iph->saddr;
+	k->daddr = p->iph->daddr;
+	k->id = p->iph->id;
+	k->proto = p->iph->protocol;
+	k->pad = 0;
+}
+
+/*
+ * The first fragment of a datagram, going to @addr: the inside host, or
+ * the router itself (the datagram's own address). The others will go the
+ * same way; those that came early and were parked are released now.
+ */
+static __always_inline void first_fragment(struct xdp_md *ctx,
+					   const struct pkt *p, __be32 addr)
+{
+	struct frag_entry *cur, f = { .addr = addr, .seen_ns = nat_now() };
+	struct frag_event ev = { .kind = FRAG_EV_RELEASE, .addr = addr };
+
+	frag_key_of(p, &ev.key);
+	cur = bpf_map_lookup_elem(&frags, &ev.key);
+	if (cur && !cur->addr)
+		bpf_perf_event_output(ctx, &frag_events, BPF_F_CURRENT_CPU, &ev,
+				      sizeof(ev));
+	bpf_map_update_elem(&frags, &ev.key, &f, BPF_ANY);
+}
+
+/* Before its first fragment: to ntsload, until the first comes. */
+static __always_inline int park(struct xdp_md *ctx, struct frag_key *k,
+				struct frag_entry *f)
+{
+	struct frag_event ev = { .kind = FRAG_EV_PARK, .key = *k };
+	struct frag_entry fresh = { .seen_ns = nat_now() };
+	__u64 len = ctx->data_end - ctx->data;
+
+	if (!f)
+		bpf_map_update_elem(&frags, k, &fresh, BPF_ANY);
+	/* Without ntsload reading, the stack gets it, as before. */
+	if (len > 0xffff ||
+	    bpf_perf_event_output(ctx, &frag_events,
+				  BPF_F_CURRENT_CPU | (len << 32), &ev,
+				  sizeof(ev))) {
+		stat_inc(NTS_STAT_IN_FRAG);
+		return XDP_PASS;
+	}
+	stat_inc(NTS_STAT_IN_FRAG_PARKED);
+	return XDP_DROP;
+}
+
+static __always_inline int later_fragment(struct xdp_md *ctx, struct pkt *p)
+{
+	struct frag_entry *f;
+	struct frag_key k;
+
+	frag_key_of(p, &k);
+	f = bpf_map_lookup_elem(&frags, &k);
+	if (f && nat_now() - f->seen_ns > FRAG_TIMEOUT_NS) {
+		bpf_map_delete_elem(&frags, &k);
+		f = NULL;
+	}
+	if (!f || !f->addr)
+		return park(ctx, &k, f);
+	if (f->addr == p->iph->daddr) {
+		stat_inc(NTS_STAT_IN_FRAG);	/* the router's own */
+		return XDP_PASS;
+	}
+	if (p->iph->ttl <= 1) {
+		stat_inc(NTS_STAT_IN_TTL);
+		return XDP_DROP;
+	}
+	csum_replace4(&p->iph->check, p->iph->daddr, f->addr);
+	p->iph->daddr = f->addr;
+	stat_inc(NTS_STAT_IN_FRAG_XLATE);
+	return forward(ctx, p);
+}
+
 /*
  * For the router itself, unless it is a SYN to a port nobody listens on:
  * that gets no answer at all (RFC 5382 REQ-4), not even a RST.
  */
-static __always_inline int miss(const struct nts_config *cfg,
+static __always_inline int miss(struct xdp_md *ctx,
+				const struct nts_config *cfg,
 				const struct pkt *p)
 {
+	if (p->iph->frag_off & bpf_htons(IP_MF))
+		first_fragment(ctx, p, p->iph->daddr);
 	if (p->tcp_syn_only && !(cfg->flags & NTS_CFG_SYN_PASS) &&
 	    !rc_router_port(cfg, p)) {
 		stat_inc(NTS_STAT_IN_SYN_DROP);
@@ -173,8 +261,7 @@ int nts_wan_in(struct xdp_md *ctx)
 	case PKT_ICMP_ERR:
 		return icmp_err(ctx, &p, data_end);
 	case PKT_FRAG:
-		stat_inc(NTS_STAT_IN_FRAG);
-		return XDP_PASS;
+		return later_fragment(ctx, &p);
 	case PKT_BAD_L4:
 		stat_inc(NTS_STAT_IN_MALFORMED);
 		return XDP_PASS;
@@ -190,7 +277,7 @@ int nts_wan_in(struct xdp_md *ctx)
 	if (!e)
 		e = rc_open(cfg, &p);
 	if (!e)
-		return miss(cfg, &p);
+		return miss(ctx, cfg, &p);
 	/*
 	 * Expiring here would make the stack answer a translated packet
 	 * with an ICMP error that quotes the inside address.
@@ -200,6 +287,8 @@ int nts_wan_in(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 
+	if (p.iph->frag_off & bpf_htons(IP_MF))
+		first_fragment(ctx, &p, e->addr);
 	nat_touch(e, p.seen, nat_now());
 	if (p.key.proto == IPPROTO_UDP && p.key.sport == bpf_htons(DNS_PORT))
 		dns_answer(&p, data_end, e, cfg);

@@ -127,13 +127,14 @@ size_t dns_servfail(const struct dnsq *q, uint8_t *out, size_t cap)
 	return n;
 }
 
-static bool same_question(const ldns_pkt *q, const ldns_pkt *r)
+bool dns_same_question(const ldns_pkt *q, const ldns_pkt *r)
 {
 	const ldns_rr_list *a = ldns_pkt_question(q);
 	const ldns_rr_list *b = ldns_pkt_question(r);
 	size_t i, n = a ? ldns_rr_list_rr_count(a) : 0;
 
-	if (n != (b ? ldns_rr_list_rr_count(b) : 0))
+	if (ldns_pkt_get_opcode(q) != ldns_pkt_get_opcode(r) ||
+	    n != (b ? ldns_rr_list_rr_count(b) : 0))
 		return false;
 	for (i = 0; i < n; i++) {
 		const ldns_rr *x = ldns_rr_list_rr(a, i);
@@ -164,7 +165,7 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 	 * a question they could not read (FORMERR, NOTIMP).
 	 */
 	if (ldns_pkt_get_opcode(p) != ldns_pkt_get_opcode(q->pkt) ||
-	    (!same_question(q->pkt, p) &&
+	    (!dns_same_question(q->pkt, p) &&
 	     (ldns_pkt_qdcount(p) ||
 	      ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR))) {
 		ldns_pkt_free(p);

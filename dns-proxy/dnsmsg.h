@@ -50,6 +50,9 @@ size_t dns_formerr(const uint8_t *buf, uint8_t out[DNS_HDR_LEN]);
 /* SERVFAIL for @q into @out (@cap >= DNS_UDP_MIN). The length. */
 size_t dns_servfail(const struct dnsq *q, uint8_t *out, size_t cap);
 
+/* Opcode and questions alike, names compared without case. */
+bool dns_same_question(const ldns_pkt *q, const ldns_pkt *r);
+
 /*
  * Is @buf an answer to @q sent with ID @id? 0 with *@r parsed; -EBADMSG
  * when it isn't a DNS response, -ESRCH when it answers something else

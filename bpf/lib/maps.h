@@ -50,6 +50,14 @@ struct {
 } ports_used SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FRAG_MAX);
+	__type(key, struct frag_key);
+	__type(value, struct frag_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} frags SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PHL_MAX);
 	__type(key, struct phl_key);

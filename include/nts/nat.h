@@ -110,6 +110,44 @@ struct nat_bind {
 	__u64 used_ns;	/* created, or last used to open a flow */
 };
 
+/*
+ * Inbound fragments: only the first has the ports. Its translation is
+ * remembered for the others of its datagram (RFC 4787 REQ-14).
+ */
+struct frag_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 id;
+	__u8 proto;
+	__u8 pad;
+};
+
+struct frag_entry {
+	__be32 addr;		/* the inside address; 0: not known yet */
+	__u32 pad;
+	__u64 seen_ns;
+};
+
+/*
+ * A later fragment that comes before the first is parked: XDP hands it
+ * to ntsload (perf buffer `frag_events`) and drops it; when the first
+ * comes, XDP says so and ntsload sends the parked ones on, translated.
+ */
+enum frag_event_kind {
+	FRAG_EV_PARK = 1,	/* followed by the frame */
+	FRAG_EV_RELEASE = 2,	/* the first fragment came: send them on */
+};
+
+struct frag_event {
+	__u32 kind;		/* enum frag_event_kind */
+	__be32 addr;		/* RELEASE: the inside address */
+	struct frag_key key;
+};
+
+#define FRAG_MAX	4096
+/* Fragments of one datagram must arrive within this long. */
+#define FRAG_TIMEOUT_NS 2000000000ULL
+
 /* Default table sizes: flows, and endpoint bindings. */
 #define NAT_MAX_FLOWS	65536
 #define NAT_MAX_ENTRIES (2 * NAT_MAX_FLOWS)

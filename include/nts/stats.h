@@ -14,7 +14,9 @@
 	X(IN_MISS, "in_miss", "for the router itself (no NAT entry)")         \
 	X(IN_FILTER_OPEN, "in_filter_open", "flows opened from outside (EIF/ADF)") \
 	X(IN_SYN_DROP, "in_syn_drop", "unsolicited SYNs dropped")              \
-	X(IN_FRAG, "in_frag", "non-first fragments passed untranslated")      \
+	X(IN_FRAG, "in_frag", "later fragments of no known datagram")         \
+	X(IN_FRAG_XLATE, "in_frag_xlate", "later fragments translated")       \
+	X(IN_FRAG_PARKED, "in_frag_parked", "early fragments handed to ntsload") \
 	X(IN_ICMP_ERR, "in_icmp_err", "ICMP errors translated inbound")       \
 	X(IN_MALFORMED, "in_malformed", "malformed, passed untouched")        \
 	X(IN_TTL, "in_ttl_drop", "dropped: TTL would expire at the router")   \

@@ -176,6 +176,30 @@ TEST(later_fragment_out_address_only)
 	ASSERT_EQ(fixture_stat(NTS_STAT_OUT_FRAG), 1, "counted");
 }
 
+/* The first fragment's flow carries the later ones (RFC 4787 REQ-14). */
+TEST(later_fragment_in_follows_first)
+{
+	struct pkt_spec o = out_tcp(), s = {
+		.proto = IPPROTO_TCP,
+		.saddr = T_REMOTE,
+		.sport = 80,
+		.daddr = T_WAN,
+		.dport = 20000,
+		.frag = 0x2000, /* MF, offset 0 */
+		.payload = 1000,
+	};
+	struct pkt_info i;
+
+	send_out(&o, NULL);
+	ASSERT_EQ(send_in(&s, &i), XDP_PASS, "first fragment");
+	ASSERT_EQ(i.daddr, T_ALICE, "translated");
+	s.frag = 125; /* offset 1000, the last */
+	ASSERT_EQ(send_in(&s, &i), XDP_PASS, "later fragment");
+	ASSERT_EQ(i.daddr, T_ALICE, "translated too");
+	ASSERT_EQ(fixture_stat(NTS_STAT_IN_FRAG_XLATE), 1, "counted");
+}
+
+/* Without ntsload to park it, an early fragment goes to the stack. */
 TEST(later_fragment_in_untouched)
 {
 	struct pkt_spec s = {

@@ -114,6 +114,11 @@ int nts_dp_tx_ports_fd(const struct nts_datapath *dp)
 	return bpf_map__fd(dp->in->maps.tx_ports);
 }
 
+int nts_dp_frag_events_fd(const struct nts_datapath *dp)
+{
+	return bpf_map__fd(dp->in->maps.frag_events);
+}
+
 #define NTS_MAP_FROM_SKEL(name) m->name = bpf_map__fd(dp->in->maps.name);
 void nts_dp_maps(const struct nts_datapath *dp, struct nts_maps *m)
 {

@@ -24,6 +24,7 @@ void nts_dp_destroy(struct nts_datapath *dp);
 int nts_dp_in_fd(const struct nts_datapath *dp);
 int nts_dp_out_fd(const struct nts_datapath *dp);
 int nts_dp_tx_ports_fd(const struct nts_datapath *dp);
+int nts_dp_frag_events_fd(const struct nts_datapath *dp);
 
 /* The map fds of a loaded datapath (owned by it, not to be closed). */
 void nts_dp_maps(const struct nts_datapath *dp, struct nts_maps *m);

@@ -26,6 +26,7 @@
 #include "attach.h"
 #include "datapath.h"
 #include "flow.h"
+#include "frags.h"
 #include "gc.h"
 #include "log.h"
 #include "nego_server.h"
@@ -55,6 +56,7 @@ struct ntsload {
 	bool syn_pass;
 	struct nego_config nego_cfg;
 	struct nego_server nego;
+	struct frag_park frags;
 	int lock_fd;
 	struct nts_datapath dp;
 	struct nts_maps maps;
@@ -519,6 +521,7 @@ static void tick(struct ntsload *l)
 		       strerror(-err));
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
+	frag_park_tick(&l->frags);
 	err = gc_run(&l->maps, l->addr, &l->to, &res);
 	if (err)
 		pr_err("expiry pass failed: %s", strerror(-err));
@@ -535,7 +538,7 @@ static int run(struct ntsload *l)
 		.it_interval.tv_sec = l->gc_interval,
 		.it_value.tv_sec = l->gc_interval,
 	};
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	sigset_t mask;
 	__u64 ticks;
 
@@ -550,12 +553,13 @@ static int run(struct ntsload *l)
 		pr_err("cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
-	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+	pfd[3].fd = frag_park_fd(&l->frags);
+	pfd[0].events = pfd[1].events = pfd[2].events = pfd[3].events = POLLIN;
 
 	for (;;) {
 		/* The socket may change with the WAN address. */
 		pfd[2].fd = l->nego.fd;
-		if (poll(pfd, 3, nego_server_timeout_ms(&l->nego)) < 0) {
+		if (poll(pfd, 4, nego_server_timeout_ms(&l->nego)) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
@@ -573,6 +577,8 @@ static int run(struct ntsload *l)
 			tick(l);
 		if (pfd[2].revents)
 			nego_server_input(&l->nego);
+		if (pfd[3].revents)
+			frag_park_input(&l->frags);
 		nego_server_tick(&l->nego);
 	}
 	close(pfd[0].fd);
@@ -625,6 +631,9 @@ static int start(struct ntsload *l)
 	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, l->addr);
 	if (err)
 		goto fail_tc;
+	err = frag_park_init(&l->frags, nts_dp_frag_events_fd(&l->dp));
+	if (err)
+		goto fail_nego;
 
 	pr_info("%s %s: XDP %s and tc egress attached; NAT %s+%s, ports "
 		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
@@ -635,6 +644,8 @@ static int start(struct ntsload *l)
 		l->nego_cfg.insecure ? ", insecure" : "", l->pin_dir);
 	return 0;
 
+fail_nego:
+	nego_server_fini(&l->nego);
 fail_tc:
 	tc_detach(l->ifindex, l->ifname);
 fail_xdp:
@@ -650,6 +661,7 @@ fail_pins:
 
 static void stop(struct ntsload *l)
 {
+	frag_park_fini(&l->frags);
 	nego_server_fini(&l->nego);
 	keys_free(&l->nego.keys);
 	if (l->keep) {
@@ -681,6 +693,7 @@ int main(int argc, char **argv)
 			.rate_name = 50,
 		},
 		.nego.fd = -1,
+		.frags.raw = -1,
 		.lock_fd = -1,
 	};
 	int err;

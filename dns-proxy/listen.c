@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clients: UDP and TCP on each --listen address. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <event2/buffer.h>
+
+#include "addr.h"
+#include "log.h"
+#include "ntsdns.h"
+
+/* Datagrams read per wakeup: others' turn after that. */
+#define UDP_BATCH 64
+/* Stop reading a TCP client whose answers pile up unread. */
+#define TCP_OUT_MAX (256 * 1024)
+
+static const char *bind_hint(int err)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return " (another DNS server there? stop it or give another "
+		       "-l)";
+	case EACCES:
+		return " (ports below 1024 need root or "
+		       "CAP_NET_BIND_SERVICE)";
+	case EADDRNOTAVAIL:
+		return " (not an address of this host)";
+	default:
+		return "";
+	}
+}
+
+/* Receive with the address the client sent to: a wildcard socket must
+ * answer from it, or the client drops the answer. */
+static ssize_t udp_recv(struct udp_listener *l, struct client *cl)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { l->px->buf, sizeof(l->px->buf) };
+	struct msghdr mh = {
+		.msg_name = &cl->addr,
+		.msg_namelen = sizeof(cl->addr),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->udp = l;
+	n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
+	if (n < 0 || !l->wildcard)
+		return n;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *a = (void *)&cl->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			a->sin_family = AF_INET;
+			a->sin_addr = pi.ipi_addr;
+			cl->ifindex = pi.ipi_ifindex;
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *a = (void *)&cl->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			a->sin6_family = AF_INET6;
+			a->sin6_addr = pi.ipi6_addr;
+			cl->ifindex = pi.ipi6_ifindex;
+		}
+	}
+	return n;
+}
+
+static void udp_send(const struct client *cl, const uint8_t *buf, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh = {
+		.msg_name = (void *)&cl->addr,
+		.msg_namelen = addr_len(&cl->addr),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	struct cmsghdr *c;
+	char who[ADDR_STRLEN];
+
+	memset(&ctl, 0, sizeof(ctl));
+	if (cl->local.ss_family == AF_INET) {
+		struct in_pktinfo pi = {
+			.ipi_spec_dst = ((struct sockaddr_in *)&cl->local)
+						->sin_addr,
+		};
+
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else if (cl->local.ss_family == AF_INET6) {
+		struct in6_pktinfo pi = {
+			.ipi6_addr = ((struct sockaddr_in6 *)&cl->local)
+					     ->sin6_addr,
+			.ipi6_ifindex = cl->ifindex,
+		};
+
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	if (sendmsg(cl->udp->fd, &mh, MSG_DONTWAIT) < 0)
+		pr_debug("cannot answer %s: %s",
+			 addr_str(&cl->addr, who, sizeof(who)),
+			 strerror(errno));
+}
+
+static void udp_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct udp_listener *l = arg;
+	struct client cl;
+	ssize_t n;
+	int i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < UDP_BATCH; i++) {
+		n = udp_recv(l, &cl);
+		if (n < 0)
+			return;
+		query_input(l->px, &cl, l->px->buf, n);
+	}
+}
+
+static int udp_open(struct proxy *px, const struct sockaddr_storage *a)
+{
+	struct udp_listener *l = &px->udp[px->nudp];
+	int on = 1, v6 = a->ss_family == AF_INET6;
+	char where[ADDR_STRLEN];
+	int fd, err;
+
+	fd = socket(a->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		goto fail;
+	l->wildcard = addr_is_any(a);
+	if ((v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			      sizeof(on))) ||
+	    (l->wildcard && !v6 &&
+	     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on))) ||
+	    (l->wildcard && v6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+			sizeof(on))) ||
+	    bind(fd, (const struct sockaddr *)a, addr_len(a)))
+		goto fail;
+	l->px = px;
+	l->fd = fd;
+	l->addr = *a;
+	l->ev = event_new(px->base, fd, EV_READ | EV_PERSIST, udp_readable, l);
+	if (!l->ev || event_add(l->ev, NULL)) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	px->nudp++;
+	return 0;
+fail:
+	err = errno;
+	pr_err("cannot listen on %s/udp: %s%s",
+	       addr_str(a, where, sizeof(where)), strerror(err),
+	       bind_hint(err));
+	if (fd >= 0)
+		close(fd);
+	if (l->ev)
+		event_free(l->ev);
+	l->ev = NULL;
+	return -err;
+}
+
+/* ---- TCP: two-byte length, then the message (RFC 1035 4.2.2) ---- */
+
+static void conn_free(struct tcp_conn *c)
+{
+	struct proxy *px = c->px;
+	struct query *q;
+
+	/* Their answers have nowhere to go; the queries run on. */
+	while ((q = LIST_FIRST(&c->queries))) {
+		LIST_REMOVE(q, conn);
+		q->cl.tcp = NULL;
+	}
+	LIST_REMOVE(c, link);
+	px->nconns--;
+	event_free(c->idle);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void idle_arm(struct tcp_conn *c)
+{
+	struct timeval tv = { c->px->cfg.tcp_idle_ms / 1000,
+			      c->px->cfg.tcp_idle_ms % 1000 * 1000 };
+
+	evtimer_add(c->idle, &tv);
+}
+
+static void conn_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->nqueries) {
+		idle_arm(c);	/* not idle: waiting for us */
+		return;
+	}
+	conn_free(c);
+}
+
+/* The length of the next whole message buffered, or -1. */
+static long next_msg(struct tcp_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	uint8_t hdr[2];
+	size_t len;
+
+	if (evbuffer_copyout(in, hdr, 2) != 2)
+		return -1;
+	len = (size_t)hdr[0] << 8 | hdr[1];
+	return evbuffer_get_length(in) >= 2 + len ? (long)len : -1;
+}
+
+static bool has_room(struct tcp_conn *c)
+{
+	return c->nqueries < TCP_PIPELINE &&
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) <
+		       TCP_OUT_MAX;
+}
+
+/* A client that closed its side goes once all its answers are out. */
+static bool conn_finished(struct tcp_conn *c)
+{
+	if (!c->eof || c->nqueries || next_msg(c) >= 0 ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)))
+		return false;
+	conn_free(c);
+	return true;
+}
+
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct proxy *px = c->px;
+	struct client cl = { .addr = c->peer, .tcp = c };
+	long len;
+
+	while (has_room(c) && (len = next_msg(c)) >= 0) {
+		evbuffer_drain(bufferevent_get_input(bev), 2);
+		evbuffer_remove(bufferevent_get_input(bev), px->buf, len);
+		idle_arm(c);
+		/* Answers may go out at once; the connection stays. */
+		query_input(px, &cl, px->buf, len);
+	}
+	/* Too much unanswered or unread: the client waits for us. */
+	if (!has_room(c))
+		bufferevent_disable(bev, EV_READ);
+	conn_finished(c);
+}
+
+/* Room again: read on, starting with what is buffered. */
+static void conn_resume(struct tcp_conn *c)
+{
+	if (!has_room(c))
+		return;
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
+	if (next_msg(c) >= 0)
+		bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static void conn_write(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *c = arg;
+
+	(void)bev;
+	if (!conn_finished(c))
+		conn_resume(c);
+}
+
+static void conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+
+	(void)bev;
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
+		/* Half closed after its queries: answer them first. */
+		c->eof = true;
+		if (!conn_finished(c))
+			conn_resume(c);
+		return;
+	}
+	conn_free(c);
+}
+
+static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
+		       struct sockaddr *sa, int salen, void *arg)
+{
+	struct proxy *px = arg;
+	struct tcp_conn *c;
+
+	(void)l;
+	if (px->nconns >= TCP_CONN_MAX) {
+		pr_debug("%u TCP clients already: one more refused",
+			 px->nconns);
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->px = px;
+	memcpy(&c->peer, sa, salen < (int)sizeof(c->peer) ? (size_t)salen :
+							     sizeof(c->peer));
+	LIST_INIT(&c->queries);
+	c->bev = bufferevent_socket_new(px->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->idle = evtimer_new(px->base, conn_idle, c);
+	if (!c->bev || !c->idle) {
+		if (c->bev)
+			bufferevent_free(c->bev);
+		else
+			close(fd);
+		if (c->idle)
+			event_free(c->idle);
+		free(c);
+		return;
+	}
+	LIST_INSERT_HEAD(&px->conns, c, link);
+	px->nconns++;
+	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	idle_arm(c);
+}
+
+static int tcp_open(struct proxy *px, const struct sockaddr_storage *a)
+{
+	unsigned int flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+			     LEV_OPT_CLOSE_ON_EXEC;
+	char where[ADDR_STRLEN];
+	struct evconnlistener *l;
+	int err;
+
+	if (a->ss_family == AF_INET6)
+		flags |= LEV_OPT_BIND_IPV6ONLY;
+	l = evconnlistener_new_bind(px->base, tcp_accept, px, flags, 128,
+				    (const struct sockaddr *)a, addr_len(a));
+	if (!l) {
+		err = errno;
+		pr_err("cannot listen on %s/tcp: %s%s",
+		       addr_str(a, where, sizeof(where)), strerror(err),
+		       bind_hint(err));
+		return -err;
+	}
+	px->tcp[px->ntcp++] = l;
+	return 0;
+}
+
+int listen_open(struct proxy *px)
+{
+	size_t i;
+	int err;
+
+	LIST_INIT(&px->conns);
+	for (i = 0; i < px->cfg.nlisten; i++) {
+		err = udp_open(px, &px->cfg.listen[i]);
+		if (!err)
+			err = tcp_open(px, &px->cfg.listen[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void listen_close(struct proxy *px)
+{
+	size_t i;
+
+	while (!LIST_EMPTY(&px->conns))
+		conn_free(LIST_FIRST(&px->conns));
+	for (i = 0; i < px->nudp; i++) {
+		event_free(px->udp[i].ev);
+		close(px->udp[i].fd);
+	}
+	for (i = 0; i < px->ntcp; i++)
+		evconnlistener_free(px->tcp[i]);
+	px->nudp = px->ntcp = 0;
+}
+
+void client_send(struct proxy *px, const struct client *cl,
+		 const uint8_t *buf, size_t len)
+{
+	struct tcp_conn *c = cl->tcp;
+	uint8_t hdr[2] = { len >> 8, len & 0xff };
+
+	(void)px;
+	if (cl->udp) {
+		udp_send(cl, buf, len);
+		return;
+	}
+	if (!c)
+		return;		/* the connection is gone */
+	bufferevent_write(c->bev, hdr, 2);
+	bufferevent_write(c->bev, buf, len);
+	idle_arm(c);
+}
+
+/*
+ * A query of a TCP connection is done: it may read again. Closing waits
+ * for conn_write(): its answer is still being written.
+ */
+void tcp_query_done(struct query *q)
+{
+	struct tcp_conn *c = q->cl.tcp;
+
+	if (!c)
+		return;
+	LIST_REMOVE(q, conn);
+	q->cl.tcp = NULL;
+	c->nqueries--;
+	conn_resume(c);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntsdns, the NTS server: a DNS forwarder that, before it answers a name
+ * in an NTS zone, tells the router at the answer's address who is about
+ * to connect (NTS-Nego, DESIGN sections 1 and 3). What its parts share:
+ *
+ *   listen.c     clients: UDP and TCP sockets, framing, answers out
+ *   query.c      a query's life: in, forwarded, maybe held, answered
+ *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
+ *   negotiate.c  NTS-Nego: NOTICEs out, answers in, the held answer
+ *   dnsmsg.c     the DNS messages themselves, no sockets (fuzzed)
+ */
+#ifndef NTSDNS_H
+#define NTSDNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <event2/event.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "dnsmsg.h"
+#include "zones.h"
+
+#define MAX_LISTEN	16
+#define MAX_UPSTREAM	16
+#define DEDUP_BUCKETS	4096
+/* Queries one TCP connection may have in flight before we stop reading. */
+#define TCP_PIPELINE	64
+#define TCP_CONN_MAX	1024
+
+struct config {
+	struct sockaddr_storage listen[MAX_LISTEN];
+	size_t nlisten;
+	struct sockaddr_storage upstream[MAX_UPSTREAM];
+	size_t nupstream;
+	struct nts_zones zones;
+	uint16_t nego_port;
+	unsigned int nego_timeout_ms;
+	unsigned int upstream_timeout_ms;
+	unsigned int tcp_idle_ms;
+	uint32_t ttl;
+	int verbose;
+};
+
+/* Printed on SIGUSR1 and at exit; see counters_print() for meanings. */
+struct counters {
+	unsigned long long queries;
+	unsigned long long negotiated;
+	unsigned long long accepted;
+	unsigned long long rejected;
+	unsigned long long refused;
+	unsigned long long timeouts;
+	unsigned long long servfail;
+	unsigned long long malformed;
+	unsigned long long truncated;
+	unsigned long long duplicates;
+	unsigned long long upstream_ignored;
+	unsigned long long nego_ignored;
+	unsigned long long nego_errors;
+};
+
+struct udp_listener {
+	struct proxy *px;
+	int fd;
+	struct event *ev;
+	struct sockaddr_storage addr;
+	bool wildcard;		/* answers need the address asked */
+};
+
+struct tcp_conn;
+
+/* Where a query came from, and so where its answer goes. */
+struct client {
+	struct sockaddr_storage addr;
+	struct udp_listener *udp;	/* UDP: the socket it came in on */
+	struct sockaddr_storage local;	/* and the address it was sent to */
+	int ifindex;
+	struct tcp_conn *tcp;	/* TCP: its connection, NULL once closed */
+};
+
+struct hold;
+
+struct query {
+	struct proxy *px;
+	struct client cl;
+	struct dnsq dq;
+	uint8_t *wire;		/* the query as forwarded: our ID */
+	size_t len;
+	uint16_t up_id;
+	unsigned int attempt;	/* upstream attempts made */
+	unsigned int tried;	/* bit i: upstream i was asked */
+	struct event *timer;
+	struct bufferevent *up;	/* TCP to the upstream */
+	/* The upstream's answer, once it came. */
+	uint8_t *resp;
+	size_t resp_len;
+	ldns_pkt *r;
+	struct hold *hold;
+	LIST_ENTRY(query) dedup;
+	LIST_ENTRY(query) conn;
+};
+
+struct tcp_conn {
+	struct proxy *px;
+	struct bufferevent *bev;
+	struct sockaddr_storage peer;
+	struct event *idle;
+	LIST_HEAD(, query) queries;
+	unsigned int nqueries;
+	bool eof;		/* the client has said all it will */
+	LIST_ENTRY(tcp_conn) link;
+};
+
+struct nego;
+
+struct proxy {
+	struct config cfg;
+	struct event_base *base;
+	struct counters cnt;
+	struct udp_listener udp[MAX_LISTEN];
+	size_t nudp;
+	struct evconnlistener *tcp[MAX_LISTEN];
+	size_t ntcp;
+	LIST_HEAD(, tcp_conn) conns;
+	unsigned int nconns;
+	/* Upstream UDP sockets by family, and queries by upstream ID. */
+	int up_fd4, up_fd6;
+	struct event *up_ev4, *up_ev6;
+	struct query **inflight;
+	unsigned int ninflight;
+	unsigned int up_first;	/* the upstream that answered last */
+	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
+	struct nego *nego;
+	/* Room for one message, and for a truncated answer. */
+	uint8_t buf[DNS_MSG_MAX + 1];
+	uint8_t tcbuf[DNS_MSG_MAX];
+};
+
+/* listen.c */
+int listen_open(struct proxy *px);
+void listen_close(struct proxy *px);
+void client_send(struct proxy *px, const struct client *cl,
+		 const uint8_t *buf, size_t len);
+void tcp_query_done(struct query *q);
+
+/* query.c */
+void query_input(struct proxy *px, const struct client *cl,
+		 const uint8_t *buf, size_t len);
+void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r);
+void query_servfail(struct query *q);
+void query_reply(struct query *q);
+void query_free(struct query *q);
+void query_free_all(struct proxy *px);
+const char *query_name(const struct query *q, char *buf, size_t len);
+
+/* forward.c */
+int forward_init(struct proxy *px);
+void forward_fini(struct proxy *px);
+int forward_start(struct query *q);
+void forward_stop(struct query *q);
+
+/* negotiate.c */
+int nego_init(struct proxy *px);
+void nego_fini(struct proxy *px);
+bool nego_start(struct query *q, struct nts_target *t);
+void nego_cancel(struct query *q);
+
+uint64_t now_ms(void);
+
+#endif /* NTSDNS_H */

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A query's life: in, forwarded, perhaps held for NTS-Nego, answered. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "log.h"
+#include "ntsdns.h"
+
+/* Some failures come in floods: a line a second at most. */
+__attribute__((format(printf, 1, 2))) static void pr_limited(const char *fmt,
+							       ...)
+{
+	static time_t last;
+	static unsigned int more;
+	time_t now = time(NULL);
+	char line[512];
+	va_list ap;
+
+	if (now == last) {
+		more++;
+		return;
+	}
+	if (more)
+		pr_info("(and %u more like the next line)", more);
+	more = 0;
+	last = now;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pr_info("%s", line);
+}
+
+/* "alice.example.net A" for the log. */
+const char *query_name(const struct query *q, char *buf, size_t len)
+{
+	const ldns_rr_list *qs = ldns_pkt_question(q->dq.pkt);
+	const ldns_rr *rr = qs && ldns_rr_list_rr_count(qs) ?
+				    ldns_rr_list_rr(qs, 0) :
+				    NULL;
+	char *name, *type;
+
+	if (!rr) {
+		snprintf(buf, len, "(no question)");
+		return buf;
+	}
+	name = ldns_rdf2str(ldns_rr_owner(rr));
+	type = ldns_rr_type2str(ldns_rr_get_type(rr));
+	snprintf(buf, len, "%s %s", name ? name : "?", type ? type : "?");
+	free(name);
+	free(type);
+	return buf;
+}
+
+static unsigned int dedup_hash(const struct client *cl, uint16_t id)
+{
+	const uint8_t *p = (const uint8_t *)&cl->addr;
+	unsigned int h = id * 0x9e3779b1u, i;
+
+	/* Family, port and address: the start of either sockaddr. */
+	for (i = 0; i < addr_len(&cl->addr); i++)
+		h = (h ^ p[i]) * 16777619u;
+	h ^= (unsigned int)(uintptr_t)cl->tcp;
+	return h % DEDUP_BUCKETS;
+}
+
+static bool same_client(const struct client *a, const struct client *b)
+{
+	if (a->tcp || b->tcp)
+		return a->tcp == b->tcp;
+	return a->udp == b->udp && addr_eq(&a->addr, &b->addr);
+}
+
+/* A retransmission of a query still in flight? */
+static bool is_duplicate(struct proxy *px, const struct client *cl,
+			 const struct dnsq *dq)
+{
+	struct query *q;
+
+	LIST_FOREACH(q, &px->dedup[dedup_hash(cl, dq->id)], dedup) {
+		if (q->dq.id == dq->id && same_client(&q->cl, cl) &&
+		    dns_same_question(q->dq.pkt, dq->pkt))
+			return true;
+	}
+	return false;
+}
+
+void query_input(struct proxy *px, const struct client *cl,
+		 const uint8_t *buf, size_t len)
+{
+	uint8_t formerr[DNS_HDR_LEN];
+	char who[ADDR_STRLEN];
+	struct query *q;
+	struct dnsq dq;
+
+	px->cnt.queries++;
+	switch (dnsq_parse(buf, len, &dq)) {
+	case DNSQ_DROP:
+		px->cnt.malformed++;
+		pr_debug("%s: dropped %zu bytes: not a DNS query",
+			 addr_str(&cl->addr, who, sizeof(who)), len);
+		return;
+	case DNSQ_FORMERR:
+		px->cnt.malformed++;
+		pr_debug("%s: FORMERR: a query that does not parse",
+			 addr_str(&cl->addr, who, sizeof(who)));
+		client_send(px, cl, formerr, dns_formerr(buf, formerr));
+		return;
+	case DNSQ_FORWARD:
+		break;
+	}
+	if (is_duplicate(px, cl, &dq)) {
+		px->cnt.duplicates++;
+		dnsq_free(&dq);
+		return;
+	}
+	q = calloc(1, sizeof(*q));
+	if (q)
+		q->wire = malloc(len);
+	if (!q || !q->wire) {
+		if (q)
+			free(q);
+		dnsq_free(&dq);
+		return;		/* the client will ask again */
+	}
+	q->px = px;
+	q->cl = *cl;
+	q->dq = dq;
+	memcpy(q->wire, buf, len);
+	q->len = len;
+	LIST_INSERT_HEAD(&px->dedup[dedup_hash(cl, dq.id)], q, dedup);
+	if (cl->tcp) {
+		LIST_INSERT_HEAD(&cl->tcp->queries, q, conn);
+		cl->tcp->nqueries++;
+	}
+	if (forward_start(q))
+		query_servfail(q);
+}
+
+/* The NTS-Nego decision; true when the answer is held for it. */
+static bool negotiate(struct query *q)
+{
+	struct nts_target t;
+	char who[ADDR_STRLEN], what[300];
+	int rc;
+
+	if (!q->cl.tcp && q->resp_len > q->dq.udp_max)
+		return false;	/* truncated: it comes back over TCP */
+	rc = nts_target_find(q->resp, q->resp_len, q->r, &q->px->cfg.zones,
+			     &t);
+	if (rc <= 0)
+		return false;
+	if (q->cl.addr.ss_family != AF_INET) {
+		pr_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
+			 "unchanged",
+			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 query_name(q, what, sizeof(what)));
+		nts_target_free(&t);
+		return false;
+	}
+	/* nego_start() owns @t from here. */
+	return nego_start(q, &t);
+}
+
+/* The upstream's answer to @q: takes @buf (malloc'd) and @r. */
+void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r)
+{
+	forward_stop(q);
+	q->resp = buf;
+	q->resp_len = len;
+	q->r = r;
+	if (!negotiate(q))
+		query_reply(q);
+}
+
+void query_reply(struct query *q)
+{
+	struct proxy *px = q->px;
+	size_t limit = q->cl.udp ? q->dq.udp_max : DNS_MSG_MAX, n;
+	char who[ADDR_STRLEN], what[300];
+	const uint8_t *out;
+
+	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit,
+			 px->tcbuf, &n);
+	if (out != q->resp)
+		px->cnt.truncated++;
+	if (nts_verbose)
+		pr_debug("%s: %s: %s, %zu answers%s",
+			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 query_name(q, what, sizeof(what)),
+			 ldns_lookup_by_id(ldns_rcodes,
+					   ldns_pkt_get_rcode(q->r)) ?
+				 ldns_lookup_by_id(ldns_rcodes,
+						   ldns_pkt_get_rcode(q->r))
+					 ->name :
+				 "?",
+			 ldns_pkt_ancount(q->r),
+			 out != q->resp ? ", truncated" : "");
+	client_send(px, &q->cl, out, n);
+	query_free(q);
+}
+
+void query_servfail(struct query *q)
+{
+	struct proxy *px = q->px;
+	char what[300], up[ADDR_STRLEN];
+
+	forward_stop(q);
+	px->cnt.servfail++;
+	pr_limited("SERVFAIL for %s: no answer from %s in %u ms",
+		   query_name(q, what, sizeof(what)),
+		   px->cfg.nupstream > 1 ?
+			   "any upstream" :
+			   addr_str(&px->cfg.upstream[0], up, sizeof(up)),
+		   px->cfg.upstream_timeout_ms);
+	client_send(px, &q->cl, px->tcbuf,
+		    dns_servfail(&q->dq, px->tcbuf, sizeof(px->tcbuf)));
+	query_free(q);
+}
+
+void query_free(struct query *q)
+{
+	forward_stop(q);
+	nego_cancel(q);
+	tcp_query_done(q);
+	LIST_REMOVE(q, dedup);
+	if (q->timer)
+		event_free(q->timer);
+	dnsq_free(&q->dq);
+	ldns_pkt_free(q->r);
+	free(q->resp);
+	free(q->wire);
+	free(q);
+}
+
+/* At exit: whatever is still in flight or held. */
+void query_free_all(struct proxy *px)
+{
+	struct query *q;
+	size_t i;
+
+	for (i = 0; i < DEDUP_BUCKETS; i++)
+		while ((q = LIST_FIRST(&px->dedup[i])))
+			query_free(q);
+}
