@@ -16,6 +16,7 @@
 #include "lib/nat.h"
 #include "lib/dnsupdate.h"
 #include "lib/icmp.h"
+#include "lib/icmp_reply.h"
 
 #define IP_SADDR_OFF (ETH_HLEN + offsetof(struct iphdr, saddr))
 #define IP_CSUM_OFF  (ETH_HLEN + offsetof(struct iphdr, check))
@@ -79,8 +80,12 @@ flow_get(const struct nts_config *cfg, struct pkt *p, __u64 now)
 	err = nat_bind_get(cfg, p->key.proto, p->key.saddr, p->key.sport,
 			   p->key.daddr, p->key.dport, &ext_port, now);
 	if (err) {
-		stat_inc(err == -EADDRNOTAVAIL ? NTS_STAT_OUT_NO_PORT :
-						 NTS_STAT_OUT_NO_SPACE);
+		if (err == -EADDRNOTAVAIL) {
+			stat_inc(NTS_STAT_OUT_NO_PORT);
+			p->no_port = 1;
+		} else {
+			stat_inc(NTS_STAT_OUT_NO_SPACE);
+		}
 		return NULL;
 	}
 	e = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
@@ -128,6 +133,21 @@ static __always_inline int icmp_err(struct __sk_buff *skb)
 drop:
 	stat_inc(NTS_STAT_OUT_ICMP_ERR_DROP);
 	return TC_ACT_SHOT;
+}
+
+/*
+ * Nothing to translate with. When it is for want of ports, say so to the
+ * sender (RFC 4787 REQ-8), so that it need not wait for a timeout.
+ */
+static __always_inline int no_flow(struct __sk_buff *skb,
+				   const struct nts_config *cfg,
+				   const struct pkt *p)
+{
+	if (!p->no_port)
+		return TC_ACT_SHOT;
+	stat_inc(NTS_STAT_OUT_NO_PORT_ICMP);
+	return icmp_reply(skb, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED,
+			  cfg->wan_addr);
 }
 
 SEC("tc")
@@ -201,7 +221,7 @@ int nts_wan_out(struct __sk_buff *skb)
 	}
 	e = flow_get(cfg, &p, now);
 	if (!e)
-		return TC_ACT_SHOT;
+		return no_flow(skb, cfg, &p);
 	nat_touch(e, p.seen, now);
 	/* The helpers below invalidate packet pointers, @e stays valid. */
 	t = *e;

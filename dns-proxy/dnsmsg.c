@@ -15,6 +15,57 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)p[0] << 8 | p[1];
 }
 
+/* Offset just past the name at @off, or 0 when it runs off the end. */
+static size_t skip_name(const uint8_t *m, size_t len, size_t off)
+{
+	while (off < len) {
+		uint8_t c = m[off];
+
+		if ((c & 0xc0) == 0xc0)
+			return off + 2 <= len ? off + 2 : 0;
+		if (c & 0xc0)
+			return 0;	/* label types nobody uses */
+		if (!c)
+			return off + 1;
+		off += 1 + c;
+	}
+	return 0;
+}
+
+/*
+ * libldns (1.8.3) keeps only the last OPT and the last TSIG record of
+ * the additional section and leaks the others, even when the message
+ * fails to parse further on. Both are errors (RFC 6891 6.1.1, RFC 8945
+ * 5.1): such messages are refused before ldns sees them. Records past
+ * the end of the message are ldns's to refuse.
+ */
+static bool one_opt_one_tsig(const uint8_t *m, size_t len)
+{
+	unsigned int opt = 0, tsig = 0, i, rrs;
+	size_t off = DNS_HDR_LEN;
+
+	if (len < DNS_HDR_LEN)
+		return true;
+	for (i = 0; i < get16(m + 4); i++) {
+		off = skip_name(m, len, off);
+		if (!off || off + 4 > len)
+			return true;
+		off += 4;
+	}
+	rrs = get16(m + 6) + get16(m + 8);
+	for (i = 0; i < rrs + get16(m + 10); i++) {
+		off = skip_name(m, len, off);
+		if (!off || off + 10 > len)
+			break;
+		if (i >= rrs) {
+			opt += get16(m + off) == LDNS_RR_TYPE_OPT;
+			tsig += get16(m + off) == LDNS_RR_TYPE_TSIG;
+		}
+		off += 10 + get16(m + off + 8);
+	}
+	return opt <= 1 && tsig <= 1;
+}
+
 enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q)
 {
 	memset(q, 0, sizeof(*q));
@@ -24,7 +75,8 @@ enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q)
 	/* Never answer an answer: that is how loops and reflection start. */
 	if (buf[2] & QR_BIT)
 		return DNSQ_DROP;
-	if (ldns_wire2pkt(&q->pkt, buf, len) != LDNS_STATUS_OK) {
+	if (!one_opt_one_tsig(buf, len) ||
+	    ldns_wire2pkt(&q->pkt, buf, len) != LDNS_STATUS_OK) {
 		q->pkt = NULL;
 		return DNSQ_FORMERR;
 	}
@@ -158,7 +210,8 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 		return -EBADMSG;
 	if (get16(buf) != id)
 		return -ESRCH;
-	if (ldns_wire2pkt(&p, buf, len) != LDNS_STATUS_OK)
+	if (!one_opt_one_tsig(buf, len) ||
+	    ldns_wire2pkt(&p, buf, len) != LDNS_STATUS_OK)
 		return -EBADMSG;
 	/*
 	 * The same question; or none, with an error: servers can't repeat
@@ -172,23 +225,6 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 		return -ESRCH;
 	}
 	*r = p;
-	return 0;
-}
-
-/* Offset just past the name at @off, or 0 when it runs off the end. */
-static size_t skip_name(const uint8_t *m, size_t len, size_t off)
-{
-	while (off < len) {
-		uint8_t c = m[off];
-
-		if ((c & 0xc0) == 0xc0)
-			return off + 2 <= len ? off + 2 : 0;
-		if (c & 0xc0)
-			return 0;	/* label types nobody uses */
-		if (!c)
-			return off + 1;
-		off += 1 + c;
-	}
 	return 0;
 }
 

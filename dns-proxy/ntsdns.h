@@ -93,6 +93,7 @@ struct query {
 	uint16_t up_id;
 	unsigned int attempt;	/* upstream attempts made */
 	unsigned int tried;	/* bit i: upstream i was asked */
+	unsigned int cur_up;	/* the one asked last */
 	struct event *timer;
 	struct bufferevent *up;	/* TCP to the upstream */
 	/* The upstream's answer, once it came. */
@@ -151,7 +152,7 @@ void tcp_query_done(struct query *q);
 void query_input(struct proxy *px, const struct client *cl,
 		 const uint8_t *buf, size_t len);
 void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r);
-void query_servfail(struct query *q);
+void query_servfail(struct query *q, const char *why);
 void query_reply(struct query *q);
 void query_free(struct query *q);
 void query_free_all(struct proxy *px);

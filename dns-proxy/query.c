@@ -139,7 +139,7 @@ void query_input(struct proxy *px, const struct client *cl,
 		cl->tcp->nqueries++;
 	}
 	if (forward_start(q))
-		query_servfail(q);
+		query_servfail(q, "too many queries in flight");
 }
 
 /* The NTS-Nego decision; true when the answer is held for it. */
@@ -189,35 +189,29 @@ void query_reply(struct query *q)
 			 px->tcbuf, &n);
 	if (out != q->resp)
 		px->cnt.truncated++;
-	if (nts_verbose)
-		pr_debug("%s: %s: %s, %zu answers%s",
+	if (nts_verbose) {
+		const ldns_lookup_table *rc = ldns_lookup_by_id(
+			ldns_rcodes, ldns_pkt_get_rcode(q->r));
+
+		pr_debug("%s: %s: %s, %u answers%s",
 			 addr_str(&q->cl.addr, who, sizeof(who)),
 			 query_name(q, what, sizeof(what)),
-			 ldns_lookup_by_id(ldns_rcodes,
-					   ldns_pkt_get_rcode(q->r)) ?
-				 ldns_lookup_by_id(ldns_rcodes,
-						   ldns_pkt_get_rcode(q->r))
-					 ->name :
-				 "?",
-			 ldns_pkt_ancount(q->r),
+			 rc ? rc->name : "?", ldns_pkt_ancount(q->r),
 			 out != q->resp ? ", truncated" : "");
+	}
 	client_send(px, &q->cl, out, n);
 	query_free(q);
 }
 
-void query_servfail(struct query *q)
+void query_servfail(struct query *q, const char *why)
 {
 	struct proxy *px = q->px;
-	char what[300], up[ADDR_STRLEN];
+	char what[300];
 
 	forward_stop(q);
 	px->cnt.servfail++;
-	pr_limited("SERVFAIL for %s: no answer from %s in %u ms",
-		   query_name(q, what, sizeof(what)),
-		   px->cfg.nupstream > 1 ?
-			   "any upstream" :
-			   addr_str(&px->cfg.upstream[0], up, sizeof(up)),
-		   px->cfg.upstream_timeout_ms);
+	pr_limited("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)),
+		   why);
 	client_send(px, &q->cl, px->tcbuf,
 		    dns_servfail(&q->dq, px->tcbuf, sizeof(px->tcbuf)));
 	query_free(q);

@@ -72,6 +72,7 @@ struct pkt {
 	__u16 l4_off;
 	__u8 seen;		/* enum nat_seen this packet contributes */
 	__u8 tcp_syn_only;	/* a TCP SYN without ACK: opens a connection */
+	__u8 no_port;		/* no external port was left for it */
 	__u8 pseudo;		/* the L4 checksum covers the addresses */
 	struct nat_key key;	/* the tuple as it arrived, dir not set */
 };
@@ -124,6 +125,7 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 	p->csum_off = 0;
 	p->seen = NAT_SEEN_PKT;
 	p->tcp_syn_only = 0;
+	p->no_port = 0;
 	p->pseudo = 0;
 	p->key.saddr = iph->saddr;
 	p->key.daddr = iph->daddr;

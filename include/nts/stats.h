@@ -30,6 +30,7 @@
 	X(OUT_ICMP_ERR, "out_icmp_err", "ICMP errors translated outbound")    \
 	X(OUT_ICMP_ERR_DROP, "out_icmp_err_drop", "dropped: ICMP errors of no flow") \
 	X(OUT_NO_PORT, "out_no_port", "dropped: no external port left")       \
+	X(OUT_NO_PORT_ICMP, "out_no_port_icmp", "... and the sender told so (ICMP 3/13)") \
 	X(OUT_NO_SPACE, "out_no_space", "dropped: NAT table full")            \
 	X(OUT_UNSUPP, "out_unsupported", "dropped: protocol not translated")  \
 	X(OUT_MALFORMED, "out_malformed", "dropped: malformed")               \

@@ -203,4 +203,55 @@ PY
 	expect_gt "fragments were parked" "$(stat in_frag_parked)" 1
 }
 
+# Two ports for TCP: two connections; the third is told at once (ICMP
+# administratively prohibited), rather than left to time out.
+test_port_exhaustion() {
+	router_start --port-range 30000-30001
+	bg gn nc -k -l 7300
+	wait_for 5 listening gn 7300
+	bg pn sh -c "sleep 20 | nc $GN 7300"
+	bg pn sh -c "sleep 20 | nc $GN 7300"
+	sleep 1
+	local out
+	out=$(x pn python3 -c "
+import socket
+s = socket.socket()
+s.settimeout(5)
+try:
+    s.connect(('$GN', 7300))
+    print('connected')
+except OSError as e:
+    print(e.strerror)")
+	expect_eq "the third connection is refused at once" "$out" \
+		"No route to host"
+	expect_eq "two mappings made" "$(stat out_new_bind)" 2
+	expect_gt "one refused" "$(stat out_no_port)" 0
+	expect_gt "and told so" "$(stat out_no_port_icmp)" 0
+	kill_procs pn
+}
+
+# RFC 5382 REQ-2: both ends connect() at once; the SYN that comes first
+# to the router is dropped (no mapping yet), the other's opens the way.
+test_simultaneous_open() {
+	router_start
+	local py='
+import socket, sys, time
+me, peer, pport = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", me))
+s.settimeout(10)
+s.connect((peer, pport))
+s.sendall(b"hello from %d" % me)
+print(s.recv(100).decode())'
+	x gn python3 -c "$py" 25000 $RTR 24000 >"$TMP/gn.out" 2>&1 &
+	local g=$!
+	sleep 0.3	# gn's SYN first: the router drops it, no RST
+	x pn python3 -c "$py" 24000 $GN 25000 >"$TMP/pn.out" 2>&1
+	wait $g
+	expect_eq "pn heard gn" "$(cat "$TMP/pn.out")" "hello from 25000"
+	expect_eq "gn heard pn" "$(cat "$TMP/gn.out")" "hello from 24000"
+	expect_eq "gn's first SYN was dropped silently" "$(stat in_syn_drop)" 1
+}
+
 run_tests

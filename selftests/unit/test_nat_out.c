@@ -141,7 +141,7 @@ TEST(port_outside_range_is_moved)
 	ASSERT_EQ(fixture_stat(NTS_STAT_OUT_PORT_KEPT), 0, "not kept");
 }
 
-TEST(ports_exhausted_drop)
+TEST(ports_exhausted)
 {
 	struct pkt_spec s = tcp_syn(T_ALICE, 2000, T_REMOTE, 80);
 	struct pkt_info o;
@@ -158,8 +158,40 @@ TEST(ports_exhausted_drop)
 		}
 	}
 	ASSERT_EQ(ok, 2, "two ports, two mappings (parity given up last)");
-	ASSERT_EQ(v, TC_ACT_SHOT, "the third is dropped, not mistranslated");
+	ASSERT_EQ(v, TC_ACT_REDIRECT,
+		  "the third is not sent, not mistranslated, but answered");
 	ASSERT_EQ(fixture_stat(NTS_STAT_OUT_NO_PORT), 1, "counted");
+}
+
+/* RFC 4787 REQ-8: out of ports, the sender hears so at once. */
+TEST(ports_exhausted_icmp)
+{
+	struct pkt_spec s = tcp_syn(T_BOB, 3000, T_REMOTE, 80);
+	struct pkt_spec a = tcp_syn(T_ALICE, 2000, T_REMOTE, 80);
+	struct pkt_info o;
+	FRAME(frame);
+	FRAME(orig);
+	size_t len;
+	const char *bad;
+
+	fixture_config(3000, 3000);
+	send_out(&s, NULL); /* bob takes the only port */
+	len = pkt_build(frame, &a);
+	memcpy(orig, frame, len);
+	ASSERT_EQ(run_out(frame, &len), TC_ACT_REDIRECT, "answered");
+	pkt_read(frame, len, &o);
+	ASSERT_EQ(o.proto, IPPROTO_ICMP, "with ICMP");
+	ASSERT_EQ((__u8)frame[14 + 20], 3, "destination unreachable");
+	ASSERT_EQ((__u8)frame[14 + 21], 13, "administratively prohibited");
+	ASSERT_EQ(o.daddr, T_ALICE, "to alice");
+	ASSERT_EQ(o.saddr, T_WAN, "from the router");
+	ASSERT_MEM_EQ(o.dmac, T_ALICE_MAC, 6, "straight to alice's MAC");
+	bad = pkt_csum_check(frame, len);
+	ASSERT_TRUE(!bad, bad ? bad : "checksums");
+	ASSERT_MEM_EQ(frame + 14 + 28, orig + 14, 28,
+		      "quoting her packet's header and 8 bytes");
+	ASSERT_EQ(len, 14 + 20 + 8 + 28, "nothing more");
+	ASSERT_EQ(fixture_stat(NTS_STAT_OUT_NO_PORT_ICMP), 1, "counted");
 }
 
 TEST(router_own_traffic_untouched)

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntsdns: the NTS server. Options, start-up, signals and counters; the
+ * work is in the other files (ntsdns.h lists them).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+
+#include <nts/config.h>	/* NTS_NEGO_PORT */
+
+#include "addr.h"
+#include "log.h"
+#include "ntsdns.h"
+
+/* glibc's stub resolver gives up on a server after 5 s: answer first. */
+#define UPSTREAM_TIMEOUT_MS 3000
+#define NEGO_TIMEOUT_MS 1000
+#define TCP_IDLE_MS 10000
+
+/* clang-format off */
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: ntsdns -u ADDR[:PORT] [-z ZONE:KEYFILE]... [OPTIONS]\n"
+"\n"
+"The NTS server: a DNS forwarder that, before it answers with the address\n"
+"of a host in an NTS zone, tells the NTS router at that address that the\n"
+"client is about to connect (NTS-Nego), so the router lets it in.\n"
+"\n"
+"  -l, --listen ADDR[:PORT]    answer on UDP and TCP there (repeatable;\n"
+"                              default 0.0.0.0:53); IPv6 as [ADDR]:PORT\n"
+"  -u, --upstream ADDR[:PORT]  the resolver to forward to (repeatable: the\n"
+"                              next one is tried when one is silent;\n"
+"                              port 53 unless given)\n"
+"  -z, --zone ZONE:KEYFILE     negotiate answers for names at or under ZONE,\n"
+"                              signed with the key in KEYFILE (tsig-keygen\n"
+"                              -a hmac-sha256 NAME; the router's -k);\n"
+"                              repeatable\n"
+"      --nego-port PORT        the routers' NTS-Nego port (default 20053)\n"
+"      --nego-timeout MS       how long an answer waits for the routers\n"
+"                              (default 1000; the NOTICE is resent halfway)\n"
+"      --ttl SEC               TTL of negotiated A records (default 0)\n"
+"      --upstream-timeout MS   SERVFAIL when no upstream has answered by\n"
+"                              then (default 3000)\n"
+"      --tcp-idle-timeout MS   close client TCP connections idle that long\n"
+"                              (default 10000)\n"
+"  -v, --verbose               also a line per query, and what is ignored\n"
+"  -h, --help                  this text\n"
+"\n"
+"One log line per negotiation. SIGUSR1 prints the counters; SIGINT and\n"
+"SIGTERM print them and stop.\n");
+}
+/* clang-format on */
+
+enum {
+	OPT_NEGO_PORT = 256,
+	OPT_NEGO_TIMEOUT,
+	OPT_TTL,
+	OPT_UPSTREAM_TIMEOUT,
+	OPT_TCP_IDLE,
+};
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static int number(const char *opt, const char *s, unsigned long min,
+		  unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (*s && !*end && !errno && *out >= min && *out <= max &&
+	    s[0] != '-')
+		return 0;
+	pr_err("%s: '%s' is not a number from %lu to %lu", opt, s, min, max);
+	return -EINVAL;
+}
+
+static int parse(struct config *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "upstream", required_argument, NULL, 'u' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "nego-port", required_argument, NULL, OPT_NEGO_PORT },
+		{ "nego-timeout", required_argument, NULL, OPT_NEGO_TIMEOUT },
+		{ "ttl", required_argument, NULL, OPT_TTL },
+		{ "upstream-timeout", required_argument, NULL,
+		  OPT_UPSTREAM_TIMEOUT },
+		{ "tcp-idle-timeout", required_argument, NULL, OPT_TCP_IDLE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	unsigned long v;
+	char why[512];
+	int o;
+
+	while ((o = getopt_long(argc, argv, "l:u:z:vh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'l':
+			if (c->nlisten == MAX_LISTEN) {
+				pr_err("--listen: %d at most", MAX_LISTEN);
+				return -EINVAL;
+			}
+			if (addr_parse(optarg, 53, &c->listen[c->nlisten++])) {
+				pr_err("--listen: '%s' is not ADDR[:PORT] "
+				       "(e.g. 198.51.100.53 or [::1]:5353)",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'u':
+			if (c->nupstream == MAX_UPSTREAM) {
+				pr_err("--upstream: %d at most", MAX_UPSTREAM);
+				return -EINVAL;
+			}
+			if (addr_parse(optarg, 53,
+				       &c->upstream[c->nupstream++])) {
+				pr_err("--upstream: '%s' is not ADDR[:PORT] "
+				       "(e.g. 127.0.0.1:10053)",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'z':
+			if (zones_add(&c->zones, optarg, why, sizeof(why))) {
+				pr_err("--zone: %s", why);
+				return -EINVAL;
+			}
+			break;
+		case OPT_NEGO_PORT:
+			if (number("--nego-port", optarg, 1, 65535, &v))
+				return -EINVAL;
+			c->nego_port = v;
+			break;
+		case OPT_NEGO_TIMEOUT:
+			if (number("--nego-timeout", optarg, 2, 60000, &v))
+				return -EINVAL;
+			c->nego_timeout_ms = v;
+			break;
+		case OPT_TTL:
+			if (number("--ttl", optarg, 0, 2147483647, &v))
+				return -EINVAL;
+			c->ttl = v;
+			break;
+		case OPT_UPSTREAM_TIMEOUT:
+			if (number("--upstream-timeout", optarg, 10, 600000,
+				   &v))
+				return -EINVAL;
+			c->upstream_timeout_ms = v;
+			break;
+		case OPT_TCP_IDLE:
+			if (number("--tcp-idle-timeout", optarg, 100, 3600000,
+				   &v))
+				return -EINVAL;
+			c->tcp_idle_ms = v;
+			break;
+		case 'v':
+			c->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'ntsdns --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s'", argv[optind]);
+		fprintf(stderr, "Try 'ntsdns --help'.\n");
+		return -EINVAL;
+	}
+	if (!c->nupstream) {
+		pr_err("no upstream: give the resolver to forward to with -u "
+		       "ADDR[:PORT]");
+		fprintf(stderr, "Try 'ntsdns --help'.\n");
+		return -EINVAL;
+	}
+	if (!c->nlisten)
+		addr_parse("0.0.0.0", 53, &c->listen[c->nlisten++]);
+	return 0;
+}
+
+static void counters_print(const struct proxy *px)
+{
+	const struct counters *c = &px->cnt;
+
+	pr_info("counters: queries %llu, negotiated %llu, accepted %llu, "
+		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
+		"malformed %llu, truncated %llu, duplicates %llu, "
+		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu",
+		c->queries, c->negotiated, c->accepted, c->rejected,
+		c->refused, c->timeouts, c->servfail, c->malformed,
+		c->truncated, c->duplicates, c->upstream_ignored,
+		c->nego_ignored, c->nego_errors);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct proxy *px = arg;
+
+	(void)what;
+	if (sig == SIGUSR1) {
+		counters_print(px);
+		return;
+	}
+	event_base_loopbreak(px->base);
+}
+
+/* Each query may hold a client and an upstream TCP socket. */
+static void more_files(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void started(const struct proxy *px)
+{
+	const struct config *c = &px->cfg;
+	char line[4096], a[ADDR_STRLEN];
+	size_t i, n = 0;
+
+	n += snprintf(line + n, sizeof(line) - n, "listening on");
+	for (i = 0; i < c->nlisten && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, "%s %s",
+			      i ? "," : "",
+			      addr_str(&c->listen[i], a, sizeof(a)));
+	n += snprintf(line + n, sizeof(line) - n, " (UDP, TCP); upstream");
+	for (i = 0; i < c->nupstream && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, "%s %s",
+			      i ? "," : "",
+			      addr_str(&c->upstream[i], a, sizeof(a)));
+	n += snprintf(line + n, sizeof(line) - n, "; NTS zones:");
+	for (i = 0; i < c->zones.n && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, "%s %s (key %s)",
+			      i ? "," : "", c->zones.zone[i].name,
+			      zones_key(&c->zones, &c->zones.zone[i])->name);
+	if (!c->zones.n && n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n,
+			      " none (a plain forwarder)");
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n,
+			 "; NTS-Nego port %u, timeout %u ms, TTL %u",
+			 c->nego_port, c->nego_timeout_ms, c->ttl);
+	pr_info("%s", line);
+}
+
+int main(int argc, char **argv)
+{
+	static struct proxy px = {
+		.cfg = {
+			.nego_port = NTS_NEGO_PORT,
+			.nego_timeout_ms = NEGO_TIMEOUT_MS,
+			.upstream_timeout_ms = UPSTREAM_TIMEOUT_MS,
+			.tcp_idle_ms = TCP_IDLE_MS,
+		},
+		.up_fd4 = -1,
+		.up_fd6 = -1,
+	};
+	struct event *sigs[3] = {};
+	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
+	int rc = 1;
+	size_t i;
+
+	nts_log_init("ntsdns", 0);
+	if (parse(&px.cfg, argc, argv)) {
+		zones_free(&px.cfg.zones);
+		return 2;
+	}
+	nts_log_init("ntsdns", px.cfg.verbose);
+	signal(SIGPIPE, SIG_IGN);
+	more_files();
+	for (i = 0; i < DEDUP_BUCKETS; i++)
+		LIST_INIT(&px.dedup[i]);
+	px.base = event_base_new();
+	if (!px.base) {
+		pr_err("cannot set up the event loop (libevent)");
+		goto out;
+	}
+	for (i = 0; i < 3; i++) {
+		sigs[i] = evsignal_new(px.base, signo[i], on_signal, &px);
+		if (!sigs[i] || event_add(sigs[i], NULL))
+			goto out;
+	}
+	if (forward_init(&px) || nego_init(&px) || listen_open(&px))
+		goto out;
+	started(&px);
+	event_base_dispatch(px.base);
+	counters_print(&px);
+	rc = 0;
+out:
+	listen_close(&px);
+	query_free_all(&px);
+	nego_fini(&px);
+	forward_fini(&px);
+	for (i = 0; i < 3; i++)
+		if (sigs[i])
+			event_free(sigs[i]);
+	if (px.base)
+		event_base_free(px.base);
+	zones_free(&px.cfg.zones);
+	if (!rc)
+		pr_info("stopped");
+	return rc;
+}

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NTS-Nego, the server's side (DESIGN sections 1 and 3): a NOTICE "GN is
+ * about to connect to FQDN" to each distinct address of the answer, on
+ * the routers' NTS-Nego port, signed with the zone's key; the answer is
+ * held until every router has answered or --nego-timeout has passed.
+ * The NOTICE is sent once more, with a new nonce and the same TxID,
+ * halfway through.
+ *
+ * An answer counts only if it is signed with the zone's key and names
+ * the NOTICE's TxID, GN and FQDN, and comes from the router it was sent
+ * to; anything else is ignored, as if lost. After an ACCEPT, the A
+ * records of that router get TTL --ttl, and the address the ACCEPT
+ * carries if it carries one; otherwise they stay as they were.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "log.h"
+#include "nego.h"
+#include "ntsdns.h"
+
+#define NEGO_BUCKETS 1024
+/* NOTICEs for one answer at most; more addresses: not negotiated. */
+#define PEERS_MAX 16
+#define REPLAY_SLOTS 65536
+#define UDP_BATCH 64
+
+enum peer_state {
+	PEER_WAIT,
+	PEER_ACCEPT,
+	PEER_REJECT,
+	PEER_REFUSED,
+	PEER_TIMEOUT,
+	PEER_ERROR,	/* the NOTICE could not be sent */
+};
+
+struct hold;
+
+/* One router asked about one answer. */
+struct peer {
+	struct hold *h;
+	__be32 router;
+	__u8 txid;
+	enum peer_state state;
+	bool has_addr;
+	__be32 addr;
+	int err;
+	bool linked;
+	LIST_ENTRY(peer) link;	/* in its (router, TxID) bucket */
+};
+
+struct hold {
+	struct query *q;
+	struct nts_target t;
+	__be32 gn;
+	struct peer peer[PEERS_MAX];
+	unsigned int npeer, waiting;
+	struct event *timer;
+	bool resent;
+	uint64_t start_ms;
+};
+
+struct nego {
+	int fd;
+	struct event *ev;
+	struct nego_auth auth;
+	LIST_HEAD(, peer) bucket[NEGO_BUCKETS];
+};
+
+static unsigned int bucket(__be32 router, __u8 txid)
+{
+	return ((ntohl(router) * 2654435761u) ^ txid) % NEGO_BUCKETS;
+}
+
+/* Another NOTICE in flight with the same TxID, router, GN and name? */
+static bool txid_busy(struct nego *n, const struct hold *h, __be32 router,
+		      __u8 txid)
+{
+	struct peer *p;
+
+	LIST_FOREACH(p, &n->bucket[bucket(router, txid)], link)
+		if (p->router == router && p->txid == txid &&
+		    p->h->gn == h->gn && !strcmp(p->h->t.fqdn, h->t.fqdn))
+			return true;
+	return false;
+}
+
+static int send_notice(struct proxy *px, struct peer *p)
+{
+	struct hold *h = p->h;
+	struct nego_msg m = {
+		.txid = p->txid,
+		.type = NEGO_NOTICE,
+		.gn = h->gn,
+	};
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(px->cfg.nego_port),
+		.sin_addr.s_addr = p->router,
+	};
+	__u8 buf[NEGO_MSG_MAX];
+	ssize_t len;
+
+	memcpy(m.fqdn, h->t.fqdn, sizeof(m.fqdn));
+	/* nonce 0: a fresh one each time */
+	len = nego_encode(&m, zones_key(&px->cfg.zones, h->t.zone),
+			  time(NULL), buf, sizeof(buf));
+	if (len < 0)
+		return (int)len;
+	if (sendto(px->nego->fd, buf, len, MSG_DONTWAIT,
+		   (const struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Routers are unicast hosts: no NOTICE to 0/8, multicast or above. */
+static bool unicast(__be32 a)
+{
+	uint32_t h = ntohl(a);
+
+	return h >> 24 != 0 && h < 0xe0000000u;
+}
+
+static void log_peer(struct hold *h, const struct peer *p)
+{
+	struct proxy *px = h->q->px;
+	char gn[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], to[INET_ADDRSTRLEN];
+	unsigned int ms = now_ms() - h->start_ms;
+
+	inet_ntop(AF_INET, &h->gn, gn, sizeof(gn));
+	inet_ntop(AF_INET, &p->router, via, sizeof(via));
+	switch (p->state) {
+	case PEER_ACCEPT:
+		if (p->has_addr)
+			pr_info("%s for %s via %s: ACCEPT in %u ms; answered "
+				"with %s, TTL %u",
+				h->t.fqdn, gn, via, ms,
+				inet_ntop(AF_INET, &p->addr, to, sizeof(to)),
+				px->cfg.ttl);
+		else
+			pr_info("%s for %s via %s: ACCEPT in %u ms; TTL %u",
+				h->t.fqdn, gn, via, ms, px->cfg.ttl);
+		break;
+	case PEER_REJECT:
+		pr_info("%s for %s via %s: REJECT in %u ms (the router has no "
+			"such host); answered unchanged",
+			h->t.fqdn, gn, via, ms);
+		break;
+	case PEER_REFUSED:
+		pr_info("%s for %s via %s: REFUSED in %u ms (see the router's "
+			"log); answered unchanged",
+			h->t.fqdn, gn, via, ms);
+		break;
+	case PEER_TIMEOUT:
+		pr_info("%s for %s via %s: no answer in %u ms (no NTS router "
+			"there, or another key?); answered unchanged",
+			h->t.fqdn, gn, via, ms);
+		break;
+	case PEER_ERROR:
+		pr_info("%s for %s via %s: cannot send the NOTICE: %s; "
+			"answered unchanged",
+			h->t.fqdn, gn, via,
+			p->err == -EADDRNOTAVAIL ? "not a unicast address" :
+						   strerror(-p->err));
+		break;
+	case PEER_WAIT:
+		break;
+	}
+}
+
+static void unlink_peers(struct hold *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->npeer; i++)
+		if (h->peer[i].linked) {
+			LIST_REMOVE(&h->peer[i], link);
+			h->peer[i].linked = false;
+		}
+}
+
+/* Every router has answered, or the time is up: answer the client. */
+static void finish(struct hold *h)
+{
+	struct query *q = h->q;
+	unsigned int i, j;
+
+	for (i = 0; i < h->t.n; i++) {
+		for (j = 0; j < h->npeer; j++)
+			if (h->peer[j].router == h->t.rr[i].addr)
+				break;
+		if (j < h->npeer && h->peer[j].state == PEER_ACCEPT)
+			nts_rewrite(q->resp, &h->t.rr[i], q->px->cfg.ttl,
+				    h->peer[j].has_addr ? &h->peer[j].addr :
+							  NULL);
+	}
+	query_reply(q);		/* frees the hold too */
+}
+
+static void peer_done(struct peer *p, enum peer_state state)
+{
+	struct hold *h = p->h;
+	struct counters *c = &h->q->px->cnt;
+
+	p->state = state;
+	if (p->linked) {
+		LIST_REMOVE(p, link);
+		p->linked = false;
+	}
+	switch (state) {
+	case PEER_ACCEPT:
+		c->accepted++;
+		break;
+	case PEER_REJECT:
+		c->rejected++;
+		break;
+	case PEER_REFUSED:
+		c->refused++;
+		break;
+	case PEER_TIMEOUT:
+		c->timeouts++;
+		break;
+	case PEER_ERROR:
+		c->nego_errors++;
+		break;
+	case PEER_WAIT:
+		break;
+	}
+	log_peer(h, p);
+	if (state != PEER_ERROR)
+		h->waiting--;
+}
+
+static void hold_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct hold *h = arg;
+	struct proxy *px = h->q->px;
+	unsigned int i, half = px->cfg.nego_timeout_ms / 2;
+	struct timeval tv = { (px->cfg.nego_timeout_ms - half) / 1000,
+			      (px->cfg.nego_timeout_ms - half) % 1000 * 1000 };
+
+	(void)fd;
+	(void)what;
+	if (!h->resent) {
+		/* Halfway: once more, in case either datagram was lost. */
+		h->resent = true;
+		for (i = 0; i < h->npeer; i++)
+			if (h->peer[i].state == PEER_WAIT)
+				send_notice(px, &h->peer[i]);
+		evtimer_add(h->timer, &tv);
+		return;
+	}
+	for (i = 0; i < h->npeer; i++)
+		if (h->peer[i].state == PEER_WAIT)
+			peer_done(&h->peer[i], PEER_TIMEOUT);
+	finish(h);
+}
+
+static void add_peer(struct proxy *px, struct hold *h, __be32 router)
+{
+	struct nego *n = px->nego;
+	struct peer *p = &h->peer[h->npeer++];
+	__u8 start = arc4random() & 0xff;
+	unsigned int i;
+
+	p->h = h;
+	p->router = router;
+	if (!unicast(router)) {
+		p->err = -EADDRNOTAVAIL;
+		peer_done(p, PEER_ERROR);
+		return;
+	}
+	/* A TxID no NOTICE to this router for this GN and name has. */
+	for (i = 0; i < 256; i++)
+		if (!txid_busy(n, h, router, start + i))
+			break;
+	if (i == 256) {
+		p->err = -EBUSY;
+		peer_done(p, PEER_ERROR);
+		return;
+	}
+	p->txid = start + i;
+	p->err = send_notice(px, p);
+	if (p->err) {
+		peer_done(p, PEER_ERROR);
+		return;
+	}
+	px->cnt.negotiated++;
+	h->waiting++;
+	LIST_INSERT_HEAD(&n->bucket[bucket(router, p->txid)], p, link);
+	p->linked = true;
+}
+
+bool nego_start(struct query *q, struct nts_target *t)
+{
+	struct proxy *px = q->px;
+	unsigned int i, j, half = px->cfg.nego_timeout_ms / 2;
+	struct timeval tv = { half / 1000, half % 1000 * 1000 };
+	__be32 routers[PEERS_MAX];
+	unsigned int nr = 0;
+	struct hold *h;
+
+	/* The distinct addresses, in the answer's order. */
+	for (i = 0; i < t->n; i++) {
+		for (j = 0; j < nr && routers[j] != t->rr[i].addr; j++)
+			;
+		if (j < nr)
+			continue;
+		if (nr == PEERS_MAX) {
+			pr_info("%s: more than %d addresses; answered "
+				"unchanged, without NTS-Nego",
+				t->fqdn, PEERS_MAX);
+			nts_target_free(t);
+			return false;
+		}
+		routers[nr++] = t->rr[i].addr;
+	}
+	h = calloc(1, sizeof(*h));
+	if (h)
+		h->timer = evtimer_new(px->base, hold_timer, h);
+	if (!h || !h->timer) {
+		free(h);
+		nts_target_free(t);
+		return false;
+	}
+	h->q = q;
+	h->t = *t;
+	h->gn = ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
+	h->start_ms = now_ms();
+	q->hold = h;
+	for (i = 0; i < nr; i++)
+		add_peer(px, h, routers[i]);
+	if (!h->waiting) {
+		nego_cancel(q);	/* no NOTICE went out: answer now */
+		return false;
+	}
+	evtimer_add(h->timer, &tv);
+	return true;
+}
+
+void nego_cancel(struct query *q)
+{
+	struct hold *h = q->hold;
+
+	if (!h)
+		return;
+	unlink_peers(h);
+	event_free(h->timer);
+	nts_target_free(&h->t);
+	free(h);
+	q->hold = NULL;
+}
+
+static enum peer_state state_of(__u8 type)
+{
+	switch (type) {
+	case NEGO_ACCEPT:
+		return PEER_ACCEPT;
+	case NEGO_REJECT:
+		return PEER_REJECT;
+	case NEGO_REFUSED:
+		return PEER_REFUSED;
+	default:
+		return PEER_WAIT;
+	}
+}
+
+static void datagram(struct proxy *px, const __u8 *buf, size_t len,
+		     const struct sockaddr_in *from)
+{
+	struct nego *n = px->nego;
+	const struct nts_key *key;
+	char who[ADDR_STRLEN];
+	struct nego_msg m;
+	struct peer *p;
+	int err;
+
+	err = nego_receive(buf, len, &n->auth, time(NULL), &m, &key);
+	if (!err && state_of(m.type) != PEER_WAIT) {
+		LIST_FOREACH(p, &n->bucket[bucket(from->sin_addr.s_addr,
+						  m.txid)],
+			     link) {
+			if (p->router != from->sin_addr.s_addr ||
+			    p->txid != m.txid || p->h->gn != m.gn ||
+			    strcmp(p->h->t.fqdn, m.fqdn) ||
+			    key != zones_key(&px->cfg.zones, p->h->t.zone))
+				continue;
+			p->has_addr = m.has_addr;
+			p->addr = m.addr;
+			peer_done(p, state_of(m.type));
+			if (!p->h->waiting) {
+				evtimer_del(p->h->timer);
+				finish(p->h);
+			}
+			return;
+		}
+	}
+	/* Forged, stale, late or not ours: as if it never came. */
+	px->cnt.nego_ignored++;
+	pr_debug("ignored an NTS-Nego %s from %s: %s",
+		 err && err != -NEGO_E_SHORT ? nego_type_name(m.type) :
+					       "message",
+		 addr_str((const struct sockaddr_storage *)from, who,
+			  sizeof(who)),
+		 err ? nego_strerror(err) : "no NOTICE of ours waits for it");
+}
+
+static void readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct proxy *px = arg;
+	__u8 buf[NEGO_MSG_MAX + 1];
+	struct sockaddr_in from;
+	socklen_t flen;
+	ssize_t len;
+	int i;
+
+	(void)what;
+	for (i = 0; i < UDP_BATCH; i++) {
+		flen = sizeof(from);
+		len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+			       (struct sockaddr *)&from, &flen);
+		if (len < 0)
+			return;
+		/* One byte more than the largest message: too long is bad. */
+		datagram(px, buf, len, &from);
+	}
+}
+
+int nego_init(struct proxy *px)
+{
+	struct nego *n = calloc(1, sizeof(*n));
+	size_t i;
+
+	if (!n)
+		return -ENOMEM;
+	px->nego = n;
+	n->auth.keys = &px->cfg.zones.ring;
+	n->auth.replay = nego_replay_new(REPLAY_SLOTS);
+	for (i = 0; i < NEGO_BUCKETS; i++)
+		LIST_INIT(&n->bucket[i]);
+	n->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (n->fd < 0 || !n->auth.replay) {
+		pr_err("cannot open the NTS-Nego socket: %s",
+		       n->fd < 0 ? strerror(errno) : "out of memory");
+		return -ENOMEM;
+	}
+	n->ev = event_new(px->base, n->fd, EV_READ | EV_PERSIST, readable, px);
+	if (!n->ev || event_add(n->ev, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+void nego_fini(struct proxy *px)
+{
+	struct nego *n = px->nego;
+
+	if (!n)
+		return;
+	if (n->ev)
+		event_free(n->ev);
+	if (n->fd >= 0)
+		close(n->fd);
+	nego_replay_free(n->auth.replay);
+	free(n);
+	px->nego = NULL;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness for ntsdns's DNS handling (dns-proxy/dnsmsg.c), the
+ * path every client query and upstream answer takes, without sockets:
+ *
+ *   byte 0      bit 0: the client came over TCP; bits 1-2: what the
+ *               router says (0 nothing, 1 ACCEPT, 2 ACCEPT with an
+ *               address, 3 REJECT)
+ *   bytes 1-2   length of the query
+ *   then        the query, then the upstream's answer
+ *
+ * Whatever the bytes: no crash, no read or write out of bounds, no
+ * leak; an answer never longer than the client takes; rewritten records
+ * where and what they should be; what we build parses again.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "dnsmsg.h"
+#include "nego.h"
+#include "zones.h"
+
+#define CHECK(cond)                                                           \
+	do {                                                                  \
+		if (!(cond))                                                  \
+			__builtin_trap();                                     \
+	} while (0)
+
+#define TTL 7
+#define UP_ID 0x4242
+
+static struct nts_key key = {
+	.name = "fuzz-key",
+	.secret = "0123456789abcdef0123456789abcdef",
+	.secret_len = 32,
+};
+static struct nts_zone zone[] = {
+	{ .name = "example.net" },
+	{ .name = "nts.test" },
+};
+static const struct nts_zones zones = {
+	.zone = zone,
+	.n = 2,
+	.ring = { .keys = &key, .n = 1 },
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)p[0] << 8 | p[1];
+}
+
+/* A message we made must parse, with the ID it should have. */
+static void parses(const uint8_t *buf, size_t len, uint16_t id)
+{
+	ldns_pkt *p = NULL;
+
+	CHECK(len >= DNS_HDR_LEN && get16(buf) == id && (buf[2] & 0x80));
+	CHECK(ldns_wire2pkt(&p, buf, len) == LDNS_STATUS_OK);
+	ldns_pkt_free(p);
+}
+
+static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
+{
+	uint32_t ttl_be = htonl(TTL);
+	uint32_t via = htonl(0xc6336403);
+	struct nego_msg m = { .type = NEGO_NOTICE };
+	struct nts_target t;
+	uint8_t buf[NEGO_MSG_MAX];
+	ldns_pkt *again = NULL;
+	size_t i;
+	int rc;
+
+	rc = nts_target_find(resp, len, r, &zones, &t);
+	CHECK(rc >= 0 || rc == -ENOMEM);
+	if (rc <= 0)
+		return;
+	CHECK(t.n > 0 && t.zone);
+	/* The name must go into a NOTICE as it is. */
+	memcpy(m.fqdn, t.fqdn, sizeof(m.fqdn));
+	CHECK(nego_encode(&m, &key, 1800000000, buf, sizeof(buf)) > 0);
+	for (i = 0; i < t.n; i++) {
+		CHECK(t.rr[i].ttl_off + 10 <= len);
+		CHECK(get16(resp + t.rr[i].ttl_off + 4) == 4);
+		CHECK(!memcmp(resp + t.rr[i].ttl_off + 6, &t.rr[i].addr, 4));
+	}
+	if (mode == 1 || mode == 2) {
+		for (i = 0; i < t.n; i++)
+			nts_rewrite(resp, &t.rr[i], TTL,
+				    mode == 2 ? &via : NULL);
+		CHECK(ldns_wire2pkt(&again, resp, len) == LDNS_STATUS_OK);
+		for (i = 0; i < t.n; i++) {
+			CHECK(!memcmp(resp + t.rr[i].ttl_off, &ttl_be, 4));
+			if (mode == 2)
+				CHECK(!memcmp(resp + t.rr[i].ttl_off + 6, &via,
+					      4));
+		}
+		ldns_pkt_free(again);
+	}
+	nts_target_free(&t);
+}
+
+static void answer(const struct dnsq *q, const uint8_t *data, size_t len,
+		   int flags)
+{
+	static uint8_t resp[DNS_MSG_MAX + 1], tc[DNS_MSG_MAX];
+	size_t limit = flags & 1 ? DNS_MSG_MAX : q->udp_max, n;
+	const uint8_t *out;
+	ldns_pkt *r = NULL;
+	int rc;
+
+	if (len > DNS_MSG_MAX)
+		return;
+	memcpy(resp, data, len);
+	/* Our ID, or nothing goes further; the question may differ. */
+	if (len >= 2) {
+		resp[0] = UP_ID >> 8;
+		resp[1] = UP_ID & 0xff;
+	}
+	rc = dnsr_parse(q, UP_ID, resp, len, &r);
+	CHECK(!rc || rc == -EBADMSG || rc == -ESRCH);
+	if (rc == -ESRCH && ldns_wire2pkt(&r, resp, len) != LDNS_STATUS_OK)
+		r = NULL;
+	if (!r)
+		return;
+	negotiate(resp, len, r, flags >> 1 & 3);
+	out = dns_finish(resp, len, r, q->id, limit, tc, &n);
+	CHECK(n <= limit && n >= DNS_HDR_LEN && get16(out) == q->id);
+	if (out == tc) {
+		CHECK(tc[2] & 0x02);	/* TC */
+		parses(tc, n, q->id);
+	} else {
+		CHECK(out == resp && n == len);
+	}
+	ldns_pkt_free(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t out[DNS_MSG_MAX];
+	uint8_t fe[DNS_HDR_LEN];
+	struct dnsq q;
+	size_t qlen, n;
+	int flags;
+
+	if (size < 3)
+		return 0;
+	flags = data[0];
+	qlen = get16(data + 1);
+	data += 3;
+	size -= 3;
+	if (qlen > size)
+		qlen = size;
+
+	switch (dnsq_parse(data, qlen, &q)) {
+	case DNSQ_DROP:
+		CHECK(qlen < DNS_HDR_LEN || (data[2] & 0x80));
+		return 0;
+	case DNSQ_FORMERR:
+		n = dns_formerr(data, fe);
+		CHECK(n == DNS_HDR_LEN && !memcmp(fe, data, 2) &&
+		      (fe[3] & 0x0f) == LDNS_RCODE_FORMERR);
+		parses(fe, n, get16(data));
+		return 0;
+	case DNSQ_FORWARD:
+		break;
+	}
+	CHECK(q.udp_max >= DNS_UDP_MIN && q.udp_max <= DNS_MSG_MAX);
+	n = dns_servfail(&q, out, DNS_UDP_MIN);
+	CHECK(n <= DNS_UDP_MIN);
+	parses(out, n, q.id);
+	CHECK((out[3] & 0x0f) == LDNS_RCODE_SERVFAIL);
+	answer(&q, data + qlen, size - qlen, flags);
+	dnsq_free(&q);
+	return 0;
+}
