@@ -14,91 +14,16 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/nat.h"
+#include "lib/nat_out.h"
+#include "lib/skb_xlate.h"
 #include "lib/dnsupdate.h"
 #include "lib/icmp.h"
 #include "lib/icmp_reply.h"
-
-#define IP_SADDR_OFF (ETH_HLEN + offsetof(struct iphdr, saddr))
-#define IP_CSUM_OFF  (ETH_HLEN + offsetof(struct iphdr, check))
 
 static __always_inline bool addr_is_group(__be32 addr)
 {
 	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000 ||
 	       addr == 0xffffffff;
-}
-
-static __always_inline int rewrite_saddr(struct __sk_buff *skb,
-					 const struct pkt *p, __be32 from,
-					 __be32 to)
-{
-	__u64 l4flags = BPF_F_PSEUDO_HDR | sizeof(to);
-
-	if (bpf_skb_store_bytes(skb, IP_SADDR_OFF, &to, sizeof(to), 0) ||
-	    bpf_l3_csum_replace(skb, IP_CSUM_OFF, from, to, sizeof(to)))
-		return -1;
-	if (!p->csum_off || !p->pseudo)
-		return 0;
-	if (p->key.proto == IPPROTO_UDP)
-		l4flags |= BPF_F_MARK_MANGLED_0;
-	return bpf_l4_csum_replace(skb, p->csum_off, from, to, l4flags);
-}
-
-static __always_inline int rewrite_sport(struct __sk_buff *skb,
-					 const struct pkt *p, __be16 from,
-					 __be16 to)
-{
-	__u64 l4flags = sizeof(to);
-
-	if (!p->sport_off || from == to)
-		return 0;
-	if (bpf_skb_store_bytes(skb, p->sport_off, &to, sizeof(to), 0))
-		return -1;
-	if (!p->csum_off)
-		return 0;
-	if (p->key.proto == IPPROTO_UDP)
-		l4flags |= BPF_F_MARK_MANGLED_0;
-	return bpf_l4_csum_replace(skb, p->csum_off, from, to, l4flags);
-}
-
-/* The flow of this outbound packet, created on its first packet. */
-static __always_inline struct nat_entry *
-flow_get(const struct nts_config *cfg, struct pkt *p, __u64 now)
-{
-	struct nat_entry *e;
-	__be16 ext_port = 0;
-	int err;
-
-	p->key.dir = NAT_DIR_OUT;
-	e = bpf_map_lookup_elem(&nat, &p->key);
-	if (e)
-		return e;
-
-	/* Only a request may open a flow from inside. */
-	if (p->key.proto == IPPROTO_ICMP && !p->sport)
-		return NULL;
-
-	err = nat_bind_get(cfg, p->key.proto, p->key.saddr, p->key.sport,
-			   p->key.daddr, p->key.dport, &ext_port, now);
-	if (err) {
-		if (err == -EADDRNOTAVAIL) {
-			stat_inc(NTS_STAT_OUT_NO_PORT);
-			p->no_port = 1;
-		} else {
-			stat_inc(NTS_STAT_OUT_NO_SPACE);
-		}
-		return NULL;
-	}
-	e = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
-			    p->seen, 0, now);
-	if (!e) {
-		stat_inc(NTS_STAT_OUT_NO_SPACE);
-		return NULL;
-	}
-	if (cfg->filtering == NAT_FILT_ADF)
-		nat_perm_add(p->key.proto, cfg->wan_addr, ext_port,
-			     p->key.daddr, p->key.saddr, p->key.sport, now);
-	stat_inc(NTS_STAT_OUT_NEW);
-	return e;
 }
 
 /*
@@ -198,7 +123,8 @@ int nts_wan_out(struct __sk_buff *skb)
 	case PKT_FRAG:
 		/* The ports travelled, translated, in the first fragment. */
 		stat_inc(NTS_STAT_OUT_FRAG);
-		if (rewrite_saddr(skb, &p, p.key.saddr, cfg->wan_addr))
+		if (skb_set_addr(skb, &p, IP_SADDR_OFF, p.key.saddr,
+				 cfg->wan_addr))
 			goto csum_err;
 		return TC_ACT_OK;
 	case PKT_BAD_L4:
@@ -219,14 +145,14 @@ int nts_wan_out(struct __sk_buff *skb)
 			   bpf_ntohs(uh->len) - sizeof(*uh), p.key.saddr,
 			   p.key.daddr, p.key.sport, now);
 	}
-	e = flow_get(cfg, &p, now);
+	e = nat_out_flow(cfg, &p, now);
 	if (!e)
 		return no_flow(skb, cfg, &p);
 	nat_touch(e, p.seen, now);
 	/* The helpers below invalidate packet pointers, @e stays valid. */
 	t = *e;
-	if (rewrite_saddr(skb, &p, p.key.saddr, t.addr) ||
-	    rewrite_sport(skb, &p, p.key.sport, t.port))
+	if (skb_set_addr(skb, &p, IP_SADDR_OFF, p.key.saddr, t.addr) ||
+	    skb_set_port(skb, &p, p.sport_off, p.key.sport, t.port))
 		goto csum_err;
 	stat_inc(NTS_STAT_OUT_XLATE);
 	return TC_ACT_OK;

@@ -23,6 +23,7 @@ struct nts_config {
 	__u16 nego_port;	/* never opened from the RC, host order */
 	__u8 mapping;		/* enum nat_mapping */
 	__u8 filtering;		/* enum nat_filtering */
+	__u32 lan_ifindex;	/* hairpin: nts_lan_in is attached there */
 };
 
 /*

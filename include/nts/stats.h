@@ -46,6 +46,9 @@
 	X(PHL_DEL, "phl_del", "PHL names deleted")                            \
 	X(PHL_STATIC, "phl_static_kept", "operations on static names ignored") \
 	X(PHL_FULL, "phl_full", "PHL full: names not added")                 \
+	X(HAIRPIN, "hairpin", "inside to inside through a mapping")          \
+	X(HAIRPIN_FILTERED, "hairpin_filtered", "hairpin packets the filter stopped") \
+	X(HAIRPIN_NO_ROUTE, "hairpin_no_route", "hairpin packets with no way on") \
 	X(RC_OPEN, "rc_open", "flows opened from the request cache")          \
 	X(RC_EXPIRED, "rc_expired", "packets from a GN whose RC entry expired") \
 	X(RC_NOT_OPENER, "rc_not_opener", "RC hits that can't open a flow (no SYN)") \

@@ -254,4 +254,85 @@ print(s.recv(100).decode())'
 	expect_eq "gn's first SYN was dropped silently" "$(stat in_syn_drop)" 1
 }
 
+# A UDP socket in ns $1 bound to port $2: sends "$5" to $3:$4 (if $3),
+# then prints "<size> from <addr>:<port>" of what it gets within 3 s.
+udp_peer() {
+	x "$1" python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('', $2))
+s.settimeout(3)
+if '$3': s.sendto(b'$5', ('$3', $4))
+try:
+    d, a = s.recvfrom(1000)
+    print(d.decode(), 'from %s:%d' % a)
+    s.sendto(b'back', a)
+except socket.timeout:
+    print('timeout')"
+}
+
+# RFC 4787 REQ-9: alice reaches bob at his external endpoint, and he sees
+# her external endpoint. Port-restricted: both must have sent first.
+test_hairpin_udp() {
+	router_start --hairpin --lan eth1
+	# bob punches towards alice's external endpoint, which she'll have
+	# at port 6000 (kept: in the range); that first packet is filtered.
+	udp_peer pn2 5000 $RTR 6000 punch >"$TMP/bob" &
+	local b=$!
+	sleep 0.5
+	expect_eq "alice gets bob's answer from his external endpoint" \
+		"$(udp_peer pn 6000 $RTR 5000 hello)" "back from $RTR:5000"
+	wait $b
+	expect_eq "bob got alice from her external endpoint" \
+		"$(cat "$TMP/bob")" "hello from $RTR:6000"
+	expect_gt "hairpinned" "$(stat hairpin)" 1
+	expect_gt "the unsolicited first one filtered" \
+		"$(stat hairpin_filtered)" 0
+}
+
+# Full cone: a mapping bob made towards gn is open to alice too, over UDP
+# and TCP (RFC 5382 REQ-8).
+test_hairpin_full_cone() {
+	router_start --hairpin --lan eth1 --filtering eif
+	bg gn nc -k -l 9000
+	wait_for 5 listening gn 9000
+	bg pn2 python3 -c "
+import socket, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(('', 5000)); u.sendto(b'open', ('$GN', 9001))
+c = socket.socket(); c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+c.bind(('', 8000)); c.connect(('$GN', 9000))
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(('', 8000)); l.listen()
+d, a = u.recvfrom(100); u.sendto(b'udp back', a)
+open('$TMP/bob-udp', 'w').write('%s:%d' % a)
+t, a = l.accept(); t.sendall(b'tcp hello from bob')
+open('$TMP/bob-tcp', 'w').write('%s:%d' % a)
+time.sleep(1)"
+	wait_for 5 grep -q "$PN2:5000 " <($NTSCTL nat)
+	wait_for 5 grep -q "$PN2:8000 " <($NTSCTL nat)
+	expect_eq "UDP: alice reaches bob's mapping" \
+		"$(udp_peer pn 6001 $RTR 5000 hi)" "udp back from $RTR:5000"
+	expect_match "bob saw alice's external endpoint" "$(cat "$TMP/bob-udp")" \
+		"^$RTR:"
+	expect_eq "TCP: alice connects to bob's mapped port" \
+		"$(x pn timeout 5 nc -N $RTR 8000 </dev/null)" "tcp hello from bob"
+	expect_match "bob saw alice's external endpoint" "$(cat "$TMP/bob-tcp")" \
+		"^$RTR:"
+}
+
+test_no_hairpin_by_default() {
+	router_start --filtering eif
+	rm -f "$TMP/bob-udp"
+	bg pn2 python3 -c "
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(('', 5000)); u.sendto(b'open', ('$GN', 9001))
+d, a = u.recvfrom(100); open('$TMP/bob-udp', 'w').write('got')"
+	wait_for 5 grep -q "$PN2:5000 " <($NTSCTL nat)
+	expect_eq "without --hairpin, nothing" "$(udp_peer pn 6001 $RTR 5000 hi)" \
+		"timeout"
+	expect_eq "bob got nothing" "$(cat "$TMP/bob-udp" 2>/dev/null)" ""
+}
+
 run_tests

@@ -5,6 +5,7 @@
 
 #include "nts_wan_in.skel.h"
 #include "nts_wan_out.skel.h"
+#include "nts_lan_in.skel.h"
 
 #include "datapath.h"
 #include "log.h"
@@ -56,7 +57,8 @@ int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
 	memset(dp, 0, sizeof(*dp));
 	dp->in = nts_wan_in__open_opts(&opts);
 	dp->out = nts_wan_out__open_opts(&opts);
-	if (!dp->in || !dp->out) {
+	dp->lan = nts_lan_in__open_opts(&opts);
+	if (!dp->in || !dp->out || !dp->lan) {
 		err = -errno;
 		pr_err("cannot open the BPF objects: %s", strerror(-err));
 		goto fail;
@@ -64,6 +66,7 @@ int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
 	if (!pin_dir) {
 		unpin_all(dp->in->obj);
 		unpin_all(dp->out->obj);
+		unpin_all(dp->lan->obj);
 	}
 
 	err = nts_wan_in__load(dp->in);
@@ -71,9 +74,11 @@ int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
 		load_error("the XDP program nts_wan_in", err, pin_dir);
 		goto fail;
 	}
-	/* With pins, the second object finds the first one's maps there. */
+	/* With pins, the other objects find the first one's maps there. */
 	if (!pin_dir) {
 		err = share_maps(dp->out->obj, dp->in->obj);
+		if (!err)
+			err = share_maps(dp->lan->obj, dp->in->obj);
 		if (err) {
 			pr_err("cannot share maps: %s", strerror(-err));
 			goto fail;
@@ -82,6 +87,11 @@ int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
 	err = nts_wan_out__load(dp->out);
 	if (err) {
 		load_error("the tc program nts_wan_out", err, pin_dir);
+		goto fail;
+	}
+	err = nts_lan_in__load(dp->lan);
+	if (err) {
+		load_error("the tc program nts_lan_in", err, pin_dir);
 		goto fail;
 	}
 	return 0;
@@ -93,10 +103,12 @@ fail:
 
 void nts_dp_destroy(struct nts_datapath *dp)
 {
+	nts_lan_in__destroy(dp->lan);
 	nts_wan_out__destroy(dp->out);
 	nts_wan_in__destroy(dp->in);
 	dp->in = NULL;
 	dp->out = NULL;
+	dp->lan = NULL;
 }
 
 int nts_dp_in_fd(const struct nts_datapath *dp)
@@ -107,6 +119,11 @@ int nts_dp_in_fd(const struct nts_datapath *dp)
 int nts_dp_out_fd(const struct nts_datapath *dp)
 {
 	return bpf_program__fd(dp->out->progs.nts_wan_out);
+}
+
+int nts_dp_lan_fd(const struct nts_datapath *dp)
+{
+	return bpf_program__fd(dp->lan->progs.nts_lan_in);
 }
 
 int nts_dp_tx_ports_fd(const struct nts_datapath *dp)

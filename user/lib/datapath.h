@@ -7,14 +7,16 @@
 
 struct nts_wan_in;
 struct nts_wan_out;
+struct nts_lan_in;
 
 struct nts_datapath {
 	struct nts_wan_in *in;		/* XDP, WAN ingress */
 	struct nts_wan_out *out;	/* tc, WAN egress */
+	struct nts_lan_in *lan;		/* tc, LAN ingress: hairpin */
 };
 
 /*
- * Open and load both objects. With @pin_dir their maps are pinned there,
+ * Open and load the three objects. With @pin_dir their maps are pinned there,
  * and maps already pinned there are reused; with NULL the maps are private
  * to this process (unit tests). Returns 0 or -errno; messages are printed.
  */
@@ -23,6 +25,7 @@ void nts_dp_destroy(struct nts_datapath *dp);
 
 int nts_dp_in_fd(const struct nts_datapath *dp);
 int nts_dp_out_fd(const struct nts_datapath *dp);
+int nts_dp_lan_fd(const struct nts_datapath *dp);
 int nts_dp_tx_ports_fd(const struct nts_datapath *dp);
 int nts_dp_frag_events_fd(const struct nts_datapath *dp);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,14 +91,14 @@ int nts_pin_remove(const char *dir)
 	return err;
 }
 
-static int map_open(const char *dir, const char *name)
+static int map_open(const char *dir, const char *name, bool quiet)
 {
 	char path[PATH_MAX];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = bpf_obj_get(path);
-	if (fd < 0)
+	if (fd < 0 && !quiet)
 		pr_err("cannot open pinned map %s: %s", path, strerror(errno));
 	return fd;
 }
@@ -109,7 +110,7 @@ static int map_open(const char *dir, const char *name)
 		const char *name;                                              \
 	} maps[] = { NTS_MAPS(NTS_MAP_ENTRY) }
 
-int nts_maps_open(struct nts_maps *m, const char *dir)
+static int maps_open(struct nts_maps *m, const char *dir, bool quiet)
 {
 	NTS_MAP_TABLE(m);
 	size_t i;
@@ -117,13 +118,23 @@ int nts_maps_open(struct nts_maps *m, const char *dir)
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		*maps[i].fd = -1;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		*maps[i].fd = map_open(dir, maps[i].name);
+		*maps[i].fd = map_open(dir, maps[i].name, quiet);
 		if (*maps[i].fd < 0) {
 			nts_maps_close(m);
 			return -ENOENT;
 		}
 	}
 	return 0;
+}
+
+int nts_maps_open(struct nts_maps *m, const char *dir)
+{
+	return maps_open(m, dir, false);
+}
+
+int nts_maps_open_quiet(struct nts_maps *m, const char *dir)
+{
+	return maps_open(m, dir, true);
 }
 
 void nts_maps_close(struct nts_maps *m)

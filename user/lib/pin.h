@@ -33,6 +33,8 @@ int nts_pin_remove(const char *dir);
 
 /* Open the pinned maps in @dir; prints what is missing. 0 or -errno. */
 int nts_maps_open(struct nts_maps *m, const char *dir);
+/* The same, silently. */
+int nts_maps_open_quiet(struct nts_maps *m, const char *dir);
 void nts_maps_close(struct nts_maps *m);
 
 #endif /* NTS_PIN_H */

@@ -10,7 +10,15 @@
 #include "log.h"
 
 #define XDP_PROG_NAME "nts_wan_in"
-#define TC_PROG_NAME  "nts_wan_out"
+
+static const struct {
+	enum bpf_tc_attach_point point;
+	const char *name;	/* the program's, and the hook's for humans */
+	const char *dir;
+} tc_hooks[] = {
+	[TC_WAN_EGRESS] = { BPF_TC_EGRESS, "nts_wan_out", "egress" },
+	[TC_LAN_INGRESS] = { BPF_TC_INGRESS, "nts_lan_in", "ingress" },
+};
 
 int xdp_mode_parse(const char *s, enum xdp_mode *mode)
 {
@@ -131,10 +139,10 @@ int xdp_detach(int ifindex, const char *ifname)
 	return err;
 }
 
-int tc_attach(int ifindex, const char *ifname, int prog_fd)
+int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-		    .attach_point = BPF_TC_EGRESS);
+		    .attach_point = tc_hooks[h].point);
 	LIBBPF_OPTS(bpf_tc_opts, q, .handle = NTS_TC_HANDLE,
 		    .priority = NTS_TC_PRIO);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NTS_TC_HANDLE,
@@ -148,36 +156,36 @@ int tc_attach(int ifindex, const char *ifname, int prog_fd)
 		       strerror(-err));
 		return err;
 	}
-	if (!bpf_tc_query(&hook, &q) && !prog_is(q.prog_id, TC_PROG_NAME)) {
-		pr_err("%s egress already has a filter at handle 0x%x prio %d "
-		       "(program id %u); remove it: tc filter del dev %s egress "
+	if (!bpf_tc_query(&hook, &q) && !prog_is(q.prog_id, tc_hooks[h].name)) {
+		pr_err("%s %s already has a filter at handle 0x%x prio %d "
+		       "(program id %u); remove it: tc filter del dev %s %s "
 		       "prio %d",
-		       ifname, NTS_TC_HANDLE, NTS_TC_PRIO, q.prog_id, ifname,
-		       NTS_TC_PRIO);
+		       ifname, tc_hooks[h].dir, NTS_TC_HANDLE, NTS_TC_PRIO,
+		       q.prog_id, ifname, tc_hooks[h].dir, NTS_TC_PRIO);
 		return -EBUSY;
 	}
 	err = bpf_tc_attach(&hook, &o);
 	if (err)
-		pr_err("cannot attach the tc egress program to %s: %s", ifname,
-		       strerror(-err));
+		pr_err("cannot attach %s to %s %s: %s", tc_hooks[h].name, ifname,
+		       tc_hooks[h].dir, strerror(-err));
 	return err;
 }
 
-int tc_detach(int ifindex, const char *ifname)
+int tc_detach(int ifindex, const char *ifname, enum tc_hook h)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-		    .attach_point = BPF_TC_EGRESS);
+		    .attach_point = tc_hooks[h].point);
 	LIBBPF_OPTS(bpf_tc_opts, q, .handle = NTS_TC_HANDLE,
 		    .priority = NTS_TC_PRIO);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NTS_TC_HANDLE,
 		    .priority = NTS_TC_PRIO);
 	int err;
 
-	if (bpf_tc_query(&hook, &q) || !prog_is(q.prog_id, TC_PROG_NAME))
+	if (bpf_tc_query(&hook, &q) || !prog_is(q.prog_id, tc_hooks[h].name))
 		return 0;
 	err = bpf_tc_detach(&hook, &o);
 	if (err)
-		pr_err("cannot detach the tc egress program from %s: %s",
-		       ifname, strerror(-err));
+		pr_err("cannot detach %s from %s: %s", tc_hooks[h].name, ifname,
+		       strerror(-err));
 	return err;
 }

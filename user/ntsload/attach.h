@@ -22,10 +22,16 @@ const char *xdp_mode_name(enum xdp_mode mode);
  */
 int xdp_attach(int ifindex, const char *ifname, int prog_fd,
 	       enum xdp_mode mode, enum xdp_mode *got);
-int tc_attach(int ifindex, const char *ifname, int prog_fd);
+/* Where our tc programs go. */
+enum tc_hook {
+	TC_WAN_EGRESS,	/* nts_wan_out */
+	TC_LAN_INGRESS,	/* nts_lan_in */
+};
+
+int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h);
 
 /* Remove our programs; others' are left alone. 0 or -errno. */
 int xdp_detach(int ifindex, const char *ifname);
-int tc_detach(int ifindex, const char *ifname);
+int tc_detach(int ifindex, const char *ifname, enum tc_hook h);
 
 #endif /* NTSLOAD_ATTACH_H */

@@ -54,6 +54,9 @@ struct ntsload {
 	__u8 mapping;
 	__u8 filtering;
 	bool syn_pass;
+	bool hairpin;
+	const char *lan;
+	int lan_ifindex;
 	struct nego_config nego_cfg;
 	struct nego_server nego;
 	struct frag_park frags;
@@ -89,6 +92,9 @@ static void usage(FILE *f)
 "                           full cone = eim+eif, restricted cone = eim+adf,\n"
 "                           port-restricted cone = eim+apdf, symmetric =\n"
 "                           apdm+apdf\n"
+"      --hairpin            let inside hosts reach each other through the\n"
+"                           router's address and mapped ports (needs --lan)\n"
+"      --lan IFACE          the inside interface (for --hairpin)\n"
 "      --pass-unsolicited-syn  hand SYNs that open nothing to the router's\n"
 "                           stack (it answers RST); default: drop them\n"
 "      --keep               on exit, leave the datapath attached and the\n"
@@ -133,6 +139,8 @@ enum {
 	OPT_MAPPING,
 	OPT_FILTERING,
 	OPT_SYN_PASS,
+	OPT_HAIRPIN,
+	OPT_LAN,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -197,6 +205,8 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "mapping", required_argument, NULL, OPT_MAPPING },
 		{ "filtering", required_argument, NULL, OPT_FILTERING },
 		{ "pass-unsolicited-syn", no_argument, NULL, OPT_SYN_PASS },
+		{ "hairpin", no_argument, NULL, OPT_HAIRPIN },
+		{ "lan", required_argument, NULL, OPT_LAN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -300,6 +310,12 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_SYN_PASS:
 			l->syn_pass = true;
 			break;
+		case OPT_HAIRPIN:
+			l->hairpin = true;
+			break;
+		case OPT_LAN:
+			l->lan = optarg;
+			break;
 		case OPT_RATE_NAME:
 			err = parse_uint("--rate-name", optarg, 1, 1000000,
 					 &l->nego_cfg.rate_name);
@@ -325,6 +341,10 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		return -EINVAL;
 	}
 	l->ifname = argv[optind];
+	if (l->hairpin && !l->lan) {
+		pr_err("--hairpin needs the inside interface: --lan IFACE");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -359,6 +379,15 @@ static int check_env(struct ntsload *l)
 		       "link)",
 		       l->ifname);
 		return -ENODEV;
+	}
+	if (l->lan) {
+		l->lan_ifindex = if_nametoindex(l->lan);
+		if (!l->lan_ifindex || l->lan_ifindex == l->ifindex) {
+			pr_err("--lan: '%s' is not an inside interface of this "
+			       "network namespace",
+			       l->lan);
+			return -ENODEV;
+		}
 	}
 	if (nts_pin_dir(l->pin_dir, sizeof(l->pin_dir), l->pin_opt,
 			l->ifname)) {
@@ -411,17 +440,37 @@ static int lock_pins(struct ntsload *l, bool create)
 	return 0;
 }
 
+/* The LAN interface a kept datapath hairpins on, from its pinned config. */
+static int kept_lan(const char *pin_dir)
+{
+	struct nts_maps m;
+	struct nts_config cfg = {};
+	__u32 k = 0;
+
+	if (nts_maps_open_quiet(&m, pin_dir))
+		return 0;
+	bpf_map_lookup_elem(m.config, &k, &cfg);
+	nts_maps_close(&m);
+	return cfg.lan_ifindex;
+}
+
 static int do_detach(struct ntsload *l)
 {
-	int err = 0, e;
+	char lan[IF_NAMESIZE];
+	int err = 0, e, lan_ifindex;
 
 	l->lock_fd = -1;
 	e = lock_pins(l, false);
 	if (e == -EBUSY)
 		return e;
 	err = xdp_detach(l->ifindex, l->ifname);
-	e = tc_detach(l->ifindex, l->ifname);
+	e = tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
 	err = err ? err : e;
+	lan_ifindex = kept_lan(l->pin_dir);
+	if (lan_ifindex && if_indextoname(lan_ifindex, lan)) {
+		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS);
+		err = err ? err : e;
+	}
 	e = nts_pin_remove(l->pin_dir);
 	if (e)
 		pr_err("cannot remove %s: %s", l->pin_dir, strerror(-e));
@@ -437,11 +486,13 @@ static int config_write(struct ntsload *l)
 		.wan_ifindex = l->ifindex,
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
-		.flags = NTS_CFG_ENABLED | (l->syn_pass ? NTS_CFG_SYN_PASS : 0),
+		.flags = NTS_CFG_ENABLED | (l->syn_pass ? NTS_CFG_SYN_PASS : 0) |
+			 (l->hairpin ? NTS_CFG_HAIRPIN : 0),
 		.phl_min_ttl = l->phl_min_ttl,
 		.nego_port = l->nego_cfg.port,
 		.mapping = l->mapping,
 		.filtering = l->filtering,
+		.lan_ifindex = l->hairpin ? l->lan_ifindex : 0,
 	};
 	__u32 k = 0;
 
@@ -625,9 +676,16 @@ static int start(struct ntsload *l)
 		goto fail_dp;
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
-	err = tc_attach(l->ifindex, l->ifname, nts_dp_out_fd(&l->dp));
+	err = tc_attach(l->ifindex, l->ifname, nts_dp_out_fd(&l->dp),
+			TC_WAN_EGRESS);
 	if (err)
 		goto fail_xdp;
+	if (l->hairpin) {
+		err = tc_attach(l->lan_ifindex, l->lan, nts_dp_lan_fd(&l->dp),
+				TC_LAN_INGRESS);
+		if (err)
+			goto fail_tc;
+	}
 	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, l->addr);
 	if (err)
 		goto fail_tc;
@@ -635,10 +693,11 @@ static int start(struct ntsload *l)
 	if (err)
 		goto fail_nego;
 
-	pr_info("%s %s: XDP %s and tc egress attached; NAT %s+%s, ports "
+	pr_info("%s %s: XDP %s and tc egress attached%s%s; NAT %s+%s, ports "
 		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
 		l->ifname, inet_ntop(AF_INET, &l->addr, addr, sizeof(addr)),
-		xdp_mode_name(l->got_mode), mappings[l->mapping],
+		xdp_mode_name(l->got_mode), l->hairpin ? ", hairpin on " : "",
+		l->hairpin ? l->lan : "", mappings[l->mapping],
 		filterings[l->filtering], l->range.lo, l->range.hi,
 		l->nego_cfg.port, l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s",
 		l->nego_cfg.insecure ? ", insecure" : "", l->pin_dir);
@@ -647,7 +706,9 @@ static int start(struct ntsload *l)
 fail_nego:
 	nego_server_fini(&l->nego);
 fail_tc:
-	tc_detach(l->ifindex, l->ifname);
+	if (l->hairpin)
+		tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
+	tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
 fail_xdp:
 	xdp_detach(l->ifindex, l->ifname);
 fail_dp:
@@ -669,7 +730,9 @@ static void stop(struct ntsload *l)
 			l->ifname, l->pin_dir);
 	} else {
 		xdp_detach(l->ifindex, l->ifname);
-		tc_detach(l->ifindex, l->ifname);
+		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
+		if (l->hairpin)
+			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
 		nts_pin_remove(l->pin_dir);
 		pr_info("detached from %s", l->ifname);
 	}

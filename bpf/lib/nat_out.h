@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The flow of a packet leaving from inside, for tc egress and hairpin. */
+#ifndef NTS_BPF_NAT_OUT_H
+#define NTS_BPF_NAT_OUT_H
+
+#include "maps.h"
+#include "nat.h"
+#include "parse.h"
+
+/* The flow of this outbound packet, created on its first packet. */
+static __always_inline struct nat_entry *
+nat_out_flow(const struct nts_config *cfg, struct pkt *p, __u64 now)
+{
+	struct nat_entry *e;
+	__be16 ext_port = 0;
+	int err;
+
+	p->key.dir = NAT_DIR_OUT;
+	e = bpf_map_lookup_elem(&nat, &p->key);
+	if (e)
+		return e;
+
+	/* Only a request may open a flow from inside. */
+	if (p->key.proto == IPPROTO_ICMP && !p->sport)
+		return NULL;
+
+	err = nat_bind_get(cfg, p->key.proto, p->key.saddr, p->key.sport,
+			   p->key.daddr, p->key.dport, &ext_port, now);
+	if (err) {
+		if (err == -EADDRNOTAVAIL) {
+			stat_inc(NTS_STAT_OUT_NO_PORT);
+			p->no_port = 1;
+		} else {
+			stat_inc(NTS_STAT_OUT_NO_SPACE);
+		}
+		return NULL;
+	}
+	e = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
+			    p->seen, 0, now);
+	if (!e) {
+		stat_inc(NTS_STAT_OUT_NO_SPACE);
+		return NULL;
+	}
+	if (cfg->filtering == NAT_FILT_ADF)
+		nat_perm_add(p->key.proto, cfg->wan_addr, ext_port,
+			     p->key.daddr, p->key.saddr, p->key.sport, now);
+	stat_inc(NTS_STAT_OUT_NEW);
+	return e;
+}
+
+#endif /* NTS_BPF_NAT_OUT_H */

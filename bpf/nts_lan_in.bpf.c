@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nts_lan_in: tc ingress on the LAN, for hairpinning (RFC 4787 REQ-9,
+ * RFC 5382 REQ-8). An inside host that sends to the router's own address
+ * and a mapped port reaches the inside host of that mapping, and sees
+ * its peer as the peer's external endpoint: the packet is translated as
+ * if it had left through the WAN and come back in: its source is
+ * translated (a mapping made, if need be, as for hole punching), then the
+ * filter decides. What goes to the router's own ports, or elsewhere,
+ * passes untouched.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/nat.h"
+#include "lib/nat_out.h"
+#include "lib/skb_xlate.h"
+
+#define IP_TTL_OFF (ETH_HLEN + offsetof(struct iphdr, ttl))
+
+/* Out of the interface it came in on, to the inside host. */
+static __always_inline int hairpin_forward(struct __sk_buff *skb,
+					   __be32 saddr, __be32 daddr,
+					   __u8 ttl)
+{
+	struct bpf_fib_lookup fib = {
+		.family = 2, /* AF_INET */
+		.ifindex = skb->ifindex,
+		.ipv4_src = saddr,
+		.ipv4_dst = daddr,
+	};
+	__u16 old, new;
+
+	/* The stack would take the router's own source for a martian. */
+	if (bpf_fib_lookup(skb, &fib, sizeof(fib), 0) !=
+		    BPF_FIB_LKUP_RET_SUCCESS ||
+	    ttl <= 1) {
+		stat_inc(NTS_STAT_HAIRPIN_NO_ROUTE);
+		return TC_ACT_SHOT;
+	}
+	/* TTL and protocol share a 16-bit word of the header checksum. */
+	if (bpf_skb_load_bytes(skb, IP_TTL_OFF, &old, sizeof(old)))
+		return TC_ACT_SHOT;
+	new = old;
+	((__u8 *)&new)[0] = ttl - 1;
+	if (bpf_skb_store_bytes(skb, IP_TTL_OFF, &new, sizeof(new), 0) ||
+	    bpf_l3_csum_replace(skb, IP_CSUM_OFF, old, new, sizeof(new)) ||
+	    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) ||
+	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0))
+		return TC_ACT_SHOT;
+	stat_inc(NTS_STAT_HAIRPIN);
+	return bpf_redirect(fib.ifindex, 0);
+}
+
+SEC("tc")
+int nts_lan_in(struct __sk_buff *skb)
+{
+	struct nts_config *cfg = config_get();
+	struct nat_entry *out, *in, o, i;
+	void *data, *data_end;
+	struct nat_key k;
+	struct pkt p;
+	__u64 now;
+	__u8 ttl;
+
+	if (!cfg || !(cfg->flags & NTS_CFG_ENABLED) ||
+	    !(cfg->flags & NTS_CFG_HAIRPIN) ||
+	    skb->protocol != bpf_htons(ETH_P_IP))
+		return TC_ACT_OK;
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (data + PKT_HDR_MAX > data_end) {
+		bpf_skb_pull_data(skb, skb->len < PKT_HDR_MAX ? skb->len :
+								PKT_HDR_MAX);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+	if (pkt_parse(data, data_end, &p) != PKT_L4 ||
+	    p.key.daddr != cfg->wan_addr ||
+	    (p.key.proto != IPPROTO_TCP && p.key.proto != IPPROTO_UDP))
+		return TC_ACT_OK;
+
+	/* The router's own services stay the router's. */
+	if (!port_usable(ports_used_get(p.key.proto), 0, 65535,
+			 bpf_ntohs(p.key.dport)))
+		return TC_ACT_OK;
+
+	now = nat_now();
+	ttl = p.iph->ttl;
+	/* Out through the WAN, as it were... */
+	out = nat_out_flow(cfg, &p, now);
+	if (!out)
+		return TC_ACT_SHOT;
+	nat_touch(out, p.seen, now);
+	o = *out;
+
+	/* ...and back in, from the external endpoint it now has. */
+	k.saddr = o.addr;
+	k.daddr = p.key.daddr;
+	k.sport = o.port;
+	k.dport = p.key.dport;
+	k.proto = p.key.proto;
+	k.dir = NAT_DIR_IN;
+	k.pad = 0;
+	in = bpf_map_lookup_elem(&nat, &k);
+	if (!in)
+		in = nat_filter_open(cfg, &k, p.seen);
+	if (!in) {
+		stat_inc(NTS_STAT_HAIRPIN_FILTERED);
+		return TC_ACT_SHOT;
+	}
+	nat_touch(in, p.seen, now);
+	i = *in;
+
+	if (skb_set_addr(skb, &p, IP_SADDR_OFF, p.key.saddr, o.addr) ||
+	    skb_set_port(skb, &p, p.sport_off, p.key.sport, o.port) ||
+	    skb_set_addr(skb, &p, IP_DADDR_OFF, p.key.daddr, i.addr) ||
+	    skb_set_port(skb, &p, p.dport_off, p.key.dport, i.port))
+		return TC_ACT_SHOT;
+	return hairpin_forward(skb, o.addr, i.addr, ttl);
+}
+
+char LICENSE[] SEC("license") = "GPL";
