@@ -14,6 +14,7 @@
 #include <nts/config.h>
 #include <nts/nat.h>
 #include <nts/phl.h>
+#include <nts/policy.h>
 #include <nts/rc.h>
 #include <nts/stats.h>
 
@@ -80,6 +81,14 @@ struct {
 	__type(value, struct rc_entry);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } rc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, POLICY_MAX);
+	__type(key, struct phl_key);
+	__type(value, struct nts_policy);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} policy SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

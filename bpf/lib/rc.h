@@ -40,6 +40,27 @@ static __always_inline bool rc_router_port(const struct nts_config *cfg,
 	return !port_usable(used, 0, 65535, port);
 }
 
+/* Does the inside host's exposure policy let GN open this? */
+static __always_inline bool rc_allowed(const struct nts_policy *pol,
+				       const struct pkt *p)
+{
+	__u16 port = bpf_ntohs(p->key.dport);
+	__u32 i;
+
+	if (pol->flags & POLICY_ALL)
+		return true;
+	for (i = 0; i < POLICY_RULES_MAX; i++) {
+		const struct policy_rule *r = &pol->rules[i];
+
+		if (i >= pol->n)
+			break;
+		if (r->proto == p->key.proto &&
+		    (r->proto == IPPROTO_ICMP || (port >= r->lo && port <= r->hi)))
+			return true;
+	}
+	return false;
+}
+
 /* Claim the mapping inside:d <-> ext:d if nobody has ext:d; else share. */
 static __always_inline void rc_bind(const struct pkt *p, __be32 inside,
 				    __u64 now)
@@ -94,6 +115,10 @@ static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
 	}
 	if (!rc_opener(p)) {
 		stat_inc(NTS_STAT_RC_NOT_OPENER);
+		return NULL;
+	}
+	if (!rc_allowed(&req->policy, p)) {
+		stat_inc(NTS_STAT_RC_POLICY);
 		return NULL;
 	}
 	if (p->key.proto != IPPROTO_ICMP) {

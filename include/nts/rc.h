@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "phl.h"
+#include "policy.h"
 
 /* GN, and the router's address GN was told (several: DESIGN section 7). */
 struct rc_key {
@@ -23,6 +24,7 @@ struct rc_entry {
 	__u64 created_ns;	/* CLOCK_MONOTONIC */
 	__u64 expires_ns;
 	__u64 first_use_ns;	/* 0 until a flow was opened from it */
+	struct nts_policy policy;	/* what GN may open */
 	char fqdn[PHL_NAME_MAX];
 };
 

@@ -53,6 +53,7 @@
 	X(RC_EXPIRED, "rc_expired", "packets from a GN whose RC entry expired") \
 	X(RC_NOT_OPENER, "rc_not_opener", "RC hits that can't open a flow (no SYN)") \
 	X(RC_ROUTER_PORT, "rc_router_port", "RC hits for the router's own ports") \
+	X(RC_POLICY, "rc_policy", "RC hits the host's exposure policy refused") \
 	X(RC_NO_SPACE, "rc_no_space", "RC hits dropped: NAT table full")      \
 	/* counted by ntsload, not by the datapath: */                        \
 	X(NEGO_NOTICE, "nego_notice", "authentic NOTICEs received")           \

@@ -170,6 +170,34 @@ test_unsigned_needs_insecure() {
 		"^ACCEPT .*unsigned"
 }
 
+# A port outside a host's exposure policy never reaches it, even right
+# after a successful negotiation.
+test_exposure_policy() {
+	$NTSCTL policy set alice.example.net tcp/22,udp/5060
+	expect_match "listed" "$($NTSCTL policy)" "alice\.example\.net +tcp/22,udp/5060"
+	expect_match "negotiated" "$(notice alice.example.net)" "^ACCEPT"
+	expect_fail "tcp/8080 is not exposed" fetch
+	expect_gt "refused by policy" "$(stat rc_policy)" 0
+	$NTSCTL policy set alice.example.net tcp/8080
+	notice alice.example.net >/dev/null
+	expect_eq "now it is" "$(fetch)" "alice's page"
+	$NTSCTL policy del alice.example.net
+}
+
+test_default_policy_none() {
+	ROUTER_ARGS=(--default-policy none)
+	setup_each
+	notice alice.example.net >/dev/null
+	expect_fail "nothing exposed by default" fetch
+	$NTSCTL policy set alice.example.net tcp/8080
+	notice alice.example.net >/dev/null
+	expect_eq "opted in" "$(fetch)" "alice's page"
+	$NTSCTL policy del alice.example.net
+	expect_match "a bad spec is refused" \
+		"$($NTSCTL policy set alice.example.net tcp/99999 2>&1)" \
+		"is not tcp/PORT"
+}
+
 test_rc_json() {
 	notice alice.example.net >/dev/null
 	expect_eq "ntsctl rc --json" "$($NTSCTL rc --json | python3 -c '

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Flows opened from the request cache (DESIGN section 1, step 3). */
+#include <errno.h>
 #include <netinet/in.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -9,6 +10,7 @@
 
 #include "fixture.h"
 #include "flow.h"
+#include "policy.h"
 #include "test.h"
 
 #define T_GN	IP4(198, 51, 100, 10)
@@ -16,7 +18,7 @@
 #define SEC	1000000000ULL
 
 /* What ntsload does on an accepted NOTICE: GN may reach alice. */
-static void rc_allow(__u64 ttl_ns)
+static void rc_allow_policy(__u64 ttl_ns, const char *spec)
 {
 	struct rc_key k = { .gn = htonl(T_GN), .ext = htonl(T_WAN) };
 	struct rc_entry e = {
@@ -25,8 +27,15 @@ static void rc_allow(__u64 ttl_ns)
 		.expires_ns = mono_ns() + ttl_ns,
 		.fqdn = "alice.example.net",
 	};
+	char why[256];
 
+	ASSERT_OK(policy_parse(spec, &e.policy, why, sizeof(why)), why);
 	ASSERT_OK(bpf_map_update_elem(fx.maps.rc, &k, &e, BPF_ANY), "rc");
+}
+
+static void rc_allow(__u64 ttl_ns)
+{
+	rc_allow_policy(ttl_ns, "all");
 }
 
 static bool rc_get(struct rc_entry *e)
@@ -190,4 +199,59 @@ TEST(router_ports_stay_the_routers)
 	s = from_gn(IPPROTO_TCP, T_GN, 8080);
 	send_in(&s, &o);
 	ASSERT_EQ(o.daddr, T_ALICE, "other ports still open to alice");
+}
+
+/* A port outside the host's exposure policy is never forwarded. */
+TEST(policy_limits_ports)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+
+	rc_allow_policy(5 * SEC, "tcp/22,tcp/80,udp/5060-5061");
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "tcp/8080: not in the list");
+	ASSERT_EQ(o.daddr, T_WAN, "not translated");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_POLICY), 1, "counted");
+	s = from_gn(IPPROTO_UDP, T_GN, 5061);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "udp/5061");
+	ASSERT_EQ(o.daddr, T_ALICE, "in the range: to alice");
+	s = from_gn(IPPROTO_TCP, T_GN, 80);
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_ALICE, "tcp/80: to alice");
+	s = from_gn(IPPROTO_ICMP, T_GN, 0);
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "no icmp in the list: no ping");
+}
+
+TEST(policy_none_exposes_nothing)
+{
+	struct pkt_spec s = from_gn(IPPROTO_UDP, T_GN, 5060);
+	struct pkt_info o;
+
+	rc_allow_policy(5 * SEC, "none");
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "nothing");
+	rc_allow_policy(5 * SEC, "icmp");
+	s = from_gn(IPPROTO_ICMP, T_GN, 0);
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_ALICE, "icmp only: a ping gets through");
+}
+
+TEST(policy_notation)
+{
+	struct nts_policy p;
+	char why[256], out[256];
+
+	ASSERT_OK(policy_parse("tcp/22,udp/5060-5070,icmp", &p, why,
+			       sizeof(why)), why);
+	ASSERT_TRUE(!strcmp(policy_format(&p, out, sizeof(out)),
+			    "tcp/22,udp/5060-5070,icmp"), out);
+	ASSERT_EQ(policy_parse("tcp/0", &p, why, sizeof(why)), -EINVAL,
+		  "port 0");
+	ASSERT_EQ(policy_parse("sctp/1", &p, why, sizeof(why)), -EINVAL,
+		  "sctp");
+	ASSERT_EQ(policy_parse("udp/9-2", &p, why, sizeof(why)), -EINVAL,
+		  "empty range");
+	ASSERT_EQ(policy_parse("", &p, why, sizeof(why)), -EINVAL, "empty");
+	ASSERT_OK(policy_parse("all", &p, why, sizeof(why)), "all");
+	ASSERT_TRUE(!strcmp(policy_format(&p, out, sizeof(out)), "all"), out);
 }

@@ -117,6 +117,9 @@ static void usage(FILE *f)
 "                           packet (default 5); after it, 1 s more\n"
 "      --rate-gn N          NOTICEs per second per GN (default 10)\n"
 "      --rate-name N        NOTICEs per second per name (default 50)\n"
+"      --default-policy P   what a host without a policy of its own (ntsctl\n"
+"                           policy) exposes to a negotiated GN: all\n"
+"                           (default, the paper's behaviour) or none\n"
 "  -v, --verbose            more messages; twice: libbpf and verifier logs\n"
 "  -h, --help               this text\n");
 }
@@ -140,6 +143,7 @@ enum {
 	OPT_FILTERING,
 	OPT_SYN_PASS,
 	OPT_HAIRPIN,
+	OPT_DEFAULT_POLICY,
 	OPT_LAN,
 };
 
@@ -206,6 +210,8 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "filtering", required_argument, NULL, OPT_FILTERING },
 		{ "pass-unsolicited-syn", no_argument, NULL, OPT_SYN_PASS },
 		{ "hairpin", no_argument, NULL, OPT_HAIRPIN },
+		{ "default-policy", required_argument, NULL,
+		  OPT_DEFAULT_POLICY },
 		{ "lan", required_argument, NULL, OPT_LAN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -312,6 +318,13 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 			break;
 		case OPT_HAIRPIN:
 			l->hairpin = true;
+			break;
+		case OPT_DEFAULT_POLICY:
+			if (strcmp(optarg, "all") && strcmp(optarg, "none")) {
+				pr_err("--default-policy: all or none");
+				return -EINVAL;
+			}
+			l->nego_cfg.expose_none = !strcmp(optarg, "none");
 			break;
 		case OPT_LAN:
 			l->lan = optarg;

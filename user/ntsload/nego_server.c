@@ -92,6 +92,7 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	s->rc_ttl = c->rc_ttl;
 	s->auth.keys = &s->keys;
 	s->auth.insecure = c->insecure;
+	s->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
 	s->auth.replay = nego_replay_new(REPLAY_SLOTS);
 	s->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
 	s->rl_name = rl_new(RL_SLOTS, c->rate_name);
@@ -156,7 +157,7 @@ static void describe(char *buf, size_t len, const struct nego_msg *m,
 
 static bool defer(struct nego_server *s, const struct nego_msg *m,
 		  const struct nts_key *key, const struct sockaddr_in *from,
-		  __be32 inside)
+		  __be32 inside, const struct nts_policy *pol)
 {
 	struct nego_deferred *d = NULL;
 	int i;
@@ -178,6 +179,7 @@ static bool defer(struct nego_server *s, const struct nego_msg *m,
 	d->key = key;
 	d->from = *from;
 	d->inside = inside;
+	d->policy = *pol;
 	return true;
 }
 
@@ -187,6 +189,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 {
 	struct phl_key k = {};
 	struct phl_entry e;
+	struct nts_policy pol;
 	char what[400], in[INET_ADDRSTRLEN];
 	__u64 now = mono_ns();
 
@@ -208,7 +211,10 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 		return;
 	}
 	inet_ntop(AF_INET, &e.addr, in, sizeof(in));
-	switch (rc_offer(s->maps->rc, m->gn, s->addr, e.addr, m->fqdn,
+	/* The host's own policy, else the default. */
+	if (bpf_map_lookup_elem(s->maps->policy, &k, &pol))
+		pol = s->default_policy;
+	switch (rc_offer(s->maps->rc, m->gn, s->addr, e.addr, m->fqdn, &pol,
 			 s->rc_ttl, now)) {
 	case RC_OFFER_OK:
 		count(s, NTS_STAT_NEGO_ACCEPT);
@@ -216,7 +222,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 		answer(s, m, key, from, NEGO_ACCEPT);
 		break;
 	case RC_OFFER_BUSY:
-		if (defer(s, m, key, from, e.addr)) {
+		if (defer(s, m, key, from, e.addr, &pol)) {
 			count(s, NTS_STAT_NEGO_DEFERRED);
 			nego_log(s, "holding %s: GN's request cache entry is "
 				 "for another host",
@@ -287,8 +293,8 @@ void nego_server_tick(struct nego_server *s)
 	while (i < s->ndefer) {
 		struct nego_deferred *d = &s->defer[i];
 		enum rc_offer r = rc_offer(s->maps->rc, d->m.gn, s->addr,
-					   d->inside, d->m.fqdn, s->rc_ttl,
-					   now);
+					   d->inside, d->m.fqdn, &d->policy,
+					   s->rc_ttl, now);
 
 		describe(what, sizeof(what), &d->m, &d->from);
 		if (r == RC_OFFER_BUSY &&

@@ -10,6 +10,8 @@
 #include <netinet/in.h>
 #include <linux/types.h>
 
+#include <nts/policy.h>
+
 #include "keys.h"
 #include "nego.h"
 #include "pin.h"
@@ -23,6 +25,7 @@ struct nego_deferred {
 	struct sockaddr_in from;
 	__u64 since_ns;
 	__be32 inside;
+	struct nts_policy policy;
 };
 
 struct nego_server {
@@ -35,6 +38,7 @@ struct nego_server {
 	unsigned int rc_ttl;	/* seconds an unused RC entry lives */
 	struct ratelimit *rl_gn;
 	struct ratelimit *rl_name;
+	struct nts_policy default_policy;
 	struct nego_deferred defer[NEGO_DEFER_MAX];
 	int ndefer;
 	/* log lines this second, and those left out */
@@ -49,6 +53,7 @@ struct nego_config {
 	unsigned int rc_ttl;
 	unsigned int rate_gn;	/* NOTICEs per second per GN */
 	unsigned int rate_name;	/* per FQDN */
+	bool expose_none;	/* hosts without a policy expose nothing */
 };
 
 /* Keys must be loaded into s->keys first. 0 or -errno (printed). */

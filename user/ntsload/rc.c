@@ -9,13 +9,15 @@
 #include "rc.h"
 
 enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
-		       const char *fqdn, unsigned int ttl, __u64 now_ns)
+		       const char *fqdn, const struct nts_policy *policy,
+		       unsigned int ttl, __u64 now_ns)
 {
 	struct rc_key k = { .gn = gn, .ext = ext };
 	struct rc_entry cur, e = {
 		.inside = inside,
 		.created_ns = now_ns,
 		.expires_ns = now_ns + ttl * 1000000000ULL,
+		.policy = *policy,
 	};
 
 	/* Slide 21: one GN, one inside host at a time per address. */

@@ -5,6 +5,8 @@
 
 #include <linux/types.h>
 
+#include <nts/policy.h>
+
 enum rc_offer {
 	RC_OFFER_OK,		/* made or refreshed */
 	RC_OFFER_BUSY,		/* GN has a live entry for another host */
@@ -13,10 +15,11 @@ enum rc_offer {
 
 /*
  * Let GN @gn, which was told @ext, open flows to @inside (@fqdn) for
- * @ttl seconds from @now_ns or until its first use. The same host again
- * starts a fresh window.
+ * @ttl seconds from @now_ns or until its first use, within @policy. The
+ * same host again starts a fresh window.
  */
 enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
-		       const char *fqdn, unsigned int ttl, __u64 now_ns);
+		       const char *fqdn, const struct nts_policy *policy,
+		       unsigned int ttl, __u64 now_ns);
 
 #endif /* NTSLOAD_RC_H */
