@@ -81,7 +81,7 @@ int nts_lan_in(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 	}
 	if (pkt_parse(data, data_end, &p) != PKT_L4 ||
-	    p.key.daddr != cfg->wan_addr ||
+	    !addr_ours(cfg, p.key.daddr) ||
 	    (p.key.proto != IPPROTO_TCP && p.key.proto != IPPROTO_UDP))
 		return TC_ACT_OK;
 

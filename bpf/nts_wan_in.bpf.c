@@ -252,7 +252,7 @@ int nts_wan_in(struct xdp_md *ctx)
 		stat_inc(NTS_STAT_IN_MALFORMED);
 		return XDP_PASS;
 	}
-	if (p.iph->daddr != cfg->wan_addr)
+	if (!addr_ours(cfg, p.iph->daddr))
 		return XDP_PASS;
 
 	switch (kind) {

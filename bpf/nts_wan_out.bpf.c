@@ -109,7 +109,7 @@ int nts_wan_out(struct __sk_buff *skb)
 		stat_inc(NTS_STAT_OUT_MALFORMED);
 		return TC_ACT_SHOT;
 	}
-	if (p.key.saddr == cfg->wan_addr || !p.key.saddr ||
+	if (addr_ours(cfg, p.key.saddr) || !p.key.saddr ||
 	    addr_is_group(p.key.daddr)) {
 		stat_inc(NTS_STAT_OUT_LOCAL);
 		return TC_ACT_OK;

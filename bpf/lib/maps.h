@@ -9,6 +9,7 @@
 #define NTS_BPF_MAPS_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <bpf/bpf_helpers.h>
 
 #include <nts/config.h>
@@ -112,6 +113,21 @@ static __always_inline struct nts_config *config_get(void)
 	__u32 key = 0;
 
 	return bpf_map_lookup_elem(&config, &key);
+}
+
+/* One of the router's global addresses? */
+static __always_inline bool addr_ours(const struct nts_config *cfg,
+				      __be32 addr)
+{
+	__u32 i;
+
+	for (i = 0; i < NTS_ADDRS_MAX; i++) {
+		if (i >= cfg->naddrs)
+			break;
+		if (cfg->addrs[i] == addr)
+			return true;
+	}
+	return false;
 }
 
 #endif /* NTS_BPF_MAPS_H */

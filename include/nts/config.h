@@ -6,6 +6,8 @@
 #include <linux/types.h>
 
 #define NTS_NEGO_PORT 20053
+/* Global addresses a router may own on its WAN interface. */
+#define NTS_ADDRS_MAX 8
 
 enum nts_cfg_flags {
 	NTS_CFG_ENABLED = 1 << 0,	/* user space finished setting up */
@@ -14,7 +16,7 @@ enum nts_cfg_flags {
 };
 
 struct nts_config {
-	__be32 wan_addr;
+	__be32 wan_addr;	/* the source of outbound NAT */
 	__u32 wan_ifindex;
 	__u16 port_lo;		/* NAT range for TCP/UDP, host order */
 	__u16 port_hi;
@@ -24,6 +26,8 @@ struct nts_config {
 	__u8 mapping;		/* enum nat_mapping */
 	__u8 filtering;		/* enum nat_filtering */
 	__u32 lan_ifindex;	/* hairpin: nts_lan_in is attached there */
+	__u32 naddrs;
+	__be32 addrs[NTS_ADDRS_MAX];	/* all of the router's own, WAN */
 };
 
 /*

@@ -22,6 +22,7 @@ teardown_each() {
 	router_stop
 	kill_procs gn pn pn2
 	ROUTER_ARGS=()
+	x rtr ip addr del 198.51.100.3/24 dev eth0 2>/dev/null
 }
 ROUTER_ARGS=()
 
@@ -196,6 +197,30 @@ test_default_policy_none() {
 	expect_match "a bad spec is refused" \
 		"$($NTSCTL policy set alice.example.net tcp/99999 2>&1)" \
 		"is not tcp/PORT"
+}
+
+# DESIGN section 7: with a second global address, a GN that asks for
+# alice and bob at once gets bob on the other address, without waiting.
+test_two_addresses() {
+	x rtr ip addr add 198.51.100.3/24 dev eth0
+	ROUTER_ARGS=(--addr $RTR --addr 198.51.100.3)
+	setup_each
+	expect_match "alice on the first" "$(notice alice.example.net)" \
+		"^ACCEPT alice\.example\.net for $GN \(txid [0-9]+, signed"
+	local t0=$SECONDS out
+	out=$(notice bob.example.net)
+	expect_match "bob at once, on the other address" "$out" \
+		"^ACCEPT bob\.example\.net .*answer with 198\.51\.100\.3"
+	expect_eq "no wait" "$((SECONDS - t0 < 2))" 1
+	expect_eq "GN reaches alice on the first" "$(fetch)" "alice's page"
+	expect_eq "and bob on the second" \
+		"$(x gn curl -s -m 3 http://198.51.100.3:8080/)" "bob's page"
+	expect_match "bob's flow uses the second address" "$($NTSCTL nat)" \
+		"$PN2:8080 +198\.51\.100\.3:8080 +$GN"
+	expect_match "outbound NAT keeps the first" \
+		"$(x pn curl -s -m 3 http://$GN:8080/ 2>&1; $NTSCTL nat)" \
+		"tcp +$PN:[0-9]+ +$RTR:"
+	x rtr ip addr del 198.51.100.3/24 dev eth0
 }
 
 test_rc_json() {

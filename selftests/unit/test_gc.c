@@ -15,6 +15,13 @@
 
 static const struct nat_timeouts to = NAT_TIMEOUTS_DEFAULT;
 
+static struct addr_set addrs_of(__u32 a)
+{
+	struct addr_set s = { .a = { htonl(a) }, .n = 1 };
+
+	return s;
+}
+
 static int age_flow(const void *key, const void *value, void *ctx)
 {
 	struct nat_entry e = *(const struct nat_entry *)value;
@@ -94,9 +101,10 @@ static void flow(__u8 proto, __u16 sport, bool reply, __u8 flags)
 
 static struct gc_result gc(void)
 {
+	struct addr_set ours = addrs_of(T_WAN);
 	struct gc_result r = {};
 
-	ASSERT_OK(gc_run(&fx.maps, htonl(T_WAN), &to, &r), "gc_run");
+	ASSERT_OK(gc_run(&fx.maps, &ours, &to, &r), "gc_run");
 	return r;
 }
 
@@ -168,15 +176,14 @@ TEST(binding_lives_while_used)
 
 TEST(old_wan_address_dropped)
 {
+	struct addr_set other = addrs_of(IP4(198, 51, 100, 99));
 	struct gc_result r = {};
 
 	flow(IPPROTO_UDP, 5000, true, 0);
-	ASSERT_OK(gc_run(&fx.maps, htonl(IP4(198, 51, 100, 99)), &to, &r),
-		  "gc_run");
+	ASSERT_OK(gc_run(&fx.maps, &other, &to, &r), "gc_run");
 	ASSERT_EQ(NAT_ENTRIES(), 0, "flows of the old address");
 	age(GC_BIND_GRACE_SEC + 1);
-	ASSERT_OK(gc_run(&fx.maps, htonl(IP4(198, 51, 100, 99)), &to, &r),
-		  "gc_run");
+	ASSERT_OK(gc_run(&fx.maps, &other, &to, &r), "gc_run");
 	ASSERT_EQ(BIND_ENTRIES(), 0, "bindings of the old address");
 }
 

@@ -10,23 +10,22 @@
 
 #include "netdev.h"
 
-int netdev_ipv4_addr(const char *ifname, __be32 *addr)
+int netdev_ipv4_addrs(const char *ifname, struct addr_set *s)
 {
 	struct ifaddrs *ifa, *i;
-	int err = -EADDRNOTAVAIL;
 
 	if (getifaddrs(&ifa))
 		return -errno;
-	for (i = ifa; i; i = i->ifa_next) {
+	s->n = 0;
+	for (i = ifa; i && s->n < NTS_ADDRS_MAX; i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
 		    strcmp(i->ifa_name, ifname))
 			continue;
-		*addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
-		err = 0;
-		break;
+		s->a[s->n++] =
+			((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
 	}
 	freeifaddrs(ifa);
-	return err;
+	return s->n ? 0 : -EADDRNOTAVAIL;
 }
 
 /* From linux/netdev.h, which 6.1's UAPI headers don't have yet. */

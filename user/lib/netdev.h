@@ -6,8 +6,40 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
-/* The first IPv4 address of @ifname; 0 or -errno (-EADDRNOTAVAIL: none). */
-int netdev_ipv4_addr(const char *ifname, __be32 *addr);
+#include <nts/config.h>
+
+/* The router's global addresses; the first is the source of outbound NAT. */
+struct addr_set {
+	__be32 a[NTS_ADDRS_MAX];
+	int n;
+};
+
+static inline bool addr_set_has(const struct addr_set *s, __be32 addr)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->a[i] == addr)
+			return true;
+	return false;
+}
+
+static inline bool addr_set_eq(const struct addr_set *x,
+			       const struct addr_set *y)
+{
+	int i;
+
+	if (x->n != y->n)
+		return false;
+	for (i = 0; i < x->n; i++)
+		if (x->a[i] != y->a[i])
+			return false;
+	return true;
+}
+
+/* The IPv4 addresses of @ifname, at most NTS_ADDRS_MAX; 0 or -errno
+ * (-EADDRNOTAVAIL: none). */
+int netdev_ipv4_addrs(const char *ifname, struct addr_set *s);
 
 /*
  * Whether the device accepts XDP_REDIRECTed frames (NETDEV_XDP_ACT_NDO_XMIT,

@@ -53,8 +53,8 @@ int port_range_parse(const char *s, struct port_range *r)
 }
 
 /* /proc/net/{tcp,udp}[6]: "sl local_address rem_address st ..." */
-static int scan_file(const char *path, struct nts_ports *used, __be32 addr,
-		     int v6)
+static int scan_file(const char *path, struct nts_ports *used,
+		     const struct addr_set *addrs, int v6)
 {
 	char line[512], local[64];
 	unsigned int port;
@@ -77,17 +77,21 @@ static int scan_file(const char *path, struct nts_ports *used, __be32 addr,
 		*colon = '\0';
 		if (v6) {
 			/* :: or ::ffff:addr, as four host-order words */
-			char mapped[40];
+			unsigned int a;
 
-			snprintf(mapped, sizeof(mapped),
-				 "0000000000000000FFFF0000%08X", addr);
-			if (strcmp(local, "00000000000000000000000000000000") &&
-			    strcasecmp(local, mapped))
+			if (!strcmp(local, "00000000000000000000000000000000"))
+				a = 0;
+			else if (!strncasecmp(local, "0000000000000000FFFF0000",
+					      24))
+				a = strtoul(local + 24, NULL, 16);
+			else
+				continue;
+			if (a != 0 && !addr_set_has(addrs, a))
 				continue;
 		} else {
 			unsigned int a = strtoul(local, NULL, 16);
 
-			if (a != 0 && a != addr)
+			if (a != 0 && !addr_set_has(addrs, a))
 				continue;
 		}
 		ports_set(used, port);
@@ -96,7 +100,8 @@ static int scan_file(const char *path, struct nts_ports *used, __be32 addr,
 	return 0;
 }
 
-int ports_scan(struct nts_ports used[NTS_PORTS_MAX], __be32 addr)
+int ports_scan(struct nts_ports used[NTS_PORTS_MAX],
+	       const struct addr_set *addrs)
 {
 	static const struct {
 		const char *path;
@@ -113,7 +118,7 @@ int ports_scan(struct nts_ports used[NTS_PORTS_MAX], __be32 addr)
 
 	memset(used, 0, sizeof(used[0]) * NTS_PORTS_MAX);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		err = scan_file(files[i].path, &used[files[i].idx], addr,
+		err = scan_file(files[i].path, &used[files[i].idx], addrs,
 				files[i].v6);
 		if (err)
 			return err;

@@ -6,6 +6,8 @@
 #include <linux/types.h>
 #include <nts/config.h>
 
+#include "netdev.h"
+
 struct port_range {
 	__u16 lo;
 	__u16 hi;
@@ -27,10 +29,11 @@ static inline int port_range_overlap(const struct port_range *a,
 }
 
 /*
- * Mark the ports of every TCP and UDP socket bound to @addr or to the
- * wildcard address in this network namespace (IPv6 wildcard included).
+ * Mark the ports of every TCP and UDP socket bound to one of @addrs or to
+ * the wildcard address in this network namespace (IPv6 wildcard too).
  */
-int ports_scan(struct nts_ports used[NTS_PORTS_MAX], __be32 addr);
+int ports_scan(struct nts_ports used[NTS_PORTS_MAX],
+	       const struct addr_set *addrs);
 
 static inline void ports_set(struct nts_ports *p, __u16 port)
 {

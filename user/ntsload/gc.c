@@ -19,7 +19,7 @@ enum { REF_TCP, REF_UDP, REF_ICMP, REF_MAX };
 struct gc_ctx {
 	const struct nts_maps *maps;
 	const struct nat_timeouts *to;
-	__be32 wan;
+	const struct addr_set *addrs;
 	__u64 now;
 	struct gc_result *res;
 	/* External ports that live flows use, per protocol. */
@@ -50,7 +50,7 @@ static int gc_flow_out(struct gc_ctx *c, const struct nat_key *k,
 	struct flow f;
 
 	flow_from_out(&f, c->maps->nat, k, e);
-	if (e->addr == c->wan &&
+	if (addr_set_has(c->addrs, e->addr) &&
 	    !idle_for(c->now, f.last_ns, flow_timeout(c->to, f.state))) {
 		ports_set(&c->ref[ref_idx(k->proto)], ntohs(e->port));
 		c->res->flows++;
@@ -71,7 +71,7 @@ static int gc_flow_in(struct gc_ctx *c, const struct nat_key *k,
 	struct nat_entry twin;
 	struct nat_key out;
 
-	if (k->daddr == c->wan) {
+	if (addr_set_has(c->addrs, k->daddr)) {
 		enum flow_state st = flow_state(k->proto, 0, e->seen);
 
 		if (!idle_for(c->now, e->last_ns, flow_timeout(c->to, st)))
@@ -96,7 +96,7 @@ static int gc_perm(struct gc_ctx *c, const struct nat_key *k,
 	};
 	struct nat_bind b;
 
-	if (k->daddr != c->wan ||
+	if (!addr_set_has(c->addrs, k->daddr) ||
 	    bpf_map_lookup_elem(c->maps->nat_bind, &bk, &b) ||
 	    b.addr != e->addr || b.port != e->port)
 		bpf_map_delete_elem(c->maps->nat, k);
@@ -157,7 +157,8 @@ static int gc_bind(const void *key, const void *value, void *ctx)
 		c->res->binds += k->side == NAT_SIDE_OUTSIDE;
 		return 0;
 	}
-	if (k->side == NAT_SIDE_OUTSIDE && k->addr == c->wan && paired &&
+	if (k->side == NAT_SIDE_OUTSIDE && addr_set_has(c->addrs, k->addr) &&
+	    paired &&
 	    ports_test(&c->ref[ref_idx(k->proto)], ntohs(k->port))) {
 		c->res->binds++;
 		return 0;
@@ -206,7 +207,7 @@ static int gc_pending(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
-int gc_run(const struct nts_maps *maps, __be32 wan,
+int gc_run(const struct nts_maps *maps, const struct addr_set *addrs,
 	   const struct nat_timeouts *to, struct gc_result *res)
 {
 	struct gc_ctx *c;
@@ -218,7 +219,7 @@ int gc_run(const struct nts_maps *maps, __be32 wan,
 	memset(res, 0, sizeof(*res));
 	c->maps = maps;
 	c->to = to;
-	c->wan = wan;
+	c->addrs = addrs;
 	c->res = res;
 	c->now = mono_ns();
 

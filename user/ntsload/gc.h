@@ -6,6 +6,7 @@
 #include <linux/types.h>
 
 #include "flow.h"
+#include "netdev.h"
 #include "pin.h"
 
 /* A binding no flow uses is kept this long, for the flow being created. */
@@ -22,8 +23,8 @@ struct gc_result {
 	unsigned int names_expired;
 };
 
-/* One pass over the NAT tables; @wan is the current external address. */
-int gc_run(const struct nts_maps *maps, __be32 wan,
+/* One pass over the NAT tables; @addrs: the router's addresses now. */
+int gc_run(const struct nts_maps *maps, const struct addr_set *addrs,
 	   const struct nat_timeouts *to, struct gc_result *res);
 
 #endif /* NTSLOAD_GC_H */

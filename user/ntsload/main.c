@@ -38,8 +38,9 @@
 struct ntsload {
 	const char *ifname;
 	int ifindex;
-	__be32 addr;
-	bool addr_given;
+	struct addr_set addrs;	/* the router's, on IFACE */
+	bool addrs_given;
+	__be32 snat;		/* source of outbound NAT: addrs.a[0] */
 	enum xdp_mode mode;
 	enum xdp_mode got_mode;
 	struct port_range range;
@@ -77,7 +78,9 @@ static void usage(FILE *f)
 "router's address is translated (NAPT), as iptables MASQUERADE would.\n"
 "Runs in the foreground; SIGINT or SIGTERM detaches and unpins.\n"
 "\n"
-"  -a, --addr ADDR          external IPv4 address (default: IFACE's first)\n"
+"  -a, --addr ADDR          a global address the router owns on IFACE;\n"
+"                           repeatable, up to 8 (default: IFACE's addresses)\n"
+"      --snat-addr ADDR     the source of outbound NAT (default: the first)\n"
 "  -m, --xdp-mode MODE      native, generic or auto (default: auto, native\n"
 "                           where the driver has it)\n"
 "  -p, --port-range LO-HI   external ports for TCP, UDP and ICMP ids\n"
@@ -144,6 +147,7 @@ enum {
 	OPT_SYN_PASS,
 	OPT_HAIRPIN,
 	OPT_DEFAULT_POLICY,
+	OPT_SNAT,
 	OPT_LAN,
 };
 
@@ -212,6 +216,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "hairpin", no_argument, NULL, OPT_HAIRPIN },
 		{ "default-policy", required_argument, NULL,
 		  OPT_DEFAULT_POLICY },
+		{ "snat-addr", required_argument, NULL, OPT_SNAT },
 		{ "lan", required_argument, NULL, OPT_LAN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -230,8 +235,23 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 				       optarg);
 				return -EINVAL;
 			}
-			l->addr = a.s_addr;
-			l->addr_given = true;
+			if (l->addrs.n == NTS_ADDRS_MAX) {
+				pr_err("--addr: %d addresses at most",
+				       NTS_ADDRS_MAX);
+				return -EINVAL;
+			}
+			if (!addr_set_has(&l->addrs, a.s_addr))
+				l->addrs.a[l->addrs.n++] = a.s_addr;
+			l->addrs_given = true;
+			break;
+		case OPT_SNAT:
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				pr_err("--snat-addr: '%s' is not an IPv4 "
+				       "address",
+				       optarg);
+				return -EINVAL;
+			}
+			l->snat = a.s_addr;
 			break;
 		case 'm':
 			if (xdp_mode_parse(optarg, &l->mode)) {
@@ -495,7 +515,7 @@ static int do_detach(struct ntsload *l)
 static int config_write(struct ntsload *l)
 {
 	struct nts_config cfg = {
-		.wan_addr = l->addr,
+		.wan_addr = l->snat,
 		.wan_ifindex = l->ifindex,
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
@@ -506,9 +526,11 @@ static int config_write(struct ntsload *l)
 		.mapping = l->mapping,
 		.filtering = l->filtering,
 		.lan_ifindex = l->hairpin ? l->lan_ifindex : 0,
+		.naddrs = l->addrs.n,
 	};
 	__u32 k = 0;
 
+	memcpy(cfg.addrs, l->addrs.a, sizeof(cfg.addrs));
 	if (bpf_map_update_elem(l->maps.config, &k, &cfg, BPF_ANY)) {
 		pr_err("cannot write the config map: %s", strerror(errno));
 		return -errno;
@@ -516,24 +538,61 @@ static int config_write(struct ntsload *l)
 	return 0;
 }
 
-static int choose_addr(struct ntsload *l)
+static const char *addrs_str(const struct addr_set *set, char *buf,
+			     size_t len)
 {
-	char buf[INET_ADDRSTRLEN];
-	int err;
+	char a[INET_ADDRSTRLEN];
+	size_t off = 0;
+	int i;
 
-	if (l->addr_given)
-		return 0;
-	err = netdev_ipv4_addr(l->ifname, &l->addr);
-	if (err == -EADDRNOTAVAIL)
-		pr_err("%s has no IPv4 address; give one with --addr",
-		       l->ifname);
-	else if (err)
-		pr_err("cannot read the addresses of %s: %s", l->ifname,
-		       strerror(-err));
-	else
-		pr_debug("%s has %s", l->ifname,
-			 inet_ntop(AF_INET, &l->addr, buf, sizeof(buf)));
-	return err;
+	buf[0] = '\0';
+	for (i = 0; i < set->n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? " " : "",
+				inet_ntop(AF_INET, &set->a[i], a, sizeof(a)));
+	return buf;
+}
+
+/* The source of outbound NAT first, then the others. */
+static void snat_first(struct ntsload *l)
+{
+	int i;
+
+	if (!l->snat || !addr_set_has(&l->addrs, l->snat))
+		l->snat = l->addrs.a[0];
+	for (i = 1; i < l->addrs.n; i++) {
+		if (l->addrs.a[i] == l->snat) {
+			l->addrs.a[i] = l->addrs.a[0];
+			l->addrs.a[0] = l->snat;
+		}
+	}
+}
+
+static int choose_addrs(struct ntsload *l)
+{
+	__be32 snat = l->snat;
+	char buf[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
+	int err = 0;
+
+	if (!l->addrs_given) {
+		err = netdev_ipv4_addrs(l->ifname, &l->addrs);
+		if (err == -EADDRNOTAVAIL)
+			pr_err("%s has no IPv4 address; give one with --addr",
+			       l->ifname);
+		else if (err)
+			pr_err("cannot read the addresses of %s: %s",
+			       l->ifname, strerror(-err));
+		if (err)
+			return err;
+	}
+	if (snat && !addr_set_has(&l->addrs, snat)) {
+		pr_err("--snat-addr %s is not one of the router's addresses "
+		       "(%s)",
+		       inet_ntoa(*(struct in_addr *)&snat),
+		       addrs_str(&l->addrs, buf, sizeof(buf)));
+		return -EINVAL;
+	}
+	snat_first(l);
+	return 0;
 }
 
 static int choose_ports(struct ntsload *l)
@@ -564,29 +623,32 @@ static int choose_ports(struct ntsload *l)
 /* Once a tick: expire, and follow the router's ports, address, links. */
 static void tick(struct ntsload *l)
 {
+	char a[NTS_ADDRS_MAX * INET_ADDRSTRLEN], b[sizeof(a)];
+	struct addr_set now;
 	struct gc_result res;
-	__be32 addr;
 	int err;
 
-	if (!l->addr_given && !netdev_ipv4_addr(l->ifname, &addr) &&
-	    addr != l->addr) {
-		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	if (!l->addrs_given && !netdev_ipv4_addrs(l->ifname, &now)) {
+		struct ntsload next = { .addrs = now, .snat = l->snat };
 
-		pr_info("%s changed address from %s to %s", l->ifname,
-			inet_ntop(AF_INET, &l->addr, a, sizeof(a)),
-			inet_ntop(AF_INET, &addr, b, sizeof(b)));
-		l->addr = addr;
-		config_write(l);
-		nego_server_rebind(&l->nego, addr);
+		snat_first(&next);
+		if (!addr_set_eq(&next.addrs, &l->addrs)) {
+			pr_info("%s changed addresses from %s to %s", l->ifname,
+				addrs_str(&l->addrs, a, sizeof(a)),
+				addrs_str(&next.addrs, b, sizeof(b)));
+			l->addrs = next.addrs;
+			l->snat = next.snat;
+			config_write(l);
+		}
 	}
-	err = ports_refresh(&l->maps, l->addr, l->nego_cfg.port);
+	err = ports_refresh(&l->maps, &l->addrs, l->nego_cfg.port);
 	if (err)
 		pr_err("cannot refresh the router's own ports: %s",
 		       strerror(-err));
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
 	frag_park_tick(&l->frags);
-	err = gc_run(&l->maps, l->addr, &l->to, &res);
+	err = gc_run(&l->maps, &l->addrs, &l->to, &res);
 	if (err)
 		pr_err("expiry pass failed: %s", strerror(-err));
 	else if (res.flows_expired || res.binds_expired || res.names_expired)
@@ -661,11 +723,11 @@ static bool pins_exist(const char *dir)
 
 static int start(struct ntsload *l)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
 	bool fresh;
 	int err;
 
-	err = choose_addr(l);
+	err = choose_addrs(l);
 	if (!err)
 		err = choose_ports(l);
 	if (!err)
@@ -680,7 +742,7 @@ static int start(struct ntsload *l)
 
 	err = config_write(l);
 	if (!err)
-		err = ports_refresh(&l->maps, l->addr, l->nego_cfg.port);
+		err = ports_refresh(&l->maps, &l->addrs, l->nego_cfg.port);
 	if (err)
 		goto fail_dp;
 	err = xdp_attach(l->ifindex, l->ifname, nts_dp_in_fd(&l->dp), l->mode,
@@ -699,7 +761,7 @@ static int start(struct ntsload *l)
 		if (err)
 			goto fail_tc;
 	}
-	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, l->addr);
+	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, &l->addrs);
 	if (err)
 		goto fail_tc;
 	err = frag_park_init(&l->frags, nts_dp_frag_events_fd(&l->dp));
@@ -708,7 +770,7 @@ static int start(struct ntsload *l)
 
 	pr_info("%s %s: XDP %s and tc egress attached%s%s; NAT %s+%s, ports "
 		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
-		l->ifname, inet_ntop(AF_INET, &l->addr, addr, sizeof(addr)),
+		l->ifname, addrs_str(&l->addrs, addr, sizeof(addr)),
 		xdp_mode_name(l->got_mode), l->hairpin ? ", hairpin on " : "",
 		l->hairpin ? l->lan : "", mappings[l->mapping],
 		filterings[l->filtering], l->range.lo, l->range.hi,

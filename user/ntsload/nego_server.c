@@ -53,42 +53,39 @@ static void count(struct nego_server *s, enum nts_stat id)
 	stats_add(s->maps->stats, id, 1);
 }
 
-static int bind_socket(struct nego_server *s, __be32 addr)
+/* Every address: GN was told one of them, the NOTICE goes to that one. */
+static int open_socket(struct nego_server *s)
 {
 	struct sockaddr_in a = {
 		.sin_family = AF_INET,
 		.sin_port = htons(s->port),
-		.sin_addr.s_addr = addr,
+		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
-	char buf[INET_ADDRSTRLEN];
 	int fd, on = 1;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a))) {
 		int err = -errno;
 
-		pr_err("cannot listen for NTS-Nego on %s:%u: %s",
-		       inet_ntop(AF_INET, &addr, buf, sizeof(buf)), s->port,
+		pr_err("cannot listen for NTS-Nego on port %u: %s", s->port,
 		       strerror(-err));
 		close(fd);
 		return err;
 	}
-	if (s->fd >= 0)
-		close(s->fd);
 	s->fd = fd;
-	s->addr = addr;
 	return 0;
 }
 
 int nego_server_init(struct nego_server *s, const struct nego_config *c,
-		     const struct nts_maps *maps, __be32 addr)
+		     const struct nts_maps *maps, const struct addr_set *addrs)
 {
 	s->fd = -1;
 	s->port = c->port;
 	s->maps = maps;
+	s->addrs = addrs;
 	s->rc_ttl = c->rc_ttl;
 	s->auth.keys = &s->keys;
 	s->auth.insecure = c->insecure;
@@ -103,7 +100,7 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	if (!s->keys.n && !c->insecure)
 		pr_info("nego: no --key given: every NOTICE will be refused "
 			"(give -k FILE, or --insecure)");
-	return bind_socket(s, addr);
+	return open_socket(s);
 }
 
 void nego_server_fini(struct nego_server *s)
@@ -118,45 +115,71 @@ void nego_server_fini(struct nego_server *s)
 	s->rl_gn = s->rl_name = NULL;
 }
 
-int nego_server_rebind(struct nego_server *s, __be32 addr)
-{
-	return bind_socket(s, addr);
-}
-
-/* Answer @n with @type, signed as it was (@key NULL: unsigned). */
-static void answer(struct nego_server *s, const struct nego_msg *n,
-		   const struct nts_key *key, const struct sockaddr_in *to,
-		   enum nego_type type)
+/*
+ * Answer @n with @type, signed as it was (@key NULL: unsigned), from the
+ * address it came to; an ACCEPT with @via != 0 tells the NTS server to
+ * answer GN with that address instead.
+ */
+static void answer_via(struct nego_server *s, const struct nego_msg *n,
+		       const struct nts_key *key, const struct nego_peer *p,
+		       enum nego_type type, __be32 via)
 {
 	struct nego_msg a = {
 		.txid = n->txid,
 		.type = type,
 		.gn = n->gn,
+		.has_addr = via != 0,
+		.addr = via,
 	};
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = {};
 	__u8 buf[NEGO_MSG_MAX];
+	struct iovec iov = { .iov_base = buf };
+	struct msghdr mh = {
+		.msg_name = (void *)&p->from,
+		.msg_namelen = sizeof(p->from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	struct in_pktinfo *pi = (void *)CMSG_DATA(cm);
 	ssize_t len;
 
 	memcpy(a.fqdn, n->fqdn, sizeof(a.fqdn));
 	len = nego_encode(&a, key, time(NULL), buf, sizeof(buf));
-	if (len < 0 || sendto(s->fd, buf, len, 0, (const void *)to,
-			      sizeof(*to)) < 0)
-		nego_log(s, "cannot answer %s: %s", inet_ntoa(to->sin_addr),
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi->ipi_spec_dst.s_addr = p->to;
+	iov.iov_len = len > 0 ? len : 0;
+	if (len < 0 || sendmsg(s->fd, &mh, 0) < 0)
+		nego_log(s, "cannot answer %s: %s",
+			 inet_ntoa(p->from.sin_addr),
 			 strerror(len < 0 ? (int)-len : errno));
 }
 
+static void answer(struct nego_server *s, const struct nego_msg *n,
+		   const struct nts_key *key, const struct nego_peer *p,
+		   enum nego_type type)
+{
+	answer_via(s, n, key, p, type, 0);
+}
+
 static void describe(char *buf, size_t len, const struct nego_msg *m,
-		     const struct sockaddr_in *from)
+		     const struct nego_peer *p)
 {
 	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &m->gn, gn, sizeof(gn));
-	inet_ntop(AF_INET, &from->sin_addr, src, sizeof(src));
+	inet_ntop(AF_INET, &p->from.sin_addr, src, sizeof(src));
 	snprintf(buf, len, "%s for GN %s (from %s:%u)",
-		 m->fqdn[0] ? m->fqdn : "?", gn, src, ntohs(from->sin_port));
+		 m->fqdn[0] ? m->fqdn : "?", gn, src,
+		 ntohs(p->from.sin_port));
 }
 
 static bool defer(struct nego_server *s, const struct nego_msg *m,
-		  const struct nts_key *key, const struct sockaddr_in *from,
+		  const struct nts_key *key, const struct nego_peer *p,
 		  __be32 inside, const struct nts_policy *pol)
 {
 	struct nego_deferred *d = NULL;
@@ -166,8 +189,9 @@ static bool defer(struct nego_server *s, const struct nego_msg *m,
 	for (i = 0; i < s->ndefer; i++)
 		if (s->defer[i].m.gn == m->gn &&
 		    !strcmp(s->defer[i].m.fqdn, m->fqdn) &&
-		    s->defer[i].from.sin_addr.s_addr == from->sin_addr.s_addr &&
-		    s->defer[i].from.sin_port == from->sin_port)
+		    s->defer[i].peer.from.sin_addr.s_addr ==
+			    p->from.sin_addr.s_addr &&
+		    s->defer[i].peer.from.sin_port == p->from.sin_port)
 			d = &s->defer[i];
 	if (!d) {
 		if (s->ndefer == NEGO_DEFER_MAX)
@@ -177,16 +201,44 @@ static bool defer(struct nego_server *s, const struct nego_msg *m,
 	}
 	d->m = *m;
 	d->key = key;
-	d->from = *from;
+	d->peer = *p;
 	d->inside = inside;
 	d->policy = *pol;
 	return true;
 }
 
 /* An authentic NOTICE: the PHL, then the request cache. */
-static void notice(struct nego_server *s, const struct nego_msg *m,
-		   const struct nts_key *key, const struct sockaddr_in *from)
+/*
+ * GN was told p->to. If GN is busy there with another host (slide 21),
+ * another of the router's addresses will do at once (DESIGN section 7).
+ */
+static enum rc_offer offer(struct nego_server *s, const struct nego_msg *m,
+			   const struct nego_peer *p, __be32 inside,
+			   const struct nts_policy *pol, __u64 now,
+			   __be32 *via)
 {
+	enum rc_offer r;
+	int i;
+
+	*via = 0;
+	r = rc_offer(s->maps->rc, m->gn, p->to, inside, m->fqdn, pol,
+		     s->rc_ttl, now);
+	for (i = 0; r == RC_OFFER_BUSY && i < s->addrs->n; i++) {
+		if (s->addrs->a[i] == p->to)
+			continue;
+		r = rc_offer(s->maps->rc, m->gn, s->addrs->a[i], inside,
+			     m->fqdn, pol, s->rc_ttl, now);
+		if (r == RC_OFFER_OK)
+			*via = s->addrs->a[i];
+	}
+	return r;
+}
+
+static void notice(struct nego_server *s, const struct nego_msg *m,
+		   const struct nts_key *key, const struct nego_peer *p)
+{
+	char other[INET_ADDRSTRLEN];
+	__be32 via;
 	struct phl_key k = {};
 	struct phl_entry e;
 	struct nts_policy pol;
@@ -194,12 +246,12 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	__u64 now = mono_ns();
 
 	count(s, NTS_STAT_NEGO_NOTICE);
-	describe(what, sizeof(what), m, from);
+	describe(what, sizeof(what), m, p);
 	if (!rl_allow(s->rl_gn, m->gn, now) ||
 	    !rl_allow(s->rl_name, rl_hash(m->fqdn), now)) {
 		count(s, NTS_STAT_NEGO_RATE);
 		nego_log(s, "REFUSED %s: rate limit", what);
-		answer(s, m, key, from, NEGO_REFUSED);
+		answer(s, m, key, p, NEGO_REFUSED);
 		return;
 	}
 	snprintf(k.name, sizeof(k.name), "%s", m->fqdn);
@@ -207,22 +259,28 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	    (e.expires_ns && e.expires_ns < now)) {
 		count(s, NTS_STAT_NEGO_REJECT);
 		nego_log(s, "REJECT %s: not in the PHL", what);
-		answer(s, m, key, from, NEGO_REJECT);
+		answer(s, m, key, p, NEGO_REJECT);
 		return;
 	}
 	inet_ntop(AF_INET, &e.addr, in, sizeof(in));
 	/* The host's own policy, else the default. */
 	if (bpf_map_lookup_elem(s->maps->policy, &k, &pol))
 		pol = s->default_policy;
-	switch (rc_offer(s->maps->rc, m->gn, s->addr, e.addr, m->fqdn, &pol,
-			 s->rc_ttl, now)) {
+	switch (offer(s, m, p, e.addr, &pol, now, &via)) {
 	case RC_OFFER_OK:
 		count(s, NTS_STAT_NEGO_ACCEPT);
-		nego_log(s, "ACCEPT %s -> %s", what, in);
-		answer(s, m, key, from, NEGO_ACCEPT);
+		if (via)
+			nego_log(s, "ACCEPT %s -> %s, via %s (GN is busy on the "
+				 "other)",
+				 what, in,
+				 inet_ntop(AF_INET, &via, other,
+					   sizeof(other)));
+		else
+			nego_log(s, "ACCEPT %s -> %s", what, in);
+		answer_via(s, m, key, p, NEGO_ACCEPT, via);
 		break;
 	case RC_OFFER_BUSY:
-		if (defer(s, m, key, from, e.addr, &pol)) {
+		if (defer(s, m, key, p, e.addr, &pol)) {
 			count(s, NTS_STAT_NEGO_DEFERRED);
 			nego_log(s, "holding %s: GN's request cache entry is "
 				 "for another host",
@@ -233,13 +291,13 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	case RC_OFFER_FULL:
 		count(s, NTS_STAT_NEGO_FULL);
 		nego_log(s, "REFUSED %s: request cache full", what);
-		answer(s, m, key, from, NEGO_REFUSED);
+		answer(s, m, key, p, NEGO_REFUSED);
 		break;
 	}
 }
 
 static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
-		     const struct sockaddr_in *from)
+		     const struct nego_peer *p)
 {
 	const struct nts_key *key;
 	struct nego_msg m;
@@ -247,9 +305,9 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 	int err;
 
 	err = nego_receive(buf, len, &s->auth, time(NULL), &m, &key);
-	describe(what, sizeof(what), &m, from);
+	describe(what, sizeof(what), &m, p);
 	if (!err && m.type == NEGO_NOTICE) {
-		notice(s, &m, key, from);
+		notice(s, &m, key, p);
 		return;
 	}
 	if (err == -NEGO_E_TIME || err == -NEGO_E_REPLAY ||
@@ -264,23 +322,42 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 	 * the key was good; nobody trusts an unsigned REFUSED but a human.
 	 */
 	if (m.type == NEGO_NOTICE && err != -NEGO_E_SHORT && m.fqdn[0])
-		answer(s, &m, key, from, NEGO_REFUSED);
+		answer(s, &m, key, p, NEGO_REFUSED);
 }
 
 void nego_server_input(struct nego_server *s)
 {
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	/* One byte more than the largest message: too long is bad. */
 	__u8 buf[NEGO_MSG_MAX + 1];
-	struct sockaddr_in from;
-	socklen_t flen;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct nego_peer p;
+	struct msghdr mh = {
+		.msg_name = &p.from,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+	};
+	struct cmsghdr *cm;
 	ssize_t n;
 
 	for (;;) {
-		flen = sizeof(from);
-		n = recvfrom(s->fd, buf, sizeof(buf), 0, (void *)&from, &flen);
+		mh.msg_namelen = sizeof(p.from);
+		mh.msg_controllen = sizeof(cbuf);
+		n = recvmsg(s->fd, &mh, 0);
 		if (n < 0)
 			return;
-		/* One byte more than the largest message: too long is bad. */
-		datagram(s, buf, n, &from);
+		/* The address GN was told; else the one NAT leaves with. */
+		p.to = s->addrs->a[0];
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo *pi = (void *)CMSG_DATA(cm);
+
+				if (addr_set_has(s->addrs, pi->ipi_addr.s_addr))
+					p.to = pi->ipi_addr.s_addr;
+			}
+		datagram(s, buf, n, &p);
 	}
 }
 
@@ -292,11 +369,11 @@ void nego_server_tick(struct nego_server *s)
 
 	while (i < s->ndefer) {
 		struct nego_deferred *d = &s->defer[i];
-		enum rc_offer r = rc_offer(s->maps->rc, d->m.gn, s->addr,
-					   d->inside, d->m.fqdn, &d->policy,
-					   s->rc_ttl, now);
+		enum rc_offer r;
+		__be32 via;
 
-		describe(what, sizeof(what), &d->m, &d->from);
+		r = offer(s, &d->m, &d->peer, d->inside, &d->policy, now, &via);
+		describe(what, sizeof(what), &d->m, &d->peer);
 		if (r == RC_OFFER_BUSY &&
 		    now - d->since_ns < s->rc_ttl * 1000000000ULL) {
 			i++;
@@ -305,11 +382,11 @@ void nego_server_tick(struct nego_server *s)
 		if (r == RC_OFFER_OK) {
 			count(s, NTS_STAT_NEGO_ACCEPT);
 			nego_log(s, "ACCEPT %s, after the wait", what);
-			answer(s, &d->m, d->key, &d->from, NEGO_ACCEPT);
+			answer_via(s, &d->m, d->key, &d->peer, NEGO_ACCEPT, via);
 		} else {
 			count(s, NTS_STAT_NEGO_FULL);
 			nego_log(s, "REFUSED %s: GN stayed busy", what);
-			answer(s, &d->m, d->key, &d->from, NEGO_REFUSED);
+			answer(s, &d->m, d->key, &d->peer, NEGO_REFUSED);
 		}
 		*d = s->defer[--s->ndefer];
 	}

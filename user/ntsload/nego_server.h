@@ -14,23 +14,30 @@
 
 #include "keys.h"
 #include "nego.h"
+#include "netdev.h"
 #include "pin.h"
 #include "ratelimit.h"
 
 #define NEGO_DEFER_MAX 256
 
+/* Where a NOTICE came from, and to which of our addresses. */
+struct nego_peer {
+	struct sockaddr_in from;
+	__be32 to;
+};
+
 struct nego_deferred {
 	struct nego_msg m;
 	const struct nts_key *key;
-	struct sockaddr_in from;
+	struct nego_peer peer;
 	__u64 since_ns;
 	__be32 inside;
 	struct nts_policy policy;
 };
 
 struct nego_server {
-	int fd;
-	__be32 addr;		/* bound to, and the RC's external address */
+	int fd;			/* on the port of every address */
+	const struct addr_set *addrs;	/* the router's, kept by ntsload */
 	__u16 port;
 	struct nts_keyring keys;
 	struct nego_auth auth;
@@ -58,10 +65,8 @@ struct nego_config {
 
 /* Keys must be loaded into s->keys first. 0 or -errno (printed). */
 int nego_server_init(struct nego_server *s, const struct nego_config *c,
-		     const struct nts_maps *maps, __be32 addr);
+		     const struct nts_maps *maps, const struct addr_set *addrs);
 void nego_server_fini(struct nego_server *s);
-/* Follow a new WAN address. */
-int nego_server_rebind(struct nego_server *s, __be32 addr);
 /* Read and answer what has arrived. */
 void nego_server_input(struct nego_server *s);
 /* Answer the deferred NOTICEs that can be answered now. */

@@ -10,7 +10,8 @@
 #include "ports.h"
 #include "refresh.h"
 
-int ports_refresh(const struct nts_maps *maps, __be32 wan, __u16 nego_port)
+int ports_refresh(const struct nts_maps *maps, const struct addr_set *addrs,
+		  __u16 nego_port)
 {
 	struct nts_ports *used;
 	__u32 k;
@@ -19,7 +20,7 @@ int ports_refresh(const struct nts_maps *maps, __be32 wan, __u16 nego_port)
 	used = calloc(NTS_PORTS_MAX, sizeof(*used));
 	if (!used)
 		return -ENOMEM;
-	err = ports_scan(used, wan);
+	err = ports_scan(used, addrs);
 	if (!err) {
 		/* Ours even before the NTS-Nego socket is bound. */
 		ports_set(&used[NTS_PORTS_UDP], nego_port);

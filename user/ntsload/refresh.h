@@ -6,10 +6,12 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "netdev.h"
 #include "pin.h"
 
 /* Ports of the router's own sockets into `ports_used`. 0 or -errno. */
-int ports_refresh(const struct nts_maps *maps, __be32 wan, __u16 nego_port);
+int ports_refresh(const struct nts_maps *maps, const struct addr_set *addrs,
+		  __u16 nego_port);
 
 /*
  * The interfaces XDP may redirect to into `tx_ports`: every one in generic
