@@ -60,6 +60,7 @@
 	X(NEGO_ACCEPT, "nego_accept", "NOTICEs accepted: RC entry made")      \
 	X(NEGO_REJECT, "nego_reject", "NOTICEs for names not in the PHL")     \
 	X(NEGO_DEFERRED, "nego_deferred", "NOTICEs held: GN's RC busy (slide 21)") \
+	X(NEGO_RELAYED, "nego_relayed", "NOTICEs relayed to an inner router")  \
 	X(NEGO_BAD, "nego_bad", "refused: malformed, unsigned, bad key or MAC") \
 	X(NEGO_STALE, "nego_stale", "refused: old time or replayed nonce")    \
 	X(NEGO_RATE, "nego_rate", "refused: rate limit per GN or name")       \

@@ -120,6 +120,9 @@ static void usage(FILE *f)
 "                           packet (default 5); after it, 1 s more\n"
 "      --rate-gn N          NOTICEs per second per GN (default 10)\n"
 "      --rate-name N        NOTICEs per second per name (default 50)\n"
+"      --inner-key FILE     relay NOTICEs for hosts behind inner NTS routers\n"
+"                           to them, signed with the key in FILE\n"
+"      --relay-timeout MS   how long an inner router may take (default 400)\n"
 "      --default-policy P   what a host without a policy of its own (ntsctl\n"
 "                           policy) exposes to a negotiated GN: all\n"
 "                           (default, the paper's behaviour) or none\n"
@@ -148,6 +151,8 @@ enum {
 	OPT_HAIRPIN,
 	OPT_DEFAULT_POLICY,
 	OPT_SNAT,
+	OPT_INNER_KEY,
+	OPT_RELAY_TIMEOUT,
 	OPT_LAN,
 };
 
@@ -217,6 +222,9 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "default-policy", required_argument, NULL,
 		  OPT_DEFAULT_POLICY },
 		{ "snat-addr", required_argument, NULL, OPT_SNAT },
+		{ "inner-key", required_argument, NULL, OPT_INNER_KEY },
+		{ "relay-timeout", required_argument, NULL,
+		  OPT_RELAY_TIMEOUT },
 		{ "lan", required_argument, NULL, OPT_LAN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -308,6 +316,16 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 					sizeof(why));
 			if (err)
 				pr_err("--key: %s", why);
+			break;
+		case OPT_INNER_KEY:
+			err = keys_load(&l->nego.inner_keys, optarg, why,
+					sizeof(why));
+			if (err)
+				pr_err("--inner-key: %s", why);
+			break;
+		case OPT_RELAY_TIMEOUT:
+			err = parse_uint("--relay-timeout", optarg, 10, 10000,
+					 &l->nego_cfg.relay_timeout_ms);
 			break;
 		case OPT_INSECURE:
 			l->nego_cfg.insecure = true;
@@ -800,6 +818,7 @@ static void stop(struct ntsload *l)
 	frag_park_fini(&l->frags);
 	nego_server_fini(&l->nego);
 	keys_free(&l->nego.keys);
+	keys_free(&l->nego.inner_keys);
 	if (l->keep) {
 		pr_info("--keep: the datapath stays on %s, the maps in %s",
 			l->ifname, l->pin_dir);
@@ -829,6 +848,7 @@ int main(int argc, char **argv)
 			.rc_ttl = 5,
 			.rate_gn = 10,
 			.rate_name = 50,
+			.relay_timeout_ms = 400,
 		},
 		.nego.fd = -1,
 		.frags.raw = -1,

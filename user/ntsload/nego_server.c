@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <linux/errqueue.h>
 #include <bpf/bpf.h>
 
 #include <nts/phl.h>
@@ -23,8 +24,7 @@
 #define DEFER_POLL_MS 50
 
 /* One line per event, but no flood: at most LOG_LINES_PER_SEC a second. */
-__attribute__((format(printf, 2, 3))) static void
-nego_log(struct nego_server *s, const char *fmt, ...)
+void nego_log(struct nego_server *s, const char *fmt, ...)
 {
 	__u64 sec = mono_ns() / 1000000000;
 	char line[512];
@@ -48,7 +48,7 @@ nego_log(struct nego_server *s, const char *fmt, ...)
 	pr_info("nego: %s", line);
 }
 
-static void count(struct nego_server *s, enum nts_stat id)
+void nego_count(struct nego_server *s, enum nts_stat id)
 {
 	stats_add(s->maps->stats, id, 1);
 }
@@ -66,7 +66,9 @@ static int open_socket(struct nego_server *s)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	/* IP_RECVERR: an inside host that is no router says so by ICMP. */
 	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on)) ||
 	    bind(fd, (struct sockaddr *)&a, sizeof(a))) {
 		int err = -errno;
 
@@ -90,10 +92,14 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	s->auth.keys = &s->keys;
 	s->auth.insecure = c->insecure;
 	s->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
+	s->relay_timeout_ms = c->relay_timeout_ms;
+	s->inner_auth.keys = &s->inner_keys;
+	s->inner_auth.replay = nego_replay_new(REPLAY_SLOTS);
 	s->auth.replay = nego_replay_new(REPLAY_SLOTS);
 	s->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
 	s->rl_name = rl_new(RL_SLOTS, c->rate_name);
-	if (!s->auth.replay || !s->rl_gn || !s->rl_name) {
+	if (!s->auth.replay || !s->inner_auth.replay || !s->rl_gn ||
+	    !s->rl_name) {
 		nego_server_fini(s);
 		return -ENOMEM;
 	}
@@ -109,6 +115,8 @@ void nego_server_fini(struct nego_server *s)
 		close(s->fd);
 	s->fd = -1;
 	nego_replay_free(s->auth.replay);
+	nego_replay_free(s->inner_auth.replay);
+	s->inner_auth.replay = NULL;
 	rl_free(s->rl_gn);
 	rl_free(s->rl_name);
 	s->auth.replay = NULL;
@@ -120,9 +128,9 @@ void nego_server_fini(struct nego_server *s)
  * address it came to; an ACCEPT with @via != 0 tells the NTS server to
  * answer GN with that address instead.
  */
-static void answer_via(struct nego_server *s, const struct nego_msg *n,
-		       const struct nts_key *key, const struct nego_peer *p,
-		       enum nego_type type, __be32 via)
+void answer_via(struct nego_server *s, const struct nego_msg *n,
+		const struct nts_key *key, const struct nego_peer *p,
+		enum nego_type type, __be32 via)
 {
 	struct nego_msg a = {
 		.txid = n->txid,
@@ -245,11 +253,11 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	char what[400], in[INET_ADDRSTRLEN];
 	__u64 now = mono_ns();
 
-	count(s, NTS_STAT_NEGO_NOTICE);
+	nego_count(s, NTS_STAT_NEGO_NOTICE);
 	describe(what, sizeof(what), m, p);
 	if (!rl_allow(s->rl_gn, m->gn, now) ||
 	    !rl_allow(s->rl_name, rl_hash(m->fqdn), now)) {
-		count(s, NTS_STAT_NEGO_RATE);
+		nego_count(s, NTS_STAT_NEGO_RATE);
 		nego_log(s, "REFUSED %s: rate limit", what);
 		answer(s, m, key, p, NEGO_REFUSED);
 		return;
@@ -257,7 +265,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	snprintf(k.name, sizeof(k.name), "%s", m->fqdn);
 	if (bpf_map_lookup_elem(s->maps->phl, &k, &e) ||
 	    (e.expires_ns && e.expires_ns < now)) {
-		count(s, NTS_STAT_NEGO_REJECT);
+		nego_count(s, NTS_STAT_NEGO_REJECT);
 		nego_log(s, "REJECT %s: not in the PHL", what);
 		answer(s, m, key, p, NEGO_REJECT);
 		return;
@@ -268,7 +276,11 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 		pol = s->default_policy;
 	switch (offer(s, m, p, e.addr, &pol, now, &via)) {
 	case RC_OFFER_OK:
-		count(s, NTS_STAT_NEGO_ACCEPT);
+		if (relay_wanted(s, e.addr, now)) {
+			relay_start(s, m, key, p, via, e.addr, now);
+			break;
+		}
+		nego_count(s, NTS_STAT_NEGO_ACCEPT);
 		if (via)
 			nego_log(s, "ACCEPT %s -> %s, via %s (GN is busy on the "
 				 "other)",
@@ -281,7 +293,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 		break;
 	case RC_OFFER_BUSY:
 		if (defer(s, m, key, p, e.addr, &pol)) {
-			count(s, NTS_STAT_NEGO_DEFERRED);
+			nego_count(s, NTS_STAT_NEGO_DEFERRED);
 			nego_log(s, "holding %s: GN's request cache entry is "
 				 "for another host",
 				 what);
@@ -289,7 +301,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 		}
 		/* fall through */
 	case RC_OFFER_FULL:
-		count(s, NTS_STAT_NEGO_FULL);
+		nego_count(s, NTS_STAT_NEGO_FULL);
 		nego_log(s, "REFUSED %s: request cache full", what);
 		answer(s, m, key, p, NEGO_REFUSED);
 		break;
@@ -304,6 +316,8 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 	char what[400];
 	int err;
 
+	if (relay_answer(s, buf, len, p))
+		return;
 	err = nego_receive(buf, len, &s->auth, time(NULL), &m, &key);
 	describe(what, sizeof(what), &m, p);
 	if (!err && m.type == NEGO_NOTICE) {
@@ -312,9 +326,9 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 	}
 	if (err == -NEGO_E_TIME || err == -NEGO_E_REPLAY ||
 	    err == -NEGO_E_BUSY)
-		count(s, NTS_STAT_NEGO_STALE);
+		nego_count(s, NTS_STAT_NEGO_STALE);
 	else
-		count(s, NTS_STAT_NEGO_BAD);
+		nego_count(s, NTS_STAT_NEGO_BAD);
 	nego_log(s, "refused %s %s: %s", nego_type_name(m.type), what,
 		 err ? nego_strerror(err) : "not a NOTICE");
 	/*
@@ -323,6 +337,40 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 	 */
 	if (m.type == NEGO_NOTICE && err != -NEGO_E_SHORT && m.fqdn[0])
 		answer(s, &m, key, p, NEGO_REFUSED);
+}
+
+/* ICMP errors about what we sent: an inside host that is not a router. */
+static void errqueue(struct nego_server *s)
+{
+	/* IP_PKTINFO comes along, before IP_RECVERR: room for both. */
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		  CMSG_SPACE(sizeof(struct sock_extended_err) +
+			     sizeof(struct sockaddr_in))];
+	struct sockaddr_in dst;
+	__u8 buf[64];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = {
+		.msg_name = &dst,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+	};
+	struct cmsghdr *cm;
+
+	for (;;) {
+		mh.msg_namelen = sizeof(dst);
+		mh.msg_controllen = sizeof(cbuf);
+		if (recvmsg(s->fd, &mh, MSG_ERRQUEUE) < 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			struct sock_extended_err *ee = (void *)CMSG_DATA(cm);
+
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_RECVERR &&
+			    ee->ee_origin == SO_EE_ORIGIN_ICMP)
+				relay_unreachable(s, dst.sin_addr.s_addr);
+		}
+	}
 }
 
 void nego_server_input(struct nego_server *s)
@@ -341,6 +389,7 @@ void nego_server_input(struct nego_server *s)
 	struct cmsghdr *cm;
 	ssize_t n;
 
+	errqueue(s);
 	for (;;) {
 		mh.msg_namelen = sizeof(p.from);
 		mh.msg_controllen = sizeof(cbuf);
@@ -367,6 +416,7 @@ void nego_server_tick(struct nego_server *s)
 	char what[400];
 	int i = 0;
 
+	relay_tick(s, now);
 	while (i < s->ndefer) {
 		struct nego_deferred *d = &s->defer[i];
 		enum rc_offer r;
@@ -380,11 +430,11 @@ void nego_server_tick(struct nego_server *s)
 			continue;
 		}
 		if (r == RC_OFFER_OK) {
-			count(s, NTS_STAT_NEGO_ACCEPT);
+			nego_count(s, NTS_STAT_NEGO_ACCEPT);
 			nego_log(s, "ACCEPT %s, after the wait", what);
 			answer_via(s, &d->m, d->key, &d->peer, NEGO_ACCEPT, via);
 		} else {
-			count(s, NTS_STAT_NEGO_FULL);
+			nego_count(s, NTS_STAT_NEGO_FULL);
 			nego_log(s, "REFUSED %s: GN stayed busy", what);
 			answer(s, &d->m, d->key, &d->peer, NEGO_REFUSED);
 		}
@@ -394,5 +444,5 @@ void nego_server_tick(struct nego_server *s)
 
 int nego_server_timeout_ms(const struct nego_server *s)
 {
-	return s->ndefer ? DEFER_POLL_MS : -1;
+	return s->ndefer || s->nrelays ? DEFER_POLL_MS : -1;
 }
