@@ -101,6 +101,20 @@ import json, sys; print(json.load(sys.stdin)["out_xlate"])')" 0
 		"$(x rtr "$top/build/ntsctl" -i eth9 nat 2>&1)" "is ntsload running"
 }
 
+test_ntsctl_status() {
+	router_start --mapping apdm
+	x pn ping -c 1 -W 2 $GN >/dev/null
+	local out
+	out=$(x rtr "$top/build/ntsctl" -P "$PINS" status)
+	expect_match "attachment" "$out" "WAN +eth0 \(XDP (native|generic), prog [0-9]+\)"
+	expect_match "addresses" "$out" "addresses +$RTR"
+	expect_match "NAT kind" "$out" "NAT +apdm\+apdf, ports"
+	expect_match "fill levels" "$out" "nat 2/[0-9]+"
+	expect_match "counters" "$out" "flows +1 opened from inside"
+	expect_eq "JSON" "$(x rtr "$top/build/ntsctl" -P "$PINS" status --json |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["mapping"], d["maps"]["nat"]["entries"])')" "apdm 2"
+}
+
 # What a mistake gets: one clear line, no libbpf dump, status 1.
 expect_error() {
 	local what=$1 re=$2 out
