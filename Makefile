@@ -6,6 +6,13 @@ CLANG    ?= clang
 BPFTOOL  ?= bpftool
 O        ?= build
 PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib/nts
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/nts
+SYSCONFDIR ?= /etc
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 CFLAGS   ?= -O2 -g
@@ -30,7 +37,7 @@ NTSCTL_OBJS  := $(patsubst %.c,$(O)/%.o,$(wildcard tools/ntsctl/*.c))
 NEGO_OBJS    := $(patsubst %.c,$(O)/%.o,$(wildcard tools/nts-nego/*.c))
 PROGS        := $(O)/ntsload $(O)/ntsctl $(O)/nts-nego
 
-.PHONY: all check demo deps test clean format install
+.PHONY: all check demo deps test clean format install uninstall
 all: $(BPF_OBJS) $(PROGS)
 
 $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h) $(wildcard include/nts/*.h)
@@ -71,6 +78,34 @@ check: deps
 demo: deps
 	$(MAKE) all
 	tools/demo
+
+# The BPF objects are built into ntsload (skeletons); the copies in LIBDIR
+# are for inspection (bpftool, veristat).
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 755 $(O)/ntsload $(DESTDIR)$(SBINDIR)/
+	install -m 755 $(O)/ntsctl $(O)/nts-nego $(DESTDIR)$(BINDIR)/
+	if [ -x $(O)/ntsdns ]; then \
+		install -m 755 $(O)/ntsdns $(DESTDIR)$(SBINDIR)/; fi
+	install -m 644 $(BPF_OBJS) $(DESTDIR)$(LIBDIR)/
+	install -m 644 tools/man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	for u in tools/systemd/*.service; do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
+		    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$u \
+			>$(DESTDIR)$(UNITDIR)/$$(basename $$u); \
+	done
+	install -m 644 tools/systemd/ntsload.default tools/systemd/ntsdns.default \
+		$(DESTDIR)$(DOCDIR)/examples/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ntsload $(DESTDIR)$(SBINDIR)/ntsdns \
+		$(DESTDIR)$(BINDIR)/ntsctl $(DESTDIR)$(BINDIR)/nts-nego \
+		$(DESTDIR)$(UNITDIR)/ntsload@.service \
+		$(DESTDIR)$(UNITDIR)/ntsdns.service \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard tools/man/*.8)))
+	rm -rf $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR)
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/lib/*.h include/nts/*.h \

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# make install into a scratch root, and the documentation kept honest:
+# every option a --help lists is in the man page.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+pattern=${1:-*}
+root=$(mktemp -d /tmp/nts-install.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+
+t() { # name, then a command that must succeed
+	local name=install/$1
+	shift
+	[[ $name == $pattern ]] || return 0
+	local out
+	if out=$("$@" 2>&1); then
+		echo "ok $name"
+	else
+		printf '%s\n' "$out" | tail -5 | sed 's/^/  /'
+		echo "not ok $name"
+	fi
+}
+
+installed() {
+	make -s -C "$top" install DESTDIR="$root" PREFIX=/usr >/dev/null &&
+	for f in /usr/sbin/ntsload /usr/bin/ntsctl /usr/bin/nts-nego \
+		/usr/lib/nts/nts_wan_in.bpf.o /usr/share/man/man8/ntsload.8 \
+		/usr/lib/systemd/system/ntsload@.service \
+		/usr/lib/systemd/system/ntsdns.service \
+		/usr/share/doc/nts/examples/ntsload.default; do
+		[ -e "$root$f" ] || { echo "missing: $f"; return 1; }
+	done &&
+	grep -q '^ExecStart=/usr/sbin/ntsload --keep \$NTSLOAD_ARGS %i$' \
+		"$root/usr/lib/systemd/system/ntsload@.service" &&
+	grep -q '^EnvironmentFile=-/etc/default/ntsload$' \
+		"$root/usr/lib/systemd/system/ntsload@.service" &&
+	"$root/usr/sbin/ntsload" --help >/dev/null
+}
+
+# Every --option of PROG's --help appears in man page PAGE.
+documented() { # prog page
+	local opt missing= text
+	text=$(sed 's/\\-/-/g' "$top/tools/man/$2")	# roff's \- is a -
+	for opt in $("$top/build/$1" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		grep -qF -- "$opt" <<<"$text" || missing+=" $opt"
+	done
+	[ -z "$missing" ] || { echo "not in $2:$missing"; return 1; }
+}
+
+uninstalled() {
+	make -s -C "$top" uninstall DESTDIR="$root" PREFIX=/usr >/dev/null &&
+	[ -z "$(find "$root" -type f)" ] ||
+		{ find "$root" -type f; return 1; }
+}
+
+t files installed
+t ntsload_man documented ntsload ntsload.8
+t ntsctl_man documented ntsctl ntsctl.8
+t nts_nego_man documented nts-nego nts-nego.8
+t uninstall uninstalled
