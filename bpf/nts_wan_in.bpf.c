@@ -74,24 +74,42 @@ static __always_inline void dns_answer(struct pkt *p, void *data_end,
 	dnsu_answer(h, e->addr, p->key.saddr, e->port, cfg);
 }
 
-/* Forward a translated packet, or leave it to the stack. */
-static __always_inline int forward(struct xdp_md *ctx, struct pkt *p)
+/*
+ * Forward a translated packet, or leave it to the stack. @e, the flow's
+ * IN entry (NULL for packets of no flow), caches the route: looked up
+ * when unknown or when @renew.
+ */
+static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
+				   struct nat_entry *e, bool renew)
 {
 	struct iphdr *iph = p->iph;
-	struct bpf_fib_lookup fib = {
-		.family = AF_INET,
-		.tos = iph->tos,
-		.l4_protocol = iph->protocol,
-		.tot_len = bpf_ntohs(iph->tot_len),
-		.ifindex = ctx->ingress_ifindex,
-		.ipv4_src = iph->saddr,
-		.ipv4_dst = iph->daddr,
-	};
+	struct bpf_fib_lookup fib = {};
 	int act;
 
-	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) !=
-	    BPF_FIB_LKUP_RET_SUCCESS)
-		goto stack;
+	if (!e || !e->fwd_ifindex || renew) {
+		fib.family = AF_INET;
+		fib.tos = iph->tos;
+		fib.l4_protocol = iph->protocol;
+		fib.tot_len = bpf_ntohs(iph->tot_len);
+		fib.ifindex = ctx->ingress_ifindex;
+		fib.ipv4_src = iph->saddr;
+		fib.ipv4_dst = iph->daddr;
+		if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) !=
+		    BPF_FIB_LKUP_RET_SUCCESS) {
+			if (e)
+				e->fwd_ifindex = 0;
+			goto stack;
+		}
+		if (e) {
+			__builtin_memcpy(e->fwd_dmac, fib.dmac, ETH_ALEN);
+			__builtin_memcpy(e->fwd_smac, fib.smac, ETH_ALEN);
+			e->fwd_ifindex = fib.ifindex;
+		}
+	} else {
+		fib.ifindex = e->fwd_ifindex;
+		__builtin_memcpy(fib.dmac, e->fwd_dmac, ETH_ALEN);
+		__builtin_memcpy(fib.smac, e->fwd_smac, ETH_ALEN);
+	}
 	/* Devices that can't take redirected frames are not in tx_ports. */
 	act = bpf_redirect_map(&tx_ports, fib.ifindex, XDP_PASS);
 	if (act != XDP_REDIRECT)
@@ -183,7 +201,7 @@ static __always_inline int later_fragment(struct xdp_md *ctx, struct pkt *p)
 	csum_replace4(&p->iph->check, p->iph->daddr, f->addr);
 	p->iph->daddr = f->addr;
 	stat_inc(NTS_STAT_IN_FRAG_XLATE);
-	return forward(ctx, p);
+	return forward(ctx, p, NULL, true);
 }
 
 /*
@@ -224,7 +242,7 @@ static __always_inline int icmp_err(struct xdp_md *ctx, struct pkt *p,
 	}
 	icmp_err_xlate_in(p, &ie, e);
 	stat_inc(NTS_STAT_IN_ICMP_ERR);
-	return forward(ctx, p);
+	return forward(ctx, p, NULL, true);
 stack:
 	/* About the router's own traffic, or nothing we know. */
 	stat_inc(NTS_STAT_IN_MISS);
@@ -240,6 +258,7 @@ int nts_wan_in(struct xdp_md *ctx)
 	struct nat_entry *e;
 	enum pkt_kind kind;
 	struct pkt p;
+	bool renew;
 
 	if (!cfg || !(cfg->flags & NTS_CFG_ENABLED))
 		return XDP_PASS;
@@ -289,12 +308,12 @@ int nts_wan_in(struct xdp_md *ctx)
 
 	if (p.iph->frag_off & bpf_htons(IP_MF))
 		first_fragment(ctx, &p, e->addr);
-	nat_touch(e, p.seen, nat_now());
+	renew = nat_touch(e, p.seen, nat_now());
 	if (p.key.proto == IPPROTO_UDP && p.key.sport == bpf_htons(DNS_PORT))
 		dns_answer(&p, data_end, e, cfg);
 	xlate_in(&p, e);
 	stat_inc(NTS_STAT_IN_XLATE);
-	return forward(ctx, &p);
+	return forward(ctx, &p, e, renew);
 }
 
 char LICENSE[] SEC("license") = "GPL";

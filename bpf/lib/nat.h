@@ -19,14 +19,20 @@ static __always_inline __u64 nat_now(void)
 	return bpf_ktime_get_coarse_ns();
 }
 
-/* Note that the flow is alive; written at most once a second. */
-static __always_inline void nat_touch(struct nat_entry *e, __u8 seen,
+/*
+ * Note that the flow is alive; written at most once a second, and then
+ * it returns true (and the cached forwarding decision is renewed).
+ */
+static __always_inline bool nat_touch(struct nat_entry *e, __u8 seen,
 				      __u64 now)
 {
-	if (now - e->last_ns >= NSEC_PER_SEC)
+	bool stamp = now - e->last_ns >= NSEC_PER_SEC;
+
+	if (stamp)
 		e->last_ns = now;
 	if ((e->seen | seen) != e->seen)
 		e->seen |= seen;
+	return stamp;
 }
 
 /* The ports a mapping of inside port @port may get (RFC 4787 REQ-3). */

@@ -78,6 +78,14 @@ struct nat_entry {
 	__u8 origin;	/* enum nat_origin */
 	__u64 created_ns;	/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 last_ns;		/* last packet, 1 s resolution */
+	/*
+	 * IN: where XDP forwards the flow's packets, learnt from
+	 * bpf_fib_lookup() and looked up again each time last_ns moves on
+	 * (once a second). fwd_ifindex 0: not known.
+	 */
+	__u32 fwd_ifindex;
+	__u8 fwd_dmac[6];
+	__u8 fwd_smac[6];
 };
 
 enum nat_side {

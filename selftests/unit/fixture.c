@@ -18,27 +18,14 @@
 
 struct fixture fx;
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc)
-		fprintf(stderr, "fixture: '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
-
 int fixture_setup(void)
 {
-	/* Routes and a neighbour, so that bpf_fib_lookup() can succeed. */
-	if (sh("ip link set lo up && ip link add wan0 type veth peer name wan1 && ip link set wan1 up && ip link set wan0 up && "
-	       "ip addr add 198.51.100.2/24 dev wan0 && "
-	       "ip link add lan0 type veth peer name lan1 && ip link set lan1 up && ip link set lan0 up && "
-	       "ip addr add 10.0.0.1/24 dev lan0 && "
-	       "ip neigh add 10.0.0.10 lladdr 02:00:00:00:00:0a dev lan0 "
-	       "nud permanent && sysctl -qw net.ipv4.ip_forward=1"))
+	struct testnet tn;
+
+	if (testnet_setup(&tn))
 		return -1;
-	fx.wan_ifindex = if_nametoindex("wan0");
-	fx.lan_ifindex = if_nametoindex("lan0");
+	fx.wan_ifindex = tn.wan_ifindex;
+	fx.lan_ifindex = tn.lan_ifindex;
 
 	if (nts_dp_load(&fx.dp, NULL))
 		return -1;
@@ -71,6 +58,8 @@ void fixture_config(__u16 lo, __u16 hi)
 		.flags = NTS_CFG_ENABLED,
 		.phl_min_ttl = T_PHL_MIN_TTL,
 		.nego_port = 20053,
+		.naddrs = 1,
+		.addrs = { htonl(T_WAN) },
 	};
 	__u32 k = 0;
 

@@ -12,19 +12,11 @@
 #include "datapath.h"
 #include "pin.h"
 #include "pkt.h"
+#include "testnet.h"
 
-/* The test network: WAN 198.51.100.2/24 on wan0, 10.0.0.1/24 on lan0. */
-#define T_WAN	  IP4(198, 51, 100, 2)
-#define T_REMOTE  IP4(198, 51, 100, 10)
-#define T_REMOTE2 IP4(198, 51, 100, 20)
-#define T_ALICE	  IP4(10, 0, 0, 10)
-#define T_BOB	  IP4(10, 0, 0, 11)
-#define T_DDNS	  IP4(198, 51, 100, 54)
 #define T_PHL_MIN_TTL 600
 #define T_PORT_LO 1024
 #define T_PORT_HI 32767
-/* alice's MAC on lan0, a permanent neighbour */
-#define T_ALICE_MAC "\x02\x00\x00\x00\x00\x0a"
 
 struct fixture {
 	struct nts_datapath dp;

@@ -56,10 +56,6 @@ int main(int argc, char **argv)
 	char full[256];
 
 	nts_log_init("test_unit", getenv("V") ? 2 : 0);
-	if (unshare(CLONE_NEWNET)) {
-		perror("unshare(CLONE_NEWNET) (run as root)");
-		return 2;
-	}
 	if (fixture_setup())
 		return 2;
 

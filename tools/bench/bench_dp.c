@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_dp: what the datapath costs per packet, against the floor of its
+ * hook (a program that only parses and passes), with BPF_PROG_TEST_RUN.
+ *
+ * The programs rewrite packets in place, and a repeated test run would go
+ * on with the rewritten packet; so every run gets a fresh copy of the
+ * frame and the kernel's own timing of that one run (opts.duration,
+ * syscall excluded) is summed, for the cases and for the floor alike.
+ * Paths that open a flow get a new source port for every run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <nts/config.h>
+#include <nts/rc.h>
+
+#include "datapath.h"
+#include "log.h"
+#include "pkt.h"
+#include "testnet.h"
+
+#define ROUNDS 5
+
+struct bench {
+	struct testnet tn;
+	struct nts_datapath dp;
+	struct nts_maps maps;
+	int floor_xdp;
+	int floor_tc;
+	unsigned long runs;	/* per round */
+};
+
+/* One run of @prog on @frame: the kernel's time for it, in ns. */
+static __u64 run_once(int prog, bool xdp, int ifindex, const void *frame,
+		      size_t len)
+{
+	char data[FRAME_MAX + 256], out[FRAME_MAX + 256];
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data,
+		    .data_size_in = len, .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 1);
+
+	memcpy(data, frame, len);
+	if (xdp) {
+		o.ctx_in = &ctx;
+		o.ctx_size_in = sizeof(ctx);
+	}
+	if (bpf_prog_test_run_opts(prog, &o)) {
+		fprintf(stderr, "bench_dp: test run: %s\n", strerror(errno));
+		exit(1);
+	}
+	return o.duration;
+}
+
+typedef size_t (*frame_fn)(struct bench *b, unsigned long i, void *frame);
+
+static void flush(int fd)
+{
+	char key[512];
+
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		bpf_map_delete_elem(fd, key);
+}
+
+/* Paths that open flows start over every CHUNK runs (not timed). */
+#define CHUNK 40000
+
+static void rc_fill(struct bench *b);
+
+static void tables_reset(struct bench *b)
+{
+	flush(b->maps.nat);
+	flush(b->maps.nat_bind);
+	flush(b->maps.rc);
+	rc_fill(b);
+}
+
+/* ns per packet over b->runs runs */
+static double measure(struct bench *b, int prog, bool xdp, frame_fn make,
+		      bool opens)
+{
+	FRAME(frame);
+	__u64 total = 0;
+	unsigned long i;
+	size_t len;
+
+	for (i = 0; i < b->runs; i++) {
+		if (opens && i % CHUNK == 0)
+			tables_reset(b);
+		len = make(b, i % CHUNK, frame);
+		total += run_once(prog, xdp, b->tn.wan_ifindex, frame, len);
+	}
+	return (double)total / b->runs;
+}
+
+static void config(struct bench *b)
+{
+	struct nts_config cfg = {
+		.wan_addr = htonl(T_WAN),
+		.wan_ifindex = b->tn.wan_ifindex,
+		.port_lo = 1024,
+		.port_hi = 65535,
+		.flags = NTS_CFG_ENABLED,
+		.phl_min_ttl = 600,
+		.nego_port = NTS_NEGO_PORT,
+		.naddrs = 1,
+		.addrs = { htonl(T_WAN) },
+	};
+	__u32 k = 0, lan = b->tn.lan_ifindex;
+
+	bpf_map_update_elem(b->maps.config, &k, &cfg, BPF_ANY);
+	/* The hit path as routers run it: redirected. */
+	bpf_map_update_elem(nts_dp_tx_ports_fd(&b->dp), &lan, &lan, BPF_ANY);
+}
+
+/* ---- frames ---- */
+
+static size_t out_udp(struct bench *b, unsigned long i, void *frame)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = 20000,
+		.daddr = T_REMOTE,
+		.dport = 53,
+		.payload = 18,
+	};
+
+	(void)b, (void)i;
+	return pkt_build(frame, &s);
+}
+
+/* A new inside endpoint every run: a new mapping and flow each time. */
+static size_t out_udp_new(struct bench *b, unsigned long i, void *frame)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = 1024 + i,
+		.daddr = T_REMOTE,
+		.dport = 53,
+		.payload = 18,
+	};
+
+	(void)b;
+	return pkt_build(frame, &s);
+}
+
+static size_t in_udp_reply(struct bench *b, unsigned long i, void *frame)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_REMOTE,
+		.sport = 53,
+		.daddr = T_WAN,
+		.dport = 20000,
+		.payload = 18,
+	};
+
+	(void)b, (void)i;
+	return pkt_build(frame, &s);
+}
+
+static size_t in_udp_stranger(struct bench *b, unsigned long i, void *frame)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_REMOTE2,
+		.sport = 4444,
+		.daddr = T_WAN,
+		.dport = 5555,
+		.payload = 18,
+	};
+
+	(void)b, (void)i;
+	return pkt_build(frame, &s);
+}
+
+/* GN's first packets, each from a new source port: each opens a flow. */
+static size_t in_rc_open(struct bench *b, unsigned long i, void *frame)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_REMOTE,
+		.sport = 1024 + i,
+		.daddr = T_WAN,
+		.dport = 5060,
+		.payload = 18,
+	};
+
+	(void)b;
+	return pkt_build(frame, &s);
+}
+
+/* The request cache entries for in_rc_open's GNs. */
+static void rc_fill(struct bench *b)
+{
+	struct rc_entry e = {
+		.inside = htonl(T_ALICE),
+		.expires_ns = ~0ULL >> 1,
+		.first_use_ns = 1, /* no grace shortening */
+		.policy.flags = POLICY_ALL,
+	};
+	struct rc_key k = { .gn = htonl(T_REMOTE), .ext = htonl(T_WAN) };
+
+	bpf_map_update_elem(b->maps.rc, &k, &e, BPF_ANY);
+}
+
+/* ---- cases ---- */
+
+struct result {
+	const char *name;
+	const char *hook;
+	double ns[ROUNDS];
+	double floor[ROUNDS];
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void stats3(const double *v, double *min, double *med, double *max)
+{
+	double s[ROUNDS];
+
+	memcpy(s, v, sizeof(s));
+	qsort(s, ROUNDS, sizeof(s[0]), cmp_double);
+	*min = s[0];
+	*med = s[ROUNDS / 2];
+	*max = s[ROUNDS - 1];
+}
+
+enum {
+	XDP_HIT,
+	XDP_MISS,
+	XDP_RC_OPEN,
+	TC_HIT,
+	TC_NEW,
+	NCASES,
+};
+
+static struct result results[NCASES] = {
+	[XDP_HIT] = { "reply of a flow (NAT hit)", "XDP" },
+	[XDP_MISS] = { "for the router (miss, no RC entry)", "XDP" },
+	[XDP_RC_OPEN] = { "GN's first packet (RC opens a flow)", "XDP" },
+	[TC_HIT] = { "packet of a flow (NAT hit)", "tc" },
+	[TC_NEW] = { "first packet (new mapping and flow)", "tc" },
+};
+
+static void run_cases(struct bench *b, struct result *r)
+{
+	int xin = nts_dp_in_fd(&b->dp), tout = nts_dp_out_fd(&b->dp);
+	int round;
+	double fx, ft;
+
+	for (round = 0; round < ROUNDS; round++) {
+		tables_reset(b);
+		fx = measure(b, b->floor_xdp, true, in_udp_reply, false);
+		ft = measure(b, b->floor_tc, false, out_udp, false);
+		r[XDP_HIT].floor[round] = r[XDP_MISS].floor[round] = fx;
+		r[XDP_RC_OPEN].floor[round] = fx;
+		r[TC_HIT].floor[round] = r[TC_NEW].floor[round] = ft;
+
+		r[TC_NEW].ns[round] = measure(b, tout, false, out_udp_new, true);
+		tables_reset(b);
+		/* Its first run opens alice:20000's flow, the rest hit it. */
+		r[TC_HIT].ns[round] = measure(b, tout, false, out_udp, false);
+		r[XDP_HIT].ns[round] = measure(b, xin, true, in_udp_reply, false);
+		r[XDP_MISS].ns[round] =
+			measure(b, xin, true, in_udp_stranger, false);
+		r[XDP_RC_OPEN].ns[round] =
+			measure(b, xin, true, in_rc_open, true);
+	}
+}
+
+static void report(const struct result *r, bool json, unsigned long runs)
+{
+	double min, med, max, fmin, fmed, fmax;
+	int i;
+
+	if (json)
+		printf("{\"runs_per_round\": %lu, \"rounds\": %d, \"cases\": [",
+		       runs, ROUNDS);
+	else
+		printf("| hook | path | ns/packet min | median | max | floor "
+		       "(median) | ratio |\n|---|---|---:|---:|---:|---:|---:|\n");
+	for (i = 0; i < NCASES; i++) {
+		stats3(r[i].ns, &min, &med, &max);
+		stats3(r[i].floor, &fmin, &fmed, &fmax);
+		if (json)
+			printf("%s\n {\"hook\": \"%s\", \"path\": \"%s\", "
+			       "\"ns_min\": %.1f, \"ns_median\": %.1f, "
+			       "\"ns_max\": %.1f, \"floor_median\": %.1f, "
+			       "\"ratio\": %.2f}",
+			       i ? "," : "", r[i].hook, r[i].name, min, med, max,
+			       fmed, med / fmed);
+		else
+			printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |\n",
+			       r[i].hook, r[i].name, min, med, max, fmed,
+			       med / fmed);
+	}
+	if (json)
+		printf("\n]}\n");
+}
+
+/* The floor programs, next to this binary: bench/floor.bpf.o */
+static int floor_load(struct bench *b, const char *argv0)
+{
+	char path[4096];
+	struct bpf_object *obj;
+	const char *slash = strrchr(argv0, '/');
+
+	snprintf(path, sizeof(path), "%.*sbench/floor.bpf.o",
+		 slash ? (int)(slash - argv0 + 1) : 0, argv0);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj || bpf_object__load(obj)) {
+		fprintf(stderr, "bench_dp: cannot load %s\n", path);
+		return -1;
+	}
+	b->floor_xdp = bpf_program__fd(
+		bpf_object__find_program_by_name(obj, "floor_xdp"));
+	b->floor_tc = bpf_program__fd(
+		bpf_object__find_program_by_name(obj, "floor_tc"));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quick", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct bench b = { .runs = 200000 };
+	bool json = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qjh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			b.runs = 20000;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			fprintf(c == 'h' ? stdout : stderr,
+				"Usage: bench_dp [--quick] [--json]\n"
+				"Per-packet cost of the datapath against the "
+				"floor of its hook (BPF_PROG_TEST_RUN),\n"
+				"%d rounds of %lu runs per path (--quick: "
+				"20000).\n",
+				ROUNDS, b.runs);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	nts_log_init("bench_dp", 0);
+	if (testnet_setup(&b.tn) || nts_dp_load(&b.dp, NULL) ||
+	    floor_load(&b, argv[0]))
+		return 1;
+	nts_dp_maps(&b.dp, &b.maps);
+	config(&b);
+	run_cases(&b, results);
+	report(results, json, b.runs);
+	nts_dp_destroy(&b.dp);
+	return 0;
+}
