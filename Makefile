@@ -85,10 +85,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(DOCDIR)/examples
-	install -m 755 $(O)/ntsload $(DESTDIR)$(SBINDIR)/
+	install -m 755 $(O)/ntsload $(O)/ntsdns $(DESTDIR)$(SBINDIR)/
 	install -m 755 $(O)/ntsctl $(O)/nts-nego $(DESTDIR)$(BINDIR)/
-	if [ -x $(O)/ntsdns ]; then \
-		install -m 755 $(O)/ntsdns $(DESTDIR)$(SBINDIR)/; fi
 	install -m 644 $(BPF_OBJS) $(DESTDIR)$(LIBDIR)/
 	install -m 644 tools/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	for u in tools/systemd/*.service; do \

@@ -39,10 +39,10 @@ int addr_parse(const char *s, uint16_t port, struct sockaddr_storage *out)
 		p = close[1] ? close + 2 : NULL;
 		s++;
 	} else if (colon && strchr(s, ':') == colon) {
-		n = colon - s;		/* one colon: v4:port */
+		n = colon - s; /* one colon: v4:port */
 		p = colon + 1;
 	} else {
-		n = strlen(s);		/* v4, or v6 without a port */
+		n = strlen(s); /* v4, or v6 without a port */
 	}
 	if (n >= sizeof(host) || (p && port_parse(p, &port)))
 		return -EINVAL;
@@ -61,8 +61,7 @@ int addr_parse(const char *s, uint16_t port, struct sockaddr_storage *out)
 	return -EINVAL;
 }
 
-const char *addr_host(const struct sockaddr_storage *a, char *buf,
-		      size_t len)
+const char *addr_host(const struct sockaddr_storage *a, char *buf, size_t len)
 {
 	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
 	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
@@ -76,28 +75,26 @@ const char *addr_host(const struct sockaddr_storage *a, char *buf,
 	return buf;
 }
 
-const char *addr_str(const struct sockaddr_storage *a, char *buf,
-		     size_t len)
+const char *addr_str(const struct sockaddr_storage *a, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN];
-	uint16_t port = a->ss_family == AF_INET6 ?
-				ntohs(((struct sockaddr_in6 *)a)->sin6_port) :
-				ntohs(((struct sockaddr_in *)a)->sin_port);
+	uint16_t port = a->ss_family == AF_INET6
+				? ntohs(((struct sockaddr_in6 *)a)->sin6_port)
+				: ntohs(((struct sockaddr_in *)a)->sin_port);
 
 	addr_host(a, host, sizeof(host));
-	snprintf(buf, len, a->ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-		 host, port);
+	snprintf(buf, len, a->ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host,
+		 port);
 	return buf;
 }
 
 socklen_t addr_len(const struct sockaddr_storage *a)
 {
-	return a->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-					  sizeof(struct sockaddr_in);
+	return a->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					: sizeof(struct sockaddr_in);
 }
 
-bool addr_eq(const struct sockaddr_storage *a,
-	     const struct sockaddr_storage *b)
+bool addr_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
 	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
@@ -119,4 +116,37 @@ bool addr_is_any(const struct sockaddr_storage *a)
 	if (a->ss_family == AF_INET)
 		return a4->sin_addr.s_addr == htonl(INADDR_ANY);
 	return IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr);
+}
+
+int cidr4_parse(const char *s, struct cidr4 *out)
+{
+	char host[INET_ADDRSTRLEN], *end;
+	const char *slash = strchr(s, '/');
+	unsigned long len = 32;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	struct in_addr a;
+
+	if (n >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, n);
+	host[n] = 0;
+	if (inet_pton(AF_INET, host, &a) != 1)
+		return -EINVAL;
+	if (slash) {
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || *end || errno || len > 32)
+			return -EINVAL;
+	}
+	out->mask = len ? htonl(~0u << (32 - len)) : 0;
+	out->net = a.s_addr & out->mask;
+	return 0;
+}
+
+bool cidr4_has(const struct cidr4 *c, const struct sockaddr_storage *a)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+
+	return a->ss_family == AF_INET &&
+	       (a4->sin_addr.s_addr & c->mask) == c->net;
 }

@@ -16,16 +16,25 @@
  */
 int addr_parse(const char *s, uint16_t port, struct sockaddr_storage *out);
 /* "1.2.3.4:53" or "[::1]:53"; returns @buf. */
-const char *addr_str(const struct sockaddr_storage *a, char *buf,
-		     size_t len);
+const char *addr_str(const struct sockaddr_storage *a, char *buf, size_t len);
 /* The address alone, no port. */
-const char *addr_host(const struct sockaddr_storage *a, char *buf,
-		      size_t len);
+const char *addr_host(const struct sockaddr_storage *a, char *buf, size_t len);
 socklen_t addr_len(const struct sockaddr_storage *a);
 /* Same family, address and port. */
 bool addr_eq(const struct sockaddr_storage *a,
 	     const struct sockaddr_storage *b);
 /* 0.0.0.0 or :: */
 bool addr_is_any(const struct sockaddr_storage *a);
+
+/* An IPv4 network, both in network order. */
+struct cidr4 {
+	uint32_t net;
+	uint32_t mask;
+};
+
+/* "192.0.2.0/24", or an address alone (/32). 0 or -EINVAL. */
+int cidr4_parse(const char *s, struct cidr4 *out);
+/* Is @a an IPv4 address in @c? */
+bool cidr4_has(const struct cidr4 *c, const struct sockaddr_storage *a);
 
 #endif /* NTSDNS_ADDR_H */

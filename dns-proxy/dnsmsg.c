@@ -7,8 +7,9 @@
 #include "dnsmsg.h"
 #include "dnsname.h"
 
-#define QR_BIT 0x80	/* in byte 2 of the header */
-#define TC_BIT 0x02
+#define QR_BIT	 0x80 /* in byte 2 of the header */
+#define TC_BIT	 0x02
+#define EDNS_ECS 8 /* EDNS Client Subnet option code */
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -24,7 +25,7 @@ static size_t skip_name(const uint8_t *m, size_t len, size_t off)
 		if ((c & 0xc0) == 0xc0)
 			return off + 2 <= len ? off + 2 : 0;
 		if (c & 0xc0)
-			return 0;	/* label types nobody uses */
+			return 0; /* label types nobody uses */
 		if (!c)
 			return off + 1;
 		off += 1 + c;
@@ -33,37 +34,96 @@ static size_t skip_name(const uint8_t *m, size_t len, size_t off)
 }
 
 /*
- * libldns (1.8.3) keeps only the last OPT and the last TSIG record of
- * the additional section and leaks the others, even when the message
- * fails to parse further on. Both are errors (RFC 6891 6.1.1, RFC 8945
- * 5.1): such messages are refused before ldns sees them. Records past
- * the end of the message are ldns's to refuse.
+ * Walk @m record by record as ldns_wire2pkt() does: false if that would
+ * see a second OPT or TSIG record in the additional section. libldns
+ * 1.8.3 keeps only the last of each and leaks the others, even when the
+ * message fails to parse further on; both are errors anyway (RFC 6891
+ * 6.1.1, RFC 8945 5.1). @an (NULL, or room for ANCOUNT offsets) gets
+ * where each answer record starts, as ldns saw it.
  */
-static bool one_opt_one_tsig(const uint8_t *m, size_t len)
+static bool ldns_safe(const uint8_t *m, size_t len, size_t *an)
 {
-	unsigned int opt = 0, tsig = 0, i, rrs;
-	size_t off = DNS_HDR_LEN;
+	static const ldns_pkt_section sec[] = {
+		LDNS_SECTION_QUESTION,
+		LDNS_SECTION_ANSWER,
+		LDNS_SECTION_AUTHORITY,
+	};
+	unsigned int opt = 0, tsig = 0;
+	size_t pos = DNS_HDR_LEN;
+	uint16_t i, n, s;
+	ldns_rr *rr;
 
 	if (len < DNS_HDR_LEN)
 		return true;
-	for (i = 0; i < get16(m + 4); i++) {
-		off = skip_name(m, len, off);
-		if (!off || off + 4 > len)
-			return true;
-		off += 4;
-	}
-	rrs = get16(m + 6) + get16(m + 8);
-	for (i = 0; i < rrs + get16(m + 10); i++) {
-		off = skip_name(m, len, off);
-		if (!off || off + 10 > len)
-			break;
-		if (i >= rrs) {
-			opt += get16(m + off) == LDNS_RR_TYPE_OPT;
-			tsig += get16(m + off) == LDNS_RR_TYPE_TSIG;
+	for (s = 0; s < 3; s++) {
+		n = get16(m + 4 + 2 * s);
+		for (i = 0; i < n; i++) {
+			if (s == 1 && an)
+				an[i] = pos;
+			/* ldns fails here too, with nothing kept. */
+			if (ldns_wire2rr(&rr, m, len, &pos, sec[s]) !=
+			    LDNS_STATUS_OK)
+				return true;
+			ldns_rr_free(rr);
 		}
-		off += 10 + get16(m + off + 8);
+	}
+	n = get16(m + 10);
+	for (i = 0; i < n; i++) {
+		if (ldns_wire2rr(&rr, m, len, &pos, LDNS_SECTION_ADDITIONAL) !=
+		    LDNS_STATUS_OK)
+			break;
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT) {
+			opt++;
+		} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TSIG) {
+			tsig++;
+			n--; /* ldns counts down ARCOUNT as it goes */
+		}
+		ldns_rr_free(rr);
 	}
 	return opt <= 1 && tsig <= 1;
+}
+
+/* ldns_wire2pkt(), minus its leaks. */
+static bool parse(const uint8_t *buf, size_t len, ldns_pkt **p)
+{
+	*p = NULL;
+	if (!ldns_safe(buf, len, NULL) ||
+	    ldns_wire2pkt(p, buf, len) != LDNS_STATUS_OK) {
+		*p = NULL;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The client's address a forwarder put in EDNS Client Subnet: family 1,
+ * source prefix 32 (RFC 7871 6). Anything shorter names a network, not
+ * the host the router is to let in.
+ */
+static bool ecs32_find(const ldns_pkt *p, uint32_t *addr)
+{
+	const ldns_rdf *opts = ldns_pkt_edns_data(p);
+	const uint8_t *o;
+	size_t len, off = 0;
+
+	if (!opts)
+		return false;
+	o = ldns_rdf_data(opts);
+	len = ldns_rdf_size(opts);
+	while (off + 4 <= len) {
+		uint16_t code = get16(o + off), olen = get16(o + off + 2);
+
+		off += 4;
+		if (olen > len - off)
+			return false;
+		if (code == EDNS_ECS && olen == 8 && get16(o + off) == 1 &&
+		    o[off + 2] == 32) {
+			memcpy(addr, o + off + 4, 4);
+			return true;
+		}
+		off += olen;
+	}
+	return false;
 }
 
 enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q)
@@ -75,15 +135,13 @@ enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q)
 	/* Never answer an answer: that is how loops and reflection start. */
 	if (buf[2] & QR_BIT)
 		return DNSQ_DROP;
-	if (!one_opt_one_tsig(buf, len) ||
-	    ldns_wire2pkt(&q->pkt, buf, len) != LDNS_STATUS_OK) {
-		q->pkt = NULL;
+	if (!parse(buf, len, &q->pkt))
 		return DNSQ_FORMERR;
-	}
 	q->udp_max = DNS_UDP_MIN;
 	if (ldns_pkt_edns(q->pkt) &&
 	    ldns_pkt_edns_udp_size(q->pkt) > DNS_UDP_MIN)
 		q->udp_max = ldns_pkt_edns_udp_size(q->pkt);
+	q->has_ecs32 = ecs32_find(q->pkt, &q->ecs32);
 	return DNSQ_FORWARD;
 }
 
@@ -170,8 +228,8 @@ size_t dns_servfail(const struct dnsq *q, uint8_t *out, size_t cap)
 	if (!n) {
 		/* Too big to repeat the question (or no memory): header. */
 		uint8_t hdr[DNS_HDR_LEN] = { q->id >> 8, q->id & 0xff,
-					     (ldns_pkt_get_opcode(q->pkt) << 3) |
-						     ldns_pkt_rd(q->pkt) };
+					     (ldns_pkt_get_opcode(q->pkt)
+					      << 3) | ldns_pkt_rd(q->pkt) };
 
 		answer_header(out, hdr, LDNS_RCODE_SERVFAIL);
 		n = DNS_HDR_LEN;
@@ -210,8 +268,7 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 		return -EBADMSG;
 	if (get16(buf) != id)
 		return -ESRCH;
-	if (!one_opt_one_tsig(buf, len) ||
-	    ldns_wire2pkt(&p, buf, len) != LDNS_STATUS_OK)
+	if (!parse(buf, len, &p))
 		return -EBADMSG;
 	/*
 	 * The same question; or none, with an error: servers can't repeat
@@ -229,30 +286,22 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 }
 
 /*
- * Where the TTL of each answer-section record is: ldns told us what
- * the records are, this finds them in the bytes. 0, or -EBADMSG if the
- * two disagree.
+ * Where the TTL of each answer record is: ldns told us what the records
+ * are, this finds them in the bytes, where ldns read them.
  */
 static int answer_offsets(const uint8_t *m, size_t len, size_t *ttl_off,
 			  size_t n)
 {
-	size_t off = DNS_HDR_LEN, i;
+	size_t i, off;
 
-	if (len < DNS_HDR_LEN || get16(m + 6) != n)
+	if (len < DNS_HDR_LEN || get16(m + 6) != n ||
+	    !ldns_safe(m, len, ttl_off))
 		return -EBADMSG;
-	for (i = 0; i < get16(m + 4); i++) {
-		off = skip_name(m, len, off);
-		if (!off || off + 4 > len)
-			return -EBADMSG;
-		off += 4;
-	}
 	for (i = 0; i < n; i++) {
-		off = skip_name(m, len, off);
-		if (!off || off + 10 > len ||
-		    off + 10 + get16(m + off + 8) > len)
+		off = skip_name(m, len, ttl_off[i]);
+		if (!off || off + 10 > len)
 			return -EBADMSG;
 		ttl_off[i] = off + 4;
-		off += 10 + get16(m + off + 8);
 	}
 	return 0;
 }
@@ -281,7 +330,7 @@ static const ldns_rdf *final_name(const ldns_rr_list *an, const ldns_rdf *name)
 		if (ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
 			return NULL;
 	}
-	return NULL;	/* a loop, or too long a chain */
+	return NULL; /* a loop, or too long a chain */
 }
 
 /* @name as NTS-Nego carries it, or -EINVAL if it isn't a host name. */
@@ -343,7 +392,7 @@ int nts_target_find(const uint8_t *buf, size_t len, const ldns_pkt *r,
 		if (!is_in(rr, LDNS_RR_TYPE_A, name))
 			continue;
 		/* The bytes must say what ldns said: type, class, rdlength. */
-		if (get16(rd - 8) != LDNS_RR_TYPE_A ||
+		if (ttl_off[i] + 10 > len || get16(rd - 8) != LDNS_RR_TYPE_A ||
 		    get16(rd - 6) != LDNS_RR_CLASS_IN || get16(rd) != 4 ||
 		    ldns_rdf_size(ldns_rr_rdf(rr, 0)) != 4) {
 			rc = -EBADMSG;

@@ -20,25 +20,28 @@
 
 #include "zones.h"
 
-#define DNS_HDR_LEN	12
-#define DNS_UDP_MIN	512	/* without EDNS, and EDNS's floor */
-#define DNS_MSG_MAX	65535
+#define DNS_HDR_LEN 12
+#define DNS_UDP_MIN 512 /* without EDNS, and EDNS's floor */
+#define DNS_MSG_MAX 65535
 /* What we advertise in answers we make up (SERVFAIL): RFC 9715's size. */
-#define DNS_EDNS_SIZE	1232
+#define DNS_EDNS_SIZE 1232
 /* CNAMEs followed from the question to the A records. */
-#define DNS_CNAME_MAX	16
+#define DNS_CNAME_MAX 16
 
 /* A client's query. */
 struct dnsq {
 	ldns_pkt *pkt;
 	uint16_t id;
-	size_t udp_max;		/* the largest UDP answer it takes */
+	size_t udp_max; /* the largest UDP answer it takes */
+	/* An EDNS Client Subnet of one IPv4 host (RFC 7871), network order. */
+	bool has_ecs32;
+	uint32_t ecs32;
 };
 
 enum dnsq_verdict {
-	DNSQ_FORWARD,		/* a query: forward it */
-	DNSQ_FORMERR,		/* a header, but not a message: FORMERR */
-	DNSQ_DROP,		/* not even a header, or a response: drop */
+	DNSQ_FORWARD, /* a query: forward it */
+	DNSQ_FORMERR, /* a header, but not a message: FORMERR */
+	DNSQ_DROP,    /* not even a header, or a response: drop */
 };
 
 enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q);
@@ -63,13 +66,13 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 
 /* An A record of an answer, where it is in the message. */
 struct nts_rr {
-	size_t ttl_off;		/* of the TTL; the address is 6 bytes on */
-	uint32_t addr;		/* network order */
+	size_t ttl_off; /* of the TTL; the address is 6 bytes on */
+	uint32_t addr;	/* network order */
 };
 
 /* The A records an answer is to be negotiated for. */
 struct nts_target {
-	char fqdn[256];		/* their owner, as NTS-Nego carries it */
+	char fqdn[256]; /* their owner, as NTS-Nego carries it */
 	const struct nts_zone *zone;
 	struct nts_rr *rr;
 	size_t n;

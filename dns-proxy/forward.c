@@ -20,7 +20,7 @@
 #include "log.h"
 #include "ntsdns.h"
 
-#define ID_SPACE 65536
+#define ID_SPACE  65536
 #define UDP_BATCH 64
 /* Receive buffers that hold a burst of answers. */
 #define SOCK_BUF (4 * 1024 * 1024)
@@ -81,7 +81,7 @@ static void accept_answer(struct query *q, int up, const uint8_t *buf,
 
 	if (!copy) {
 		ldns_pkt_free(r);
-		return;		/* a retry or the timeout will do */
+		return; /* a retry or the timeout will do */
 	}
 	memcpy(copy, buf, len);
 	q->px->up_first = up;
@@ -142,23 +142,21 @@ static void tcp_read(struct bufferevent *bev, void *arg)
 	uint8_t hdr[2];
 	size_t len;
 	ldns_pkt *r;
-	int up;
 
-	if (evbuffer_copyout(in, hdr, 2) != 2)
-		return;
-	len = (size_t)hdr[0] << 8 | hdr[1];
-	if (evbuffer_get_length(in) < 2 + len)
-		return;
-	evbuffer_drain(in, 2);
-	evbuffer_remove(in, px->buf, len);
-	up = q->cur_up;
-	if (dnsr_parse(&q->dq, q->up_id, px->buf, len, &r)) {
-		px->cnt.upstream_ignored++;
-		attempt_failed(q);
+	while (evbuffer_copyout(in, hdr, 2) == 2) {
+		len = (size_t)hdr[0] << 8 | hdr[1];
+		if (evbuffer_get_length(in) < 2 + len)
+			return;
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, px->buf, len);
+		if (dnsr_parse(&q->dq, q->up_id, px->buf, len, &r)) {
+			px->cnt.upstream_ignored++;
+			continue; /* not ours: wait for the answer */
+		}
+		/* Done with the connection: query_answer() closes it. */
+		accept_answer(q, q->cur_up, px->buf, len, r);
 		return;
 	}
-	/* The connection's job is done; query_answer() stops it. */
-	accept_answer(q, up, px->buf, len, r);
 }
 
 static void tcp_event(struct bufferevent *bev, short what, void *arg)
@@ -169,11 +167,10 @@ static void tcp_event(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
 		return;
+	q->up_err = what & BEV_EVENT_EOF ? ECONNRESET : EVUTIL_SOCKET_ERROR();
 	pr_debug("upstream %s over TCP: %s",
 		 addr_str(&q->px->cfg.upstream[q->cur_up], who, sizeof(who)),
-		 what & BEV_EVENT_EOF ? "closed" :
-					evutil_socket_error_to_string(
-						EVUTIL_SOCKET_ERROR()));
+		 strerror(q->up_err));
 	attempt_failed(q);
 }
 
@@ -181,8 +178,7 @@ static void tcp_ask(struct query *q, const struct sockaddr_storage *to)
 {
 	uint8_t hdr[2] = { q->len >> 8, q->len & 0xff };
 
-	q->up = bufferevent_socket_new(q->px->base, -1,
-				       BEV_OPT_CLOSE_ON_FREE);
+	q->up = bufferevent_socket_new(q->px->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!q->up) {
 		attempt_failed(q);
 		return;
@@ -192,8 +188,10 @@ static void tcp_ask(struct query *q, const struct sockaddr_storage *to)
 	if (bufferevent_write(q->up, hdr, 2) ||
 	    bufferevent_write(q->up, q->wire, q->len) ||
 	    bufferevent_socket_connect(q->up, (const struct sockaddr *)to,
-				       addr_len(to)))
+				       addr_len(to))) {
+		q->up_err = errno ? errno : ENOMEM;
 		attempt_failed(q);
+	}
 }
 
 static void udp_ask(struct query *q, const struct sockaddr_storage *to)
@@ -221,6 +219,7 @@ static void attempt(struct query *q)
 	q->attempt++;
 	q->tried |= 1u << i;
 	q->cur_up = i;
+	q->up_err = 0;
 	evtimer_add(q->timer, &tv);
 	if (over_tcp(q))
 		tcp_ask(q, &px->cfg.upstream[i]);
@@ -247,6 +246,10 @@ static void timeout(evutil_socket_t fd, short what, void *arg)
 	if (px->cfg.nupstream > 1)
 		snprintf(why, sizeof(why), "no upstream answered in %u ms",
 			 px->cfg.upstream_timeout_ms);
+	else if (q->up_err)
+		snprintf(why, sizeof(why), "upstream %s over TCP: %s",
+			 addr_str(&px->cfg.upstream[0], who, sizeof(who)),
+			 strerror(q->up_err));
 	else
 		snprintf(why, sizeof(why), "no answer from %s in %u ms",
 			 addr_str(&px->cfg.upstream[0], who, sizeof(who)),
@@ -279,7 +282,7 @@ void forward_stop(struct query *q)
 	}
 }
 
-static void bigger_buffer(int fd)
+void bigger_buffer(int fd)
 {
 	int size = SOCK_BUF;
 
@@ -288,8 +291,7 @@ static void bigger_buffer(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
-static int udp_socket(struct proxy *px, int family, int *fd,
-		      struct event **ev)
+static int udp_socket(struct proxy *px, int family, int *fd, struct event **ev)
 {
 	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (*fd < 0) {
@@ -316,8 +318,7 @@ int forward_init(struct proxy *px)
 	for (i = 0; i < px->cfg.nupstream; i++) {
 		if (px->cfg.upstream[i].ss_family == AF_INET &&
 		    px->up_fd4 < 0) {
-			err = udp_socket(px, AF_INET, &px->up_fd4,
-					 &px->up_ev4);
+			err = udp_socket(px, AF_INET, &px->up_fd4, &px->up_ev4);
 			if (err)
 				return err;
 		}

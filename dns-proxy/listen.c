@@ -101,8 +101,8 @@ static void udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 	memset(&ctl, 0, sizeof(ctl));
 	if (cl->local.ss_family == AF_INET) {
 		struct in_pktinfo pi = {
-			.ipi_spec_dst = ((struct sockaddr_in *)&cl->local)
-						->sin_addr,
+			.ipi_spec_dst =
+				((struct sockaddr_in *)&cl->local)->sin_addr,
 		};
 
 		mh.msg_control = ctl.buf;
@@ -114,8 +114,8 @@ static void udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	} else if (cl->local.ss_family == AF_INET6) {
 		struct in6_pktinfo pi = {
-			.ipi6_addr = ((struct sockaddr_in6 *)&cl->local)
-					     ->sin6_addr,
+			.ipi6_addr =
+				((struct sockaddr_in6 *)&cl->local)->sin6_addr,
 			.ipi6_ifindex = cl->ifindex,
 		};
 
@@ -157,20 +157,19 @@ static int udp_open(struct proxy *px, const struct sockaddr_storage *a)
 	char where[ADDR_STRLEN];
 	int fd, err;
 
-	fd = socket(a->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = socket(a->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	l->wildcard = addr_is_any(a);
-	if ((v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
-			      sizeof(on))) ||
+	if ((v6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on))) ||
 	    (l->wildcard && !v6 &&
 	     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on))) ||
 	    (l->wildcard && v6 &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
-			sizeof(on))) ||
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))) ||
 	    bind(fd, (const struct sockaddr *)a, addr_len(a)))
 		goto fail;
+	bigger_buffer(fd);
 	l->px = px;
 	l->fd = fd;
 	l->addr = *a;
@@ -228,7 +227,7 @@ static void conn_idle(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (c->nqueries) {
-		idle_arm(c);	/* not idle: waiting for us */
+		idle_arm(c); /* not idle: waiting for us */
 		return;
 	}
 	conn_free(c);
@@ -338,8 +337,8 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	c->px = px;
-	memcpy(&c->peer, sa, salen < (int)sizeof(c->peer) ? (size_t)salen :
-							     sizeof(c->peer));
+	memcpy(&c->peer, sa,
+	       salen < (int)sizeof(c->peer) ? (size_t)salen : sizeof(c->peer));
 	LIST_INIT(&c->queries);
 	c->bev = bufferevent_socket_new(px->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->idle = evtimer_new(px->base, conn_idle, c);
@@ -414,8 +413,8 @@ void listen_close(struct proxy *px)
 	px->nudp = px->ntcp = 0;
 }
 
-void client_send(struct proxy *px, const struct client *cl,
-		 const uint8_t *buf, size_t len)
+void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
+		 size_t len)
 {
 	struct tcp_conn *c = cl->tcp;
 	uint8_t hdr[2] = { len >> 8, len & 0xff };
@@ -426,7 +425,7 @@ void client_send(struct proxy *px, const struct client *cl,
 		return;
 	}
 	if (!c)
-		return;		/* the connection is gone */
+		return; /* the connection is gone */
 	bufferevent_write(c->bev, hdr, 2);
 	bufferevent_write(c->bev, buf, len);
 	idle_arm(c);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
-#include <nts/config.h>	/* NTS_NEGO_PORT */
+#include <nts/config.h> /* NTS_NEGO_PORT */
 
 #include "addr.h"
 #include "log.h"
@@ -20,8 +21,8 @@
 
 /* glibc's stub resolver gives up on a server after 5 s: answer first. */
 #define UPSTREAM_TIMEOUT_MS 3000
-#define NEGO_TIMEOUT_MS 1000
-#define TCP_IDLE_MS 10000
+#define NEGO_TIMEOUT_MS	    1000
+#define TCP_IDLE_MS	    10000
 
 /* clang-format off */
 static void usage(FILE *f)
@@ -50,6 +51,10 @@ static void usage(FILE *f)
 "                              then (default 3000)\n"
 "      --tcp-idle-timeout MS   close client TCP connections idle that long\n"
 "                              (default 10000)\n"
+"      --trust-ecs CIDR        queries from there (a DNS forwarder in front\n"
+"                              of ntsdns) name the outside host in EDNS\n"
+"                              Client Subnet: an IPv4 /32 in it is the GN\n"
+"                              (repeatable; default: trust none)\n"
 "  -v, --verbose               also a line per query, and what is ignored\n"
 "  -h, --help                  this text\n"
 "\n"
@@ -64,6 +69,7 @@ enum {
 	OPT_TTL,
 	OPT_UPSTREAM_TIMEOUT,
 	OPT_TCP_IDLE,
+	OPT_TRUST_ECS,
 };
 
 uint64_t now_ms(void)
@@ -81,8 +87,7 @@ static int number(const char *opt, const char *s, unsigned long min,
 
 	errno = 0;
 	*out = strtoul(s, &end, 10);
-	if (*s && !*end && !errno && *out >= min && *out <= max &&
-	    s[0] != '-')
+	if (*s && !*end && !errno && *out >= min && *out <= max && s[0] != '-')
 		return 0;
 	pr_err("%s: '%s' is not a number from %lu to %lu", opt, s, min, max);
 	return -EINVAL;
@@ -100,6 +105,7 @@ static int parse(struct config *c, int argc, char **argv)
 		{ "upstream-timeout", required_argument, NULL,
 		  OPT_UPSTREAM_TIMEOUT },
 		{ "tcp-idle-timeout", required_argument, NULL, OPT_TCP_IDLE },
+		{ "trust-ecs", required_argument, NULL, OPT_TRUST_ECS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -168,6 +174,20 @@ static int parse(struct config *c, int argc, char **argv)
 				return -EINVAL;
 			c->tcp_idle_ms = v;
 			break;
+		case OPT_TRUST_ECS:
+			if (c->ntrust_ecs == MAX_TRUST_ECS) {
+				pr_err("--trust-ecs: %d at most",
+				       MAX_TRUST_ECS);
+				return -EINVAL;
+			}
+			if (cidr4_parse(optarg,
+					&c->trust_ecs[c->ntrust_ecs++])) {
+				pr_err("--trust-ecs: '%s' is not an IPv4 "
+				       "ADDR[/LEN] (e.g. 198.51.100.0/24)",
+				       optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'v':
 			c->verbose++;
 			break;
@@ -203,10 +223,10 @@ static void counters_print(const struct proxy *px)
 		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
 		"malformed %llu, truncated %llu, duplicates %llu, "
 		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu",
-		c->queries, c->negotiated, c->accepted, c->rejected,
-		c->refused, c->timeouts, c->servfail, c->malformed,
-		c->truncated, c->duplicates, c->upstream_ignored,
-		c->nego_ignored, c->nego_errors);
+		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
+		c->timeouts, c->servfail, c->malformed, c->truncated,
+		c->duplicates, c->upstream_ignored, c->nego_ignored,
+		c->nego_errors);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -232,34 +252,40 @@ static void more_files(void)
 	}
 }
 
+/* Append to @line (of @size bytes) what fits. */
+__attribute__((format(printf, 3, 4))) static void
+append(char *line, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(line);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
 static void started(const struct proxy *px)
 {
 	const struct config *c = &px->cfg;
-	char line[4096], a[ADDR_STRLEN];
-	size_t i, n = 0;
+	char line[4096] = "listening on", a[ADDR_STRLEN];
+	size_t i;
 
-	n += snprintf(line + n, sizeof(line) - n, "listening on");
-	for (i = 0; i < c->nlisten && n < sizeof(line); i++)
-		n += snprintf(line + n, sizeof(line) - n, "%s %s",
-			      i ? "," : "",
-			      addr_str(&c->listen[i], a, sizeof(a)));
-	n += snprintf(line + n, sizeof(line) - n, " (UDP, TCP); upstream");
-	for (i = 0; i < c->nupstream && n < sizeof(line); i++)
-		n += snprintf(line + n, sizeof(line) - n, "%s %s",
-			      i ? "," : "",
-			      addr_str(&c->upstream[i], a, sizeof(a)));
-	n += snprintf(line + n, sizeof(line) - n, "; NTS zones:");
-	for (i = 0; i < c->zones.n && n < sizeof(line); i++)
-		n += snprintf(line + n, sizeof(line) - n, "%s %s (key %s)",
-			      i ? "," : "", c->zones.zone[i].name,
-			      zones_key(&c->zones, &c->zones.zone[i])->name);
-	if (!c->zones.n && n < sizeof(line))
-		n += snprintf(line + n, sizeof(line) - n,
-			      " none (a plain forwarder)");
-	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n,
-			 "; NTS-Nego port %u, timeout %u ms, TTL %u",
-			 c->nego_port, c->nego_timeout_ms, c->ttl);
+	for (i = 0; i < c->nlisten; i++)
+		append(line, sizeof(line), "%s %s", i ? "," : "",
+		       addr_str(&c->listen[i], a, sizeof(a)));
+	append(line, sizeof(line), " (UDP, TCP); upstream");
+	for (i = 0; i < c->nupstream; i++)
+		append(line, sizeof(line), "%s %s", i ? "," : "",
+		       addr_str(&c->upstream[i], a, sizeof(a)));
+	append(line, sizeof(line), "; NTS zones:");
+	for (i = 0; i < c->zones.n; i++)
+		append(line, sizeof(line), "%s %s (key %s)", i ? "," : "",
+		       c->zones.zone[i].name,
+		       zones_key(&c->zones, &c->zones.zone[i])->name);
+	if (!c->zones.n)
+		append(line, sizeof(line), " none (a plain forwarder)");
+	append(line, sizeof(line), "; NTS-Nego port %u, timeout %u ms, TTL %u",
+	       c->nego_port, c->nego_timeout_ms, c->ttl);
 	pr_info("%s", line);
 }
 

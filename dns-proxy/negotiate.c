@@ -28,9 +28,9 @@
 
 #define NEGO_BUCKETS 1024
 /* NOTICEs for one answer at most; more addresses: not negotiated. */
-#define PEERS_MAX 16
+#define PEERS_MAX    16
 #define REPLAY_SLOTS 65536
-#define UDP_BATCH 64
+#define UDP_BATCH    64
 
 enum peer_state {
 	PEER_WAIT,
@@ -38,7 +38,7 @@ enum peer_state {
 	PEER_REJECT,
 	PEER_REFUSED,
 	PEER_TIMEOUT,
-	PEER_ERROR,	/* the NOTICE could not be sent */
+	PEER_ERROR, /* the NOTICE could not be sent */
 };
 
 struct hold;
@@ -53,7 +53,7 @@ struct peer {
 	__be32 addr;
 	int err;
 	bool linked;
-	LIST_ENTRY(peer) link;	/* in its (router, TxID) bucket */
+	LIST_ENTRY(peer) link; /* in its (router, TxID) bucket */
 };
 
 struct hold {
@@ -85,7 +85,8 @@ static bool txid_busy(struct nego *n, const struct hold *h, __be32 router,
 {
 	struct peer *p;
 
-	LIST_FOREACH(p, &n->bucket[bucket(router, txid)], link)
+	for (p = LIST_FIRST(&n->bucket[bucket(router, txid)]); p;
+	     p = LIST_NEXT(p, link))
 		if (p->router == router && p->txid == txid &&
 		    p->h->gn == h->gn && !strcmp(p->h->t.fqdn, h->t.fqdn))
 			return true;
@@ -110,8 +111,8 @@ static int send_notice(struct proxy *px, struct peer *p)
 
 	memcpy(m.fqdn, h->t.fqdn, sizeof(m.fqdn));
 	/* nonce 0: a fresh one each time */
-	len = nego_encode(&m, zones_key(&px->cfg.zones, h->t.zone),
-			  time(NULL), buf, sizeof(buf));
+	len = nego_encode(&m, zones_key(&px->cfg.zones, h->t.zone), time(NULL),
+			  buf, sizeof(buf));
 	if (len < 0)
 		return (int)len;
 	if (sendto(px->nego->fd, buf, len, MSG_DONTWAIT,
@@ -167,8 +168,8 @@ static void log_peer(struct hold *h, const struct peer *p)
 		pr_info("%s for %s via %s: cannot send the NOTICE: %s; "
 			"answered unchanged",
 			h->t.fqdn, gn, via,
-			p->err == -EADDRNOTAVAIL ? "not a unicast address" :
-						   strerror(-p->err));
+			p->err == -EADDRNOTAVAIL ? "not a unicast address"
+						 : strerror(-p->err));
 		break;
 	case PEER_WAIT:
 		break;
@@ -198,10 +199,10 @@ static void finish(struct hold *h)
 				break;
 		if (j < h->npeer && h->peer[j].state == PEER_ACCEPT)
 			nts_rewrite(q->resp, &h->t.rr[i], q->px->cfg.ttl,
-				    h->peer[j].has_addr ? &h->peer[j].addr :
-							  NULL);
+				    h->peer[j].has_addr ? &h->peer[j].addr
+							: NULL);
 	}
-	query_reply(q);		/* frees the hold too */
+	query_reply(q); /* frees the hold too */
 }
 
 static void peer_done(struct peer *p, enum peer_state state)
@@ -298,7 +299,7 @@ static void add_peer(struct proxy *px, struct hold *h, __be32 router)
 	p->linked = true;
 }
 
-bool nego_start(struct query *q, struct nts_target *t)
+bool nego_start(struct query *q, struct nts_target *t, uint32_t gn)
 {
 	struct proxy *px = q->px;
 	unsigned int i, j, half = px->cfg.nego_timeout_ms / 2;
@@ -332,13 +333,13 @@ bool nego_start(struct query *q, struct nts_target *t)
 	}
 	h->q = q;
 	h->t = *t;
-	h->gn = ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
+	h->gn = gn;
 	h->start_ms = now_ms();
 	q->hold = h;
 	for (i = 0; i < nr; i++)
 		add_peer(px, h, routers[i]);
 	if (!h->waiting) {
-		nego_cancel(q);	/* no NOTICE went out: answer now */
+		nego_cancel(q); /* no NOTICE went out: answer now */
 		return false;
 	}
 	evtimer_add(h->timer, &tv);
@@ -372,44 +373,52 @@ static enum peer_state state_of(__u8 type)
 	}
 }
 
+/* The NOTICE @m answers: same router, TxID, GN, name and key. */
+static struct peer *find_peer(struct proxy *px, __be32 router,
+			      const struct nego_msg *m,
+			      const struct nts_key *key)
+{
+	struct peer *p = LIST_FIRST(&px->nego->bucket[bucket(router, m->txid)]);
+
+	for (; p; p = LIST_NEXT(p, link))
+		if (p->router == router && p->txid == m->txid &&
+		    p->h->gn == m->gn && !strcmp(p->h->t.fqdn, m->fqdn) &&
+		    key == zones_key(&px->cfg.zones, p->h->t.zone))
+			return p;
+	return NULL;
+}
+
 static void datagram(struct proxy *px, const __u8 *buf, size_t len,
 		     const struct sockaddr_in *from)
 {
-	struct nego *n = px->nego;
 	const struct nts_key *key;
-	char who[ADDR_STRLEN];
+	char who[INET_ADDRSTRLEN];
 	struct nego_msg m;
-	struct peer *p;
+	struct peer *p = NULL;
+	struct hold *h;
 	int err;
 
-	err = nego_receive(buf, len, &n->auth, time(NULL), &m, &key);
-	if (!err && state_of(m.type) != PEER_WAIT) {
-		LIST_FOREACH(p, &n->bucket[bucket(from->sin_addr.s_addr,
-						  m.txid)],
-			     link) {
-			if (p->router != from->sin_addr.s_addr ||
-			    p->txid != m.txid || p->h->gn != m.gn ||
-			    strcmp(p->h->t.fqdn, m.fqdn) ||
-			    key != zones_key(&px->cfg.zones, p->h->t.zone))
-				continue;
-			p->has_addr = m.has_addr;
-			p->addr = m.addr;
-			peer_done(p, state_of(m.type));
-			if (!p->h->waiting) {
-				evtimer_del(p->h->timer);
-				finish(p->h);
-			}
-			return;
-		}
+	err = nego_receive(buf, len, &px->nego->auth, time(NULL), &m, &key);
+	if (!err && state_of(m.type) != PEER_WAIT)
+		p = find_peer(px, from->sin_addr.s_addr, &m, key);
+	if (!p) {
+		/* Forged, stale, late or not ours: as if it never came. */
+		px->cnt.nego_ignored++;
+		pr_debug("ignored an NTS-Nego %s from %s: %s",
+			 m.type ? nego_type_name(m.type) : "message",
+			 inet_ntop(AF_INET, &from->sin_addr, who, sizeof(who)),
+			 err ? nego_strerror(err)
+			     : "no NOTICE of ours waits for it");
+		return;
 	}
-	/* Forged, stale, late or not ours: as if it never came. */
-	px->cnt.nego_ignored++;
-	pr_debug("ignored an NTS-Nego %s from %s: %s",
-		 err && err != -NEGO_E_SHORT ? nego_type_name(m.type) :
-					       "message",
-		 addr_str((const struct sockaddr_storage *)from, who,
-			  sizeof(who)),
-		 err ? nego_strerror(err) : "no NOTICE of ours waits for it");
+	h = p->h;
+	p->has_addr = m.has_addr;
+	p->addr = m.addr;
+	peer_done(p, state_of(m.type));
+	if (!h->waiting) {
+		evtimer_del(h->timer);
+		finish(h);
+	}
 }
 
 static void readable(evutil_socket_t fd, short what, void *arg)

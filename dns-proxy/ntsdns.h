@@ -22,15 +22,17 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "addr.h"
 #include "dnsmsg.h"
 #include "zones.h"
 
-#define MAX_LISTEN	16
-#define MAX_UPSTREAM	16
-#define DEDUP_BUCKETS	4096
+#define MAX_LISTEN    16
+#define MAX_UPSTREAM  16
+#define MAX_TRUST_ECS 16
+#define DEDUP_BUCKETS 4096
 /* Queries one TCP connection may have in flight before we stop reading. */
-#define TCP_PIPELINE	64
-#define TCP_CONN_MAX	1024
+#define TCP_PIPELINE 64
+#define TCP_CONN_MAX 1024
 
 struct config {
 	struct sockaddr_storage listen[MAX_LISTEN];
@@ -38,6 +40,9 @@ struct config {
 	struct sockaddr_storage upstream[MAX_UPSTREAM];
 	size_t nupstream;
 	struct nts_zones zones;
+	/* Forwarders whose EDNS Client Subnet /32 names the GN. */
+	struct cidr4 trust_ecs[MAX_TRUST_ECS];
+	size_t ntrust_ecs;
 	uint16_t nego_port;
 	unsigned int nego_timeout_ms;
 	unsigned int upstream_timeout_ms;
@@ -68,7 +73,7 @@ struct udp_listener {
 	int fd;
 	struct event *ev;
 	struct sockaddr_storage addr;
-	bool wildcard;		/* answers need the address asked */
+	bool wildcard; /* answers need the address asked */
 };
 
 struct tcp_conn;
@@ -76,10 +81,10 @@ struct tcp_conn;
 /* Where a query came from, and so where its answer goes. */
 struct client {
 	struct sockaddr_storage addr;
-	struct udp_listener *udp;	/* UDP: the socket it came in on */
-	struct sockaddr_storage local;	/* and the address it was sent to */
+	struct udp_listener *udp;      /* UDP: the socket it came in on */
+	struct sockaddr_storage local; /* and the address it was sent to */
 	int ifindex;
-	struct tcp_conn *tcp;	/* TCP: its connection, NULL once closed */
+	struct tcp_conn *tcp; /* TCP: its connection, NULL once closed */
 };
 
 struct hold;
@@ -88,14 +93,15 @@ struct query {
 	struct proxy *px;
 	struct client cl;
 	struct dnsq dq;
-	uint8_t *wire;		/* the query as forwarded: our ID */
+	uint8_t *wire; /* the query as forwarded: our ID */
 	size_t len;
 	uint16_t up_id;
-	unsigned int attempt;	/* upstream attempts made */
-	unsigned int tried;	/* bit i: upstream i was asked */
-	unsigned int cur_up;	/* the one asked last */
+	unsigned int attempt; /* upstream attempts made */
+	unsigned int tried;   /* bit i: upstream i was asked */
+	unsigned int cur_up;  /* the one asked last */
+	int up_err;	      /* how its TCP connection failed */
 	struct event *timer;
-	struct bufferevent *up;	/* TCP to the upstream */
+	struct bufferevent *up; /* TCP to the upstream */
 	/* The upstream's answer, once it came. */
 	uint8_t *resp;
 	size_t resp_len;
@@ -112,7 +118,7 @@ struct tcp_conn {
 	struct event *idle;
 	LIST_HEAD(, query) queries;
 	unsigned int nqueries;
-	bool eof;		/* the client has said all it will */
+	bool eof; /* the client has said all it will */
 	LIST_ENTRY(tcp_conn) link;
 };
 
@@ -133,7 +139,7 @@ struct proxy {
 	struct event *up_ev4, *up_ev6;
 	struct query **inflight;
 	unsigned int ninflight;
-	unsigned int up_first;	/* the upstream that answered last */
+	unsigned int up_first; /* the upstream that answered last */
 	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
 	struct nego *nego;
 	/* Room for one message, and for a truncated answer. */
@@ -144,13 +150,13 @@ struct proxy {
 /* listen.c */
 int listen_open(struct proxy *px);
 void listen_close(struct proxy *px);
-void client_send(struct proxy *px, const struct client *cl,
-		 const uint8_t *buf, size_t len);
+void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
+		 size_t len);
 void tcp_query_done(struct query *q);
 
 /* query.c */
-void query_input(struct proxy *px, const struct client *cl,
-		 const uint8_t *buf, size_t len);
+void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
+		 size_t len);
 void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r);
 void query_servfail(struct query *q, const char *why);
 void query_reply(struct query *q);
@@ -163,11 +169,14 @@ int forward_init(struct proxy *px);
 void forward_fini(struct proxy *px);
 int forward_start(struct query *q);
 void forward_stop(struct query *q);
+/* A receive buffer for bursts of datagrams. */
+void bigger_buffer(int fd);
 
 /* negotiate.c */
 int nego_init(struct proxy *px);
 void nego_fini(struct proxy *px);
-bool nego_start(struct query *q, struct nts_target *t);
+/* Hold @q's answer until the routers of @t have heard about @gn. */
+bool nego_start(struct query *q, struct nts_target *t, uint32_t gn);
 void nego_cancel(struct query *q);
 
 uint64_t now_ms(void);

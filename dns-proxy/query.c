@@ -14,7 +14,7 @@
 
 /* Some failures come in floods: a line a second at most. */
 __attribute__((format(printf, 1, 2))) static void pr_limited(const char *fmt,
-							       ...)
+							     ...)
 {
 	static time_t last;
 	static unsigned int more;
@@ -40,9 +40,8 @@ __attribute__((format(printf, 1, 2))) static void pr_limited(const char *fmt,
 const char *query_name(const struct query *q, char *buf, size_t len)
 {
 	const ldns_rr_list *qs = ldns_pkt_question(q->dq.pkt);
-	const ldns_rr *rr = qs && ldns_rr_list_rr_count(qs) ?
-				    ldns_rr_list_rr(qs, 0) :
-				    NULL;
+	const ldns_rr *rr =
+		qs && ldns_rr_list_rr_count(qs) ? ldns_rr_list_rr(qs, 0) : NULL;
 	char *name, *type;
 
 	if (!rr) {
@@ -82,7 +81,8 @@ static bool is_duplicate(struct proxy *px, const struct client *cl,
 {
 	struct query *q;
 
-	LIST_FOREACH(q, &px->dedup[dedup_hash(cl, dq->id)], dedup) {
+	q = LIST_FIRST(&px->dedup[dedup_hash(cl, dq->id)]);
+	for (; q; q = LIST_NEXT(q, dedup)) {
 		if (q->dq.id == dq->id && same_client(&q->cl, cl) &&
 		    dns_same_question(q->dq.pkt, dq->pkt))
 			return true;
@@ -90,8 +90,8 @@ static bool is_duplicate(struct proxy *px, const struct client *cl,
 	return false;
 }
 
-void query_input(struct proxy *px, const struct client *cl,
-		 const uint8_t *buf, size_t len)
+void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
+		 size_t len)
 {
 	uint8_t formerr[DNS_HDR_LEN];
 	char who[ADDR_STRLEN];
@@ -126,7 +126,7 @@ void query_input(struct proxy *px, const struct client *cl,
 		if (q)
 			free(q);
 		dnsq_free(&dq);
-		return;		/* the client will ask again */
+		return; /* the client will ask again */
 	}
 	q->px = px;
 	q->cl = *cl;
@@ -142,29 +142,58 @@ void query_input(struct proxy *px, const struct client *cl,
 		query_servfail(q, "too many queries in flight");
 }
 
-/* The NTS-Nego decision; true when the answer is held for it. */
-static bool negotiate(struct query *q)
+/*
+ * The outside host that will connect: the client, or, when the client is
+ * a forwarder we trust (--trust-ecs), the host its EDNS Client Subnet
+ * names. 0 (and logged) when NTS-Nego cannot say who it is.
+ */
+static uint32_t query_gn(const struct query *q)
 {
-	struct nts_target t;
+	const struct config *c = &q->px->cfg;
 	char who[ADDR_STRLEN], what[300];
-	int rc;
+	size_t i;
 
-	if (!q->cl.tcp && q->resp_len > q->dq.udp_max)
-		return false;	/* truncated: it comes back over TCP */
-	rc = nts_target_find(q->resp, q->resp_len, q->r, &q->px->cfg.zones,
-			     &t);
-	if (rc <= 0)
-		return false;
+	for (i = 0; i < c->ntrust_ecs; i++) {
+		if (!cidr4_has(&c->trust_ecs[i], &q->cl.addr))
+			continue;
+		if (q->dq.has_ecs32)
+			return q->dq.ecs32;
+		/* The forwarder itself will not connect: say so. */
+		pr_debug("%s: %s: a trusted forwarder, but no ECS /32; "
+			 "negotiating for the forwarder",
+			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 query_name(q, what, sizeof(what)));
+		break;
+	}
 	if (q->cl.addr.ss_family != AF_INET) {
 		pr_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
 			 "unchanged",
 			 addr_str(&q->cl.addr, who, sizeof(who)),
 			 query_name(q, what, sizeof(what)));
+		return 0;
+	}
+	return ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
+}
+
+/* The NTS-Nego decision; true when the answer is held for it. */
+static bool negotiate(struct query *q)
+{
+	struct nts_target t;
+	uint32_t gn;
+	int rc;
+
+	if (q->cl.udp && q->resp_len > q->dq.udp_max)
+		return false; /* truncated: it comes back over TCP */
+	rc = nts_target_find(q->resp, q->resp_len, q->r, &q->px->cfg.zones, &t);
+	if (rc <= 0)
+		return false;
+	gn = query_gn(q);
+	if (!gn) {
 		nts_target_free(&t);
 		return false;
 	}
 	/* nego_start() owns @t from here. */
-	return nego_start(q, &t);
+	return nego_start(q, &t, gn);
 }
 
 /* The upstream's answer to @q: takes @buf (malloc'd) and @r. */
@@ -185,18 +214,19 @@ void query_reply(struct query *q)
 	char who[ADDR_STRLEN], what[300];
 	const uint8_t *out;
 
-	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit,
-			 px->tcbuf, &n);
+	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit, px->tcbuf,
+			 &n);
 	if (out != q->resp)
 		px->cnt.truncated++;
 	if (nts_verbose) {
 		const ldns_lookup_table *rc = ldns_lookup_by_id(
 			ldns_rcodes, ldns_pkt_get_rcode(q->r));
 
-		pr_debug("%s: %s: %s, %u answers%s",
+		pr_debug("%s: %s: %s, %u answer%s%s",
 			 addr_str(&q->cl.addr, who, sizeof(who)),
-			 query_name(q, what, sizeof(what)),
-			 rc ? rc->name : "?", ldns_pkt_ancount(q->r),
+			 query_name(q, what, sizeof(what)), rc ? rc->name : "?",
+			 ldns_pkt_ancount(q->r),
+			 ldns_pkt_ancount(q->r) == 1 ? "" : "s",
 			 out != q->resp ? ", truncated" : "");
 	}
 	client_send(px, &q->cl, out, n);
@@ -212,8 +242,10 @@ void query_servfail(struct query *q, const char *why)
 	px->cnt.servfail++;
 	pr_limited("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)),
 		   why);
-	client_send(px, &q->cl, px->tcbuf,
-		    dns_servfail(&q->dq, px->tcbuf, sizeof(px->tcbuf)));
+	client_send(
+		px, &q->cl, px->tcbuf,
+		dns_servfail(&q->dq, px->tcbuf,
+			     q->cl.udp ? q->dq.udp_max : sizeof(px->tcbuf)));
 	query_free(q);
 }
 

@@ -42,8 +42,7 @@ static int ring_add(struct nts_keyring *ring, const struct nts_key *k,
 	return 0;
 }
 
-int zones_add(struct nts_zones *zs, const char *arg, char *err,
-	      size_t errlen)
+int zones_add(struct nts_zones *zs, const char *arg, char *err, size_t errlen)
 {
 	struct nts_keyring file = {};
 	struct nts_zone z = {}, *more;
@@ -66,8 +65,8 @@ int zones_add(struct nts_zones *zs, const char *arg, char *err,
 	}
 	rc = keys_load(&file, colon + 1, err, errlen);
 	if (!rc)
-		rc = ring_add(&zs->ring, &file.keys[0], colon + 1, &z.key,
-			      err, errlen);
+		rc = ring_add(&zs->ring, &file.keys[0], colon + 1, &z.key, err,
+			      errlen);
 	keys_free(&file);
 	if (rc)
 		return rc;
@@ -81,8 +80,7 @@ int zones_add(struct nts_zones *zs, const char *arg, char *err,
 	return 0;
 }
 
-const struct nts_zone *zones_match(const struct nts_zones *zs,
-				   const char *fqdn)
+const struct nts_zone *zones_match(const struct nts_zones *zs, const char *fqdn)
 {
 	const struct nts_zone *best = NULL;
 	size_t n = strlen(fqdn), i, zl;

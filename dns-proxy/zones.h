@@ -8,8 +8,8 @@
 #include "keys.h"
 
 struct nts_zone {
-	char name[256];		/* lowercase, no trailing dot */
-	size_t key;		/* index into the ring */
+	char name[256]; /* lowercase, no trailing dot */
+	size_t key;	/* index into the ring */
 };
 
 struct nts_zones {
@@ -23,8 +23,7 @@ struct nts_zones {
  * Add "ZONE:KEYFILE" (the first key of the file signs). On error
  * -errno and what is wrong in @err.
  */
-int zones_add(struct nts_zones *zs, const char *arg, char *err,
-	      size_t errlen);
+int zones_add(struct nts_zones *zs, const char *arg, char *err, size_t errlen);
 /* The longest zone @fqdn (normalized) is at or under, or NULL. */
 const struct nts_zone *zones_match(const struct nts_zones *zs,
 				   const char *fqdn);

@@ -23,13 +23,13 @@
 #include "nego.h"
 #include "zones.h"
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			__builtin_trap();                                     \
+#define CHECK(cond)                       \
+	do {                              \
+		if (!(cond))              \
+			__builtin_trap(); \
 	} while (0)
 
-#define TTL 7
+#define TTL   7
 #define UP_ID 0x4242
 
 static struct nts_key key = {
@@ -129,7 +129,7 @@ static void answer(const struct dnsq *q, const uint8_t *data, size_t len,
 	out = dns_finish(resp, len, r, q->id, limit, tc, &n);
 	CHECK(n <= limit && n >= DNS_HDR_LEN && get16(out) == q->id);
 	if (out == tc) {
-		CHECK(tc[2] & 0x02);	/* TC */
+		CHECK(tc[2] & 0x02); /* TC */
 		parses(tc, n, q->id);
 	} else {
 		CHECK(out == resp && n == len);

@@ -21,8 +21,9 @@ t() { # name, then a command that must succeed
 
 installed() {
 	make -s -C "$top" install DESTDIR="$root" PREFIX=/usr >/dev/null &&
-	for f in /usr/sbin/ntsload /usr/bin/ntsctl /usr/bin/nts-nego \
+	for f in /usr/sbin/ntsload /usr/sbin/ntsdns /usr/bin/ntsctl /usr/bin/nts-nego \
 		/usr/lib/nts/nts_wan_in.bpf.o /usr/share/man/man8/ntsload.8 \
+		/usr/share/man/man8/ntsdns.8 \
 		/usr/lib/systemd/system/ntsload@.service \
 		/usr/lib/systemd/system/ntsdns.service \
 		/usr/share/doc/nts/examples/ntsload.default; do
@@ -55,4 +56,5 @@ t files installed
 t ntsload_man documented ntsload ntsload.8
 t ntsctl_man documented ntsctl ntsctl.8
 t nts_nego_man documented nts-nego nts-nego.8
+t ntsdns_man documented ntsdns ntsdns.8
 t uninstall uninstalled

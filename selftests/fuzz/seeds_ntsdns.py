@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+# Seed corpus for fuzz_ntsdns: client queries paired with upstream
+# answers, in the harness's layout (flags, query length, query, answer).
+import os
+import struct
+import sys
+
+
+def name(n):
+    out = b""
+    for label in n.rstrip(".").split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def header(id_, flags, qd=1, an=0, ns=0, ar=0):
+    return struct.pack("!6H", id_, flags, qd, an, ns, ar)
+
+
+def question(n, qtype=1, qclass=1):
+    return name(n) + struct.pack("!HH", qtype, qclass)
+
+
+def rr(owner, rtype, rdata, ttl=300, rclass=1):
+    o = owner if isinstance(owner, bytes) else name(owner)
+    return o + struct.pack("!HHIH", rtype, rclass, ttl, len(rdata)) + rdata
+
+
+def a(addr):
+    return bytes(int(x) for x in addr.split("."))
+
+
+def opt(size=1232, do=False, options=b""):
+    return b"\0" + struct.pack("!HHIH", 41, size, 0x8000 if do else 0,
+                               len(options)) + options
+
+
+def query(n, qtype=1, id_=0x1234, edns=None):
+    ar = 1 if edns is not None else 0
+    msg = header(id_, 0x0100, ar=ar) + question(n, qtype)
+    return msg + (edns if edns is not None else b"")
+
+
+def answer(n, records, qtype=1, rcode=0, ns=(), ar=(), id_=0x4242):
+    msg = header(id_, 0x8180 | rcode, an=len(records), ns=len(ns), ar=len(ar))
+    msg += question(n, qtype)
+    return msg + b"".join(records) + b"".join(ns) + b"".join(ar)
+
+
+def seed(flags, q, r):
+    return bytes([flags]) + struct.pack("!H", len(q)) + q + r
+
+
+def main(out):
+    os.makedirs(out, exist_ok=True)
+    cookie = struct.pack("!HH", 10, 8) + b"\1\2\3\4\5\6\7\x08"
+    alice = "alice.example.net"
+    soa = rr("example.net", 6, name("ns.example.net") +
+             name("hostmaster.example.net") + struct.pack("!5I", 1, 2, 3, 4, 5))
+    seeds = [
+        # In the zone: ACCEPT, ACCEPT with an address, REJECT.
+        seed(2, query(alice), answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))])),
+        seed(4, query(alice), answer(alice, [rr(alice, 1, a("198.51.100.2"))])),
+        seed(6, query(alice, edns=opt(do=True, options=cookie)),
+             answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))],
+                    ar=[opt(do=True, options=cookie)])),
+        # A CNAME chain into the zone, two routers, an RRSIG.
+        seed(2, query("www.other.test"),
+             answer("www.other.test", [
+                 rr(b"\xc0\x0c", 5, name("web.nts.test")),
+                 rr("web.nts.test", 5, name(alice)),
+                 rr(alice, 1, a("198.51.100.2")),
+                 rr(alice, 1, a("198.51.100.3")),
+                 rr(alice, 46, b"\0\1\x08\3" + b"\0" * 30),
+             ])),
+        # Not ours: another zone, AAAA, NXDOMAIN, a CNAME loop.
+        seed(2, query("www.other.test"),
+             answer("www.other.test", [rr(b"\xc0\x0c", 1, a("192.0.2.1"))])),
+        seed(2, query(alice, 28), answer(alice, [rr(alice, 28, b"\x20\1" + b"\0" * 14)], 28)),
+        seed(0, query("nobody.example.net"),
+             answer("nobody.example.net", [], rcode=3, ns=[soa])),
+        seed(2, query("loop.nts.test"),
+             answer("loop.nts.test", [rr("loop.nts.test", 5, name("loop.nts.test"))])),
+        # Too big for UDP: truncated; over TCP: whole.
+        seed(0, query("big.nts.test", 16),
+             answer("big.nts.test", [rr("big.nts.test", 16, b"\xff" + b"x" * 255)] * 4, 16)),
+        seed(1, query("big.nts.test", 16),
+             answer("big.nts.test", [rr("big.nts.test", 16, b"\xff" + b"x" * 255)] * 4, 16)),
+        seed(0, query("big.nts.test", 16, edns=opt(1400)),
+             answer("big.nts.test", [rr("big.nts.test", 16, b"\xff" + b"x" * 255)] * 8, 16,
+                    ar=[opt(1400)])),
+        # Broken: counts that lie, a pointer loop, a second OPT, NOTIFY.
+        seed(2, header(1, 0x0100, qd=3) + question(alice), b""),
+        seed(2, query(alice), header(0x4242, 0x8180, an=5) + question(alice)),
+        seed(2, query(alice), header(0x4242, 0x8180) + b"\xc0\x0c\0\1\0\1"),
+        seed(2, query(alice, edns=opt() + opt()), b""),
+        seed(0, header(7, 0x2000) + question("example.net", 6), header(0x4242, 0xa000) +
+             question("example.net", 6)),
+    ]
+    for i, s in enumerate(seeds):
+        with open(os.path.join(out, "seed%02d" % i), "wb") as f:
+            f.write(s)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
