@@ -431,6 +431,68 @@ void nts_rewrite(uint8_t *buf, const struct nts_rr *rr, uint32_t ttl,
 		memcpy(buf + rr->ttl_off + 6, addr, 4);
 }
 
+/* Offset just past the record at @off, or 0 when it runs off the end. */
+static size_t skip_rr(const uint8_t *m, size_t len, size_t off, bool question)
+{
+	off = skip_name(m, len, off);
+	if (!off)
+		return 0;
+	if (question)
+		return off + 4 <= len ? off + 4 : 0;
+	if (off + 10 > len || get16(m + off + 8) > len - off - 10)
+		return 0;
+	return off + 10 + get16(m + off + 8);
+}
+
+size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr)
+{
+	size_t pos = DNS_HDR_LEN, end, o, rdata = 0;
+	unsigned int i, n = 0, s;
+
+	if (len < DNS_HDR_LEN)
+		return len;
+	for (s = 0; s < 4; s++) {
+		n = get16(buf + 4 + 2 * s);
+		for (i = 0; i < n; i++) {
+			end = skip_rr(buf, len, pos, s == 0);
+			if (!end)
+				return len;
+			/* The OPT record: root name, type 41. */
+			if (s == 3 && buf[pos] == 0 &&
+			    get16(buf + pos + 1) == LDNS_RR_TYPE_OPT)
+				rdata = pos + 11;
+			pos = end;
+		}
+	}
+	if (!rdata)
+		return len;
+	end = rdata + get16(buf + rdata - 2);
+	for (o = rdata; o + 4 <= end; o += 4 + get16(buf + o + 2)) {
+		if (get16(buf + o) == EDNS_ECS && get16(buf + o + 2) >= 4 &&
+		    o + 8 <= end) {
+			buf[o + 7] = 32; /* SCOPE PREFIX-LENGTH */
+			return len;
+		}
+	}
+	if (len + 12 > cap)
+		return len;
+	/* Append ECS to the OPT record's options. */
+	memmove(buf + end + 12, buf + end, len - end);
+	buf[end] = 0;
+	buf[end + 1] = EDNS_ECS;
+	buf[end + 2] = 0;
+	buf[end + 3] = 8;
+	buf[end + 4] = 0;
+	buf[end + 5] = 1; /* IPv4 */
+	buf[end + 6] = 32;
+	buf[end + 7] = 32;
+	memcpy(buf + end + 8, &addr, 4);
+	n = get16(buf + rdata - 2) + 12;
+	buf[rdata - 2] = n >> 8;
+	buf[rdata - 1] = n;
+	return len + 12;
+}
+
 /* Header, question and EDNS of @r, TC set, into @out if it fits. */
 static size_t truncated(const ldns_pkt *r, uint16_t id, uint8_t *out,
 			size_t limit)

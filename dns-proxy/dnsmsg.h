@@ -92,6 +92,13 @@ void nts_rewrite(uint8_t *buf, const struct nts_rr *rr, uint32_t ttl,
 		 const uint32_t *addr);
 
 /*
+ * Mark the answer in @buf (@len bytes of @cap) as for one host (RFC 7871
+ * 7.2.1: SCOPE PREFIX-LENGTH 32): in its ECS option, or in one for @addr
+ * added to its OPT record. No OPT, no room: unchanged. The new length.
+ */
+size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr);
+
+/*
  * The answer to send: @buf with ID @id if it fits in @limit bytes
  * (returns @buf), otherwise header, question and EDNS of @r with TC set,
  * written to @tc (@limit >= DNS_UDP_MIN bytes; returns @tc). *@outlen

@@ -191,16 +191,28 @@ static void unlink_peers(struct hold *h)
 static void finish(struct hold *h)
 {
 	struct query *q = h->q;
-	unsigned int i, j;
+	unsigned int i, j, accepted = 0;
+	uint8_t *more;
 
 	for (i = 0; i < h->t.n; i++) {
 		for (j = 0; j < h->npeer; j++)
 			if (h->peer[j].router == h->t.rr[i].addr)
 				break;
-		if (j < h->npeer && h->peer[j].state == PEER_ACCEPT)
+		if (j < h->npeer && h->peer[j].state == PEER_ACCEPT) {
 			nts_rewrite(q->resp, &h->t.rr[i], q->px->cfg.ttl,
 				    h->peer[j].has_addr ? &h->peer[j].addr
 							: NULL);
+			accepted++;
+		}
+	}
+	/* An answer for the host behind the forwarder, not its others. */
+	if (accepted && q->gn_ecs) {
+		more = realloc(q->resp, q->resp_len + 12);
+		if (more) {
+			q->resp = more;
+			q->resp_len = dns_ecs_scope(q->resp, q->resp_len,
+						    q->resp_len + 12, h->gn);
+		}
 	}
 	query_reply(q); /* frees the hold too */
 }

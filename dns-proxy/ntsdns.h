@@ -107,6 +107,7 @@ struct query {
 	size_t resp_len;
 	ldns_pkt *r;
 	struct hold *hold;
+	bool gn_ecs; /* the GN is the client's ECS address */
 	LIST_ENTRY(query) dedup;
 	LIST_ENTRY(query) conn;
 };

@@ -147,7 +147,7 @@ void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
  * a forwarder we trust (--trust-ecs), the host its EDNS Client Subnet
  * names. 0 (and logged) when NTS-Nego cannot say who it is.
  */
-static uint32_t query_gn(const struct query *q)
+static uint32_t query_gn(struct query *q)
 {
 	const struct config *c = &q->px->cfg;
 	char who[ADDR_STRLEN], what[300];
@@ -156,8 +156,10 @@ static uint32_t query_gn(const struct query *q)
 	for (i = 0; i < c->ntrust_ecs; i++) {
 		if (!cidr4_has(&c->trust_ecs[i], &q->cl.addr))
 			continue;
-		if (q->dq.has_ecs32)
+		if (q->dq.has_ecs32) {
+			q->gn_ecs = true;
 			return q->dq.ecs32;
+		}
 		/* The forwarder itself will not connect: say so. */
 		pr_debug("%s: %s: a trusted forwarder, but no ECS /32; "
 			 "negotiating for the forwarder",

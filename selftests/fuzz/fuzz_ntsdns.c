@@ -98,6 +98,21 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 					      4));
 		}
 		ldns_pkt_free(again);
+		again = NULL;
+	}
+	if (mode == 2) {
+		/* An ECS-scoped copy: 12 bytes more at most, still a message. */
+		static uint8_t ecs[DNS_MSG_MAX + 12];
+		size_t n;
+
+		memcpy(ecs, resp, len);
+		n = dns_ecs_scope(ecs, len, len + 12, via);
+		CHECK(n == len || n == len + 12);
+		if (n != len) {
+			CHECK(ldns_wire2pkt(&again, ecs, n) == LDNS_STATUS_OK);
+			CHECK(ldns_pkt_edns(again));
+			ldns_pkt_free(again);
+		}
 	}
 	nts_target_free(&t);
 }

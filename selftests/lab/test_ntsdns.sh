@@ -378,9 +378,18 @@ CONF
 	(exec $NETLAB exec ntss dnsdist --supervised --disable-syslog \
 		-C "$TMP/dnsdist.conf" >"$TMP/dnsdist.log" 2>&1) &
 	DDPID=$!
-	wait_for 10 x gn dig +short +time=1 +tries=1 -p 5400 @$NTSS \
-		www.other.test ||
-		fail "dnsdist did not come up: $(cat "$TMP/dnsdist.log")"
+	dnsdist_wait
+}
+
+# (dig's status is 0 for a SERVFAIL too: wait for the address.)
+dnsdist_answers() {
+	[ -n "$(x gn dig +short +time=1 +tries=1 -p 5400 @$NTSS \
+		www.other.test)" ]
+}
+
+dnsdist_wait() {
+	wait_for 10 dnsdist_answers ||
+		fail "dnsdist does not answer: $(cat "$TMP/dnsdist.log")"
 }
 
 # Behind a forwarder, the GN is the forwarder, unless ntsdns is told to
@@ -396,6 +405,8 @@ test_trust_ecs() {
 	expect_no_match "so gn has no request cache entry" "$($NTSCTL rc)" \
 		"^$GN "
 	lab_restart --trust-ecs 198.51.100.48/28
+	# dnsdist saw ntsdns gone: until its health check sees it back.
+	dnsdist_wait
 	expect_match "trusted: TTL 0 again" \
 		"$(answer -p 5400 @$NTSS alice.example.net)" \
 		"^alice\.example\.net\. 0 $RTR$"
@@ -403,13 +414,24 @@ test_trust_ecs() {
 		"alice\.example\.net for $GN via $RTR: ACCEPT"
 	expect_match "gn's request cache entry" "$($NTSCTL rc)" \
 		"$GN +$RTR +$PN +alice\.example\.net"
-	# Straight from gn, no ECS: gn itself, trusted range or not.
+	# gn as the trusted forwarder itself: without ECS it is the GN...
 	lab_restart --trust-ecs $GN/32
 	expect_match "a trusted client without ECS is the GN itself" \
 		"$(answer @$NTSS alice.example.net)" \
 		"^alice\.example\.net\. 0 $RTR$"
 	expect_match "negotiated for gn" "$(cat "$LOG")" \
 		"alice\.example\.net for $GN via $RTR: ACCEPT"
+	# ...with a /32 the host in it is, and the answer is scoped to it.
+	expect_match "the answer's ECS scope is /32" \
+		"$(x gn dig +time=5 +tries=1 +subnet=198.51.100.99/32 \
+			@$NTSS alice.example.net)" \
+		"CLIENT-SUBNET: 198\.51\.100\.99/32/32"
+	expect_match "negotiated for the ECS address" "$(cat "$LOG")" \
+		"alice\.example\.net for 198\.51\.100\.99 via $RTR: ACCEPT"
+	expect_no_match "a shorter prefix names no host: the client" \
+		"$(x gn dig +time=5 +tries=1 +subnet=198.51.100.0/24 \
+			@$NTSS alice.example.net; cat "$LOG")" \
+		"for 198\.51\.100\.0 "
 	kill -TERM "$DDPID"
 	DDPID=
 	lab_stop_clean
