@@ -113,6 +113,14 @@ test_ntsctl_status() {
 	expect_match "counters" "$out" "flows +1 opened from inside"
 	expect_eq "JSON" "$(x rtr "$top/build/ntsctl" -P "$PINS" status --json |
 		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["mapping"], d["maps"]["nat"]["entries"])')" "apdm 2"
+	# From the host's namespace, eth0's ifindex names another interface.
+	expect_match "from another namespace: said so" \
+		"$("$top/build/ntsctl" -P "$PINS" status)" \
+		"WAN +ifindex [0-9]+ \(XDP prog [0-9]+, not found here: run ntsctl in the router's network namespace\)"
+	router_stop
+	expect_match "ntsload gone: not attached" \
+		"$(x rtr "$top/build/ntsctl" -P "$PINS" status 2>&1)" \
+		"NOT ATTACHED|is ntsload running"
 }
 
 # What a mistake gets: one clear line, no libbpf dump, status 1.

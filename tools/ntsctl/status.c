@@ -2,6 +2,7 @@
 /* ntsctl status: the router at a glance. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -38,27 +39,74 @@ static void fill(int fd, __u32 *n, __u32 *max)
 	}
 }
 
-/* "XDP native (prog 12)" of @ifindex, as seen from this namespace. */
-static const char *xdp_state(int ifindex, char *buf, size_t len)
+/* Does program @fd use the map with ID @map_id? */
+static bool prog_uses_map(int fd, __u32 map_id)
+{
+	struct bpf_prog_info p = {};
+	__u32 len = sizeof(p), ids[64], i;
+
+	p.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	p.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(fd, &p, &len) || p.type != BPF_PROG_TYPE_XDP)
+		return false;
+	for (i = 0; i < p.nr_map_ids && i < 64; i++)
+		if (ids[i] == map_id)
+			return true;
+	return false;
+}
+
+/* The ID of the loaded XDP program that uses map @map_fd, or 0. */
+static __u32 our_xdp_prog(int map_fd)
+{
+	struct bpf_map_info m = {};
+	__u32 len = sizeof(m), id = 0;
+	bool found = false;
+	int fd;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &m, &len))
+		return 0;
+	while (!found && !bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		found = prog_uses_map(fd, m.id);
+		close(fd);
+	}
+	return found ? id : 0;
+}
+
+/*
+ * "native, prog 12" when ntsload's XDP program (the one using @map_fd)
+ * is on @ifindex here. The program exists but isn't there: ntsctl runs
+ * in another network namespace than the router, where the ifindex means
+ * another interface.
+ */
+static const char *xdp_state(int ifindex, int map_fd, char *buf, size_t len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 ours = our_xdp_prog(map_fd);
+	const char *mode;
 
-	if (!ifindex || bpf_xdp_query(ifindex, 0, &q))
-		return snprintf(buf, len, "unknown here (run ntsctl in the "
-			       "router's network namespace)"), buf;
+	if (!ours) {
+		snprintf(buf, len, "NOT ATTACHED: is ntsload running?");
+		return buf;
+	}
+	if (bpf_xdp_query(ifindex, 0, &q) || q.prog_id != ours) {
+		snprintf(buf, len, "prog %u, not found here: run ntsctl in "
+			 "the router's network namespace", ours);
+		return buf;
+	}
 	switch (q.attach_mode) {
 	case XDP_ATTACHED_DRV:
-		snprintf(buf, len, "native, prog %u", q.drv_prog_id);
+		mode = "native";
 		break;
 	case XDP_ATTACHED_SKB:
-		snprintf(buf, len, "generic, prog %u", q.skb_prog_id);
-		break;
-	case XDP_ATTACHED_NONE:
-		snprintf(buf, len, "NOT ATTACHED");
+		mode = "generic";
 		break;
 	default:
-		snprintf(buf, len, "mode %u", q.attach_mode);
+		mode = "mode ?";
 	}
+	snprintf(buf, len, "%s, prog %u", mode, q.prog_id);
 	return buf;
 }
 
@@ -74,7 +122,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		{ "rc", offsetof(struct nts_maps, rc) },
 		{ "frags", offsetof(struct nts_maps, frags) },
 	};
-	char ifname[IF_NAMESIZE] = "?", xdp[128], a[INET_ADDRSTRLEN];
+	char ifname[32] = "?", xdp[128], a[INET_ADDRSTRLEN];
 	struct nts_config cfg = {};
 	__u64 v[NTS_STAT_MAX];
 	__u32 k = 0, n, max;
@@ -88,10 +136,10 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		       strerror(errno));
 		return -errno;
 	}
-	if_indextoname(cfg.wan_ifindex, ifname);
-	xdp_state(if_nametoindex(ifname) == cfg.wan_ifindex ? cfg.wan_ifindex :
-							       0,
-		  xdp, sizeof(xdp));
+	xdp_state(cfg.wan_ifindex, c->maps.config, xdp, sizeof(xdp));
+	if (strstr(xdp, "not found") ||
+	    !if_indextoname(cfg.wan_ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "ifindex %u", cfg.wan_ifindex);
 
 	if (c->json) {
 		printf("{\"wan\": \"%s\", \"xdp\": \"%s\", \"addresses\": [",
