@@ -133,6 +133,26 @@ test_two_hosts_by_name() {
 	expect_clean
 }
 
+# One GN, two hosts, both resolved and connected at the same moment: the
+# router has two addresses, so neither NOTICE has to wait for the other.
+test_two_hosts_at_once() {
+	x rtr ip addr add $RTR2/24 dev eth0
+	router_stop
+	router_start --addr $RTR --addr $RTR2
+	register pn alice
+	register pn2 bob
+	web pn2 "bob's page"
+	x gn curl -s -m 5 "$URL" >"$TMP/alice" &
+	x gn curl -s -m 5 http://bob.example.net:8080/ >"$TMP/bob" &
+	wait
+	expect_eq "alice's page" "$(cat "$TMP/alice")" "alice's page"
+	expect_eq "bob's page" "$(cat "$TMP/bob")" "bob's page"
+	expect_eq "no NOTICE was held back" "$(stat nego_deferred)" 0
+	expect_eq "one of them was answered with the second address" \
+		"$(grep -c "ACCEPT in [0-9]* ms; answered with $RTR2" "$LOG")" 1
+	expect_clean
+}
+
 # Acceptance: the same command with BIND where ntsdns was fails; back
 # with ntsdns, it works.
 test_plain_bind_fails() {

@@ -369,8 +369,10 @@ dnsdist_start() {
 	cat >"$TMP/dnsdist.conf" <<CONF
 setLocal("$NTSS:5400")
 setACL({"198.51.100.0/24"})
+-- A loaded machine must not make it think ntsdns is down.
 newServer({address="$NTSS:53", useClientSubnet=true,
-	   checkName="www.other.test.", checkType="A"})
+	   checkName="www.other.test.", checkType="A",
+	   checkTimeout=3000, maxCheckFailures=5})
 setECSSourcePrefixV4(32)
 setECSOverride(true)
 setSecurityPollSuffix("")
@@ -396,6 +398,10 @@ dnsdist_wait() {
 # trust the forwarder's EDNS Client Subnet (--trust-ecs).
 test_trust_ecs() {
 	router_up
+	mkdir -p "$TMP/www"
+	echo "alice's page" >"$TMP/www/index.html"
+	bg pn python3 -m http.server -d "$TMP/www" 8080 >/dev/null 2>&1
+	wait_for 5 listening pn 8080
 	dnsdist_start
 	expect_match "through dnsdist: TTL 0" \
 		"$(answer -p 5400 @$NTSS alice.example.net)" \
@@ -404,6 +410,7 @@ test_trust_ecs() {
 		"$(cat "$LOG")" "alice\.example\.net for $NTSS via $RTR: ACCEPT"
 	expect_no_match "so gn has no request cache entry" "$($NTSCTL rc)" \
 		"^$GN "
+	expect_fail "and cannot get in" x gn curl -s -m 2 http://$RTR:8080/
 	lab_restart --trust-ecs 198.51.100.48/28
 	# dnsdist saw ntsdns gone: until its health check sees it back.
 	dnsdist_wait
@@ -414,6 +421,8 @@ test_trust_ecs() {
 		"alice\.example\.net for $GN via $RTR: ACCEPT"
 	expect_match "gn's request cache entry" "$($NTSCTL rc)" \
 		"$GN +$RTR +$PN +alice\.example\.net"
+	expect_eq "gn gets in" "$(x gn curl -s -m 3 http://$RTR:8080/)" \
+		"alice's page"
 	# gn as the trusted forwarder itself: without ECS it is the GN...
 	lab_restart --trust-ecs $GN/32
 	expect_match "a trusted client without ECS is the GN itself" \
