@@ -87,6 +87,37 @@ test_bpftool_named_fields() {
 		"$(x rtr bpftool map dump pinned "$PINS/nat_bind")" '"side"'
 }
 
+# --max-flows, --max-names, --max-rc size the maps before they are made;
+# without them, the defaults. Pins of other sizes are refused with advice.
+max_entries() {
+	x rtr bpftool -j map show pinned "$PINS/$1" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["max_entries"])'
+}
+
+test_map_sizes() {
+	router_start
+	expect_eq "default nat size" "$(max_entries nat)" 131072
+	expect_eq "default phl size" "$(max_entries phl)" 16384
+	expect_eq "default rc size" "$(max_entries rc)" 4096
+	router_stop
+	router_start --max-flows 2048 --max-names 1000 --max-rc 100
+	expect_eq "--max-flows 2048: nat" "$(max_entries nat)" 4096
+	expect_eq "--max-flows 2048: nat_bind" "$(max_entries nat_bind)" 4096
+	expect_eq "--max-names 1000: phl" "$(max_entries phl)" 1000
+	expect_eq "--max-rc 100: rc" "$(max_entries rc)" 100
+	x pn ping -c 1 -W 2 $GN >/dev/null
+	expect_eq "and it translates" "$($NTSCTL nat --json | python3 -c '
+import json, sys; print(json.load(sys.stdin)[0]["proto"])')" icmp
+	router_stop
+	router_start --keep --max-flows 2048
+	router_stop
+	expect_error "kept pins of another size" \
+		"from another version.*ntsload --detach" \
+		x rtr "$NTSLOAD" --pin-path "$PINS" --max-flows 4096 eth0
+	expect_error "--max-flows too small" "from 1024 to" \
+		x rtr "$NTSLOAD" --max-flows 10 eth0
+}
+
 test_ntsctl_json() {
 	router_start
 	x pn ping -c 1 -W 2 $GN >/dev/null

@@ -49,7 +49,42 @@ static void load_error(const char *what, int err, const char *pin_dir)
 		       what, strerror(-err));
 }
 
+/* Size @obj's map @name, if given and if @obj has it. */
+static int set_size(struct bpf_object *obj, const char *name, __u32 n)
+{
+	struct bpf_map *map;
+
+	if (!n)
+		return 0;
+	map = bpf_object__find_map_by_name(obj, name);
+	return map ? bpf_map__set_max_entries(map, n) : 0;
+}
+
+/*
+ * Every object declares every shared map: all three get the same sizes,
+ * or the second and third could not reuse the first one's maps.
+ */
+static int set_sizes(struct bpf_object *obj, const struct nts_dp_sizes *sz)
+{
+	int err;
+
+	err = set_size(obj, "nat", 2 * sz->flows);
+	if (!err)
+		err = set_size(obj, "nat_bind", 2 * sz->flows);
+	if (!err)
+		err = set_size(obj, "phl", sz->names);
+	if (!err)
+		err = set_size(obj, "rc", sz->rc);
+	return err;
+}
+
 int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
+{
+	return nts_dp_load_sized(dp, pin_dir, NULL);
+}
+
+int nts_dp_load_sized(struct nts_datapath *dp, const char *pin_dir,
+		      const struct nts_dp_sizes *sz)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
 	int err;
@@ -67,6 +102,17 @@ int nts_dp_load(struct nts_datapath *dp, const char *pin_dir)
 		unpin_all(dp->in->obj);
 		unpin_all(dp->out->obj);
 		unpin_all(dp->lan->obj);
+	}
+	if (sz) {
+		err = set_sizes(dp->in->obj, sz);
+		if (!err)
+			err = set_sizes(dp->out->obj, sz);
+		if (!err)
+			err = set_sizes(dp->lan->obj, sz);
+		if (err) {
+			pr_err("cannot size the maps: %s", strerror(-err));
+			goto fail;
+		}
 	}
 
 	err = nts_wan_in__load(dp->in);

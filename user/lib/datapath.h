@@ -21,6 +21,17 @@ struct nts_datapath {
  * to this process (unit tests). Returns 0 or -errno; messages are printed.
  */
 int nts_dp_load(struct nts_datapath *dp, const char *pin_dir);
+
+/* Table sizes; 0 keeps the default (include/nts/nat.h, phl.h, rc.h). */
+struct nts_dp_sizes {
+	unsigned int flows;	/* NAT flows: nat and nat_bind get 2 each */
+	unsigned int names;	/* PHL entries */
+	unsigned int rc;	/* request cache entries */
+};
+
+/* nts_dp_load with tables of @sz (NULL: the defaults) */
+int nts_dp_load_sized(struct nts_datapath *dp, const char *pin_dir,
+		      const struct nts_dp_sizes *sz);
 void nts_dp_destroy(struct nts_datapath *dp);
 
 int nts_dp_in_fd(const struct nts_datapath *dp);

@@ -52,6 +52,7 @@ struct ntsload {
 	struct nat_timeouts to;
 	unsigned int phl_min_ttl;
 	unsigned int gc_interval;
+	struct nts_dp_sizes sizes;
 	__u8 mapping;
 	__u8 filtering;
 	bool syn_pass;
@@ -110,6 +111,12 @@ static void usage(FILE *f)
 "      --phl-min-ttl SEC    a snooped registration lasts at least this long,\n"
 "                           or its record's TTL if longer (default 86400)\n"
 "      --gc-interval SEC    how often idle flows are looked for (default 1)\n"
+"      --max-flows N        size of the NAT table, in flows (default 65536)\n"
+"      --max-names N        size of the PHL, in names (default 16384)\n"
+"      --max-rc N           size of the request cache (default 4096)\n"
+"                           (sizes apply when the maps are created: maps\n"
+"                           kept pinned with other sizes must be removed\n"
+"                           first, ntsload --detach)\n"
 "\n"
 "NTS-Nego (the NTS server's notices):\n"
 "  -k, --key FILE           accept NOTICEs signed with the keys in FILE, a\n"
@@ -154,6 +161,9 @@ enum {
 	OPT_INNER_KEY,
 	OPT_RELAY_TIMEOUT,
 	OPT_LAN,
+	OPT_MAX_FLOWS,
+	OPT_MAX_NAMES,
+	OPT_MAX_RC,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -226,6 +236,9 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "relay-timeout", required_argument, NULL,
 		  OPT_RELAY_TIMEOUT },
 		{ "lan", required_argument, NULL, OPT_LAN },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "max-names", required_argument, NULL, OPT_MAX_NAMES },
+		{ "max-rc", required_argument, NULL, OPT_MAX_RC },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -370,6 +383,18 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_RATE_NAME:
 			err = parse_uint("--rate-name", optarg, 1, 1000000,
 					 &l->nego_cfg.rate_name);
+			break;
+		case OPT_MAX_FLOWS:
+			err = parse_uint("--max-flows", optarg, 1024, 1U << 24,
+					 &l->sizes.flows);
+			break;
+		case OPT_MAX_NAMES:
+			err = parse_uint("--max-names", optarg, 16, 1U << 22,
+					 &l->sizes.names);
+			break;
+		case OPT_MAX_RC:
+			err = parse_uint("--max-rc", optarg, 16, 1U << 20,
+					 &l->sizes.rc);
 			break;
 		case 'v':
 			verbose++;
@@ -753,7 +778,7 @@ static int start(struct ntsload *l)
 	if (err)
 		return err;
 	fresh = !pins_exist(l->pin_dir);
-	err = nts_dp_load(&l->dp, l->pin_dir);
+	err = nts_dp_load_sized(&l->dp, l->pin_dir, &l->sizes);
 	if (err)
 		goto fail_pins;
 	nts_dp_maps(&l->dp, &l->maps);
