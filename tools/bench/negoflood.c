@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * negoflood: NTS-Nego load for make bench (part 5), sent the way ntsdns
+ * sends it (user/lib/nego.c), to a router's NTS-Nego port.
+ *
+ *   negoflood phl-set PINDIR N TOTAL
+ *       the PHL gets n0..n(N-1).bench.example.net -> 10.0.0.10 (static)
+ *       and loses nN..n(TOTAL-1); prints the seconds it took
+ *   negoflood rate ROUTER KEYFILE NAMES SECONDS
+ *       as many signed NOTICEs as the router answers (32 outstanding),
+ *       each for a new GN and one of the NAMES first names; prints
+ *       "ANSWERED/s ACCEPT REJECT REFUSED LOST"
+ *   negoflood flood ROUTER KEYFILE NAMES SECONDS FLOOD_PPS LEGIT_PPS KIND
+ *       FLOOD_PPS NOTICEs of KIND (forged: a wrong MAC, as from anyone
+ *       without the key; signed: good ones, as from a leaked key or a
+ *       runaway NTS server), each for a random GN and name, and beside
+ *       them LEGIT_PPS good NOTICEs, each for a GN of its own; prints
+ *       "FLOOD_SENT/s LEGIT_SENT LEGIT_ACCEPTED"
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+
+#include <nts/config.h>
+#include <nts/phl.h>
+
+#include "keys.h"
+#include "nego.h"
+#include "pin.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static __u64 rnd(void)
+{
+	static __u64 s = 0x9e3779b97f4a7c15ULL;
+
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+static void name_of(char *buf, size_t len, unsigned long i)
+{
+	snprintf(buf, len, "n%lu.bench.example.net", i);
+}
+
+static int phl_set(const char *dir, unsigned long n, unsigned long total)
+{
+	struct nts_maps m;
+	struct phl_entry e = { .addr = htonl(0x0a00000a),
+			       .flags = PHL_F_STATIC };
+	struct phl_key k;
+	double t0 = now_s();
+	unsigned long i;
+
+	if (nts_maps_open(&m, dir))
+		return 1;
+	for (i = 0; i < total; i++) {
+		memset(&k, 0, sizeof(k));
+		name_of(k.name, sizeof(k.name), i);
+		if (i < n) {
+			if (bpf_map_update_elem(m.phl, &k, &e, BPF_ANY)) {
+				fprintf(stderr, "negoflood: PHL full at %lu: "
+						"%s\n", i, strerror(errno));
+				return 1;
+			}
+		} else {
+			bpf_map_delete_elem(m.phl, &k);
+		}
+	}
+	printf("%.2f\n", now_s() - t0);
+	nts_maps_close(&m);
+	return 0;
+}
+
+static int udp_to(const char *router)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(NTS_NEGO_PORT) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	if (inet_pton(AF_INET, router, &a.sin_addr) != 1 ||
+	    connect(fd, (void *)&a, sizeof(a))) {
+		fprintf(stderr, "negoflood: router '%s'\n", router);
+		exit(2);
+	}
+	return fd;
+}
+
+static struct nts_keyring keys;
+
+static void load_key(const char *path)
+{
+	char why[512];
+
+	if (keys_load(&keys, path, why, sizeof(why)) || !keys.n) {
+		fprintf(stderr, "negoflood: %s\n", why);
+		exit(2);
+	}
+}
+
+/* A NOTICE for GN @gn and name @i, signed (or with a wrong MAC). */
+static ssize_t notice(__u8 *buf, size_t len, __be32 gn, unsigned long i,
+		      bool forge)
+{
+	struct nego_msg m = { .type = NEGO_NOTICE, .txid = rnd(), .gn = gn };
+	ssize_t n;
+
+	name_of(m.fqdn, sizeof(m.fqdn), i);
+	n = nego_encode(&m, &keys.keys[0], time(NULL), buf, len);
+	if (n > 0 && forge)
+		buf[n - 1] ^= 0x5a;
+	return n;
+}
+
+/* Answers waiting on @fd: counts by type into @count[type]. */
+static unsigned long drain(int fd, unsigned long *count)
+{
+	__u8 buf[NEGO_MSG_MAX + 1];
+	struct nego_msg m;
+	unsigned long n = 0;
+	ssize_t len;
+
+	while ((len = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		if (nego_decode(buf, len, &m) || m.type > NEGO_REFUSED)
+			continue;
+		count[m.type]++;
+		n++;
+	}
+	return n;
+}
+
+static int rate(const char *router, unsigned long names, double secs)
+{
+	unsigned long count[5] = {}, sent = 0, got = 0, lost = 0;
+	int fd = udp_to(router);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	double t0 = now_s(), end = t0 + secs;
+	__u8 buf[NEGO_MSG_MAX];
+	ssize_t len;
+
+	while (now_s() < end) {
+		while (sent - got - lost < 32) {
+			/* GNs 100.64.0.0/10: a new one for every NOTICE */
+			len = notice(buf, sizeof(buf),
+				     htonl(0x64400000 + (sent & 0x3fffff)),
+				     rnd() % names, false);
+			if (send(fd, buf, len, 0) == len)
+				sent++;
+			else
+				break;
+		}
+		if (poll(&p, 1, 100) == 0)
+			lost = sent - got;	/* all out: give up on them */
+		got += drain(fd, count);
+	}
+	secs = now_s() - t0;
+	usleep(200000);
+	got += drain(fd, count);
+	printf("%.0f %lu %lu %lu %lu\n", got / secs, count[NEGO_ACCEPT],
+	       count[NEGO_REJECT], count[NEGO_REFUSED],
+	       sent > got ? sent - got : 0);
+	return 0;
+}
+
+/* Flood messages are made before the clock starts: sending is timed. */
+#define FLOOD_MAX 2000000
+
+static int flood(const char *router, unsigned long names, double secs,
+		 double flood_pps, double legit_pps, bool forge)
+{
+	unsigned long fsent = 0, lsent = 0, nmsg, count[5] = {};
+	int lfd = udp_to(router), ffd = udp_to(router), buf_sz = 4096;
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	__u8 (*msg)[NEGO_MSG_MAX], lbuf[NEGO_MSG_MAX];
+	__u16 *mlen;
+	double t0, t;
+	ssize_t len;
+	int i, n;
+
+	nmsg = flood_pps * secs < FLOOD_MAX ? flood_pps * secs : FLOOD_MAX;
+	msg = malloc((nmsg + 1) * sizeof(*msg));
+	mlen = malloc((nmsg + 1) * sizeof(*mlen));
+	if (!msg || !mlen)
+		return 1;
+	for (i = 0; i < (int)nmsg; i++)
+		/* random GNs in 198.18.0.0/15, random names */
+		mlen[i] = notice(msg[i], sizeof(msg[i]),
+				 htonl(0xc6120000 + (rnd() & 0x1ffff)),
+				 rnd() % names, forge);
+	/* Nobody reads the flood's answers: keep few. */
+	setsockopt(ffd, SOL_SOCKET, SO_RCVBUF, &buf_sz, sizeof(buf_sz));
+	memset(mm, 0, sizeof(mm));
+	t0 = now_s();
+	while ((t = now_s() - t0) < secs) {
+		n = 0;
+		while (n < 64 && fsent + n < nmsg && fsent + n < flood_pps * t) {
+			iov[n].iov_base = msg[fsent + n];
+			iov[n].iov_len = mlen[fsent + n];
+			mm[n].msg_hdr.msg_iov = &iov[n];
+			mm[n].msg_hdr.msg_iovlen = 1;
+			n++;
+		}
+		if (n) {
+			i = sendmmsg(ffd, mm, n, 0);
+			if (i > 0)
+				fsent += i;
+		}
+		if (lsent < legit_pps * t) {
+			/* legit GNs: 100.64.0.0/10, each its own */
+			len = notice(lbuf, sizeof(lbuf),
+				     htonl(0x64400000 + lsent), rnd() % names,
+				     false);
+			if (send(lfd, lbuf, len, 0) == len)
+				lsent++;
+		}
+		drain(lfd, count);
+		while (recv(ffd, lbuf, sizeof(lbuf), 0) > 0)
+			;
+		if (!n)
+			usleep(20);
+	}
+	t = now_s() - t0;
+	usleep(500000);
+	drain(lfd, count);
+	printf("%.0f %lu %lu\n", fsent / t, lsent, count[NEGO_ACCEPT]);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && !strcmp(argv[1], "phl-set"))
+		return phl_set(argv[2], strtoul(argv[3], NULL, 10),
+			       strtoul(argv[4], NULL, 10));
+	if (argc == 6 && !strcmp(argv[1], "rate")) {
+		load_key(argv[3]);
+		return rate(argv[2], strtoul(argv[4], NULL, 10), atof(argv[5]));
+	}
+	if (argc == 9 && !strcmp(argv[1], "flood")) {
+		load_key(argv[3]);
+		return flood(argv[2], strtoul(argv[4], NULL, 10), atof(argv[5]),
+			     atof(argv[6]), atof(argv[7]),
+			     !strcmp(argv[8], "forged"));
+	}
+	fprintf(stderr,
+		"usage: negoflood phl-set PINDIR N TOTAL\n"
+		"       negoflood rate ROUTER KEYFILE NAMES SECONDS\n"
+		"       negoflood flood ROUTER KEYFILE NAMES SECONDS FLOOD_PPS "
+		"LEGIT_PPS forged|signed\n");
+	return 2;
+}

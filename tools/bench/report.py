@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: GPL-2.0
+"""make bench's report: the Markdown tables (or JSON) from what
+tools/bench/bench recorded in its directory. Every figure is the median of
+the rounds, with (min-max); every ratio is of medians, both from this run.
+A run that failed is counted and shown, never replaced by a number."""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+(out, as_json, quick, elapsed, rounds, scale_rounds, secs, dns_secs, conns,
+ flood_secs) = sys.argv[1:]
+as_json, quick = as_json == "1", quick == "1"
+
+
+def machine():
+    model = "?"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True,
+                                   text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(),
+            "kernel": platform.release()}
+
+
+# part -> row -> col -> {"unit", "values", "failed"}
+data = {}
+path = os.path.join(out, "results.tsv")
+if os.path.exists(path):
+    for line in open(path):
+        part, row, col, unit, value = line.rstrip("\n").split("\t")
+        cell = data.setdefault(part, {}).setdefault(row, {}).setdefault(
+            col, {"unit": unit, "values": [], "failed": 0})
+        try:
+            cell["values"].append(float(value))
+        except ValueError:
+            cell["failed"] += 1
+
+notes = {}
+path = os.path.join(out, "notes.tsv")
+if os.path.exists(path):
+    for line in open(path):
+        part, text = line.rstrip("\n").split("\t", 1)
+        notes.setdefault(part, []).append(text)
+
+
+def load(name):
+    try:
+        return json.load(open(os.path.join(out, name)))
+    except (OSError, ValueError):
+        return None
+
+
+dp = load("dp.json")
+scale = {n: load("scale-%d.json" % n) for n in (65536, 1000000)}
+
+# Part 5's NAT table, into the same shape.
+for n, s in scale.items():
+    if not s:
+        continue
+    col = str(n)
+    mem = (s["memlock_nat"] + s["memlock_nat_bind"])
+    rows = {
+        "mem": ("MiB", [mem / 2**20]),
+        "mem_flow": ("bytes", [mem / n]),
+        "fill": ("ns", s["fill_ns_per_flow"]),
+        "gc_live": ("ms", s["gc_live_ms"]),
+        "gc_live_flow": ("µs", [1e3 * v / n for v in s["gc_live_ms"]]),
+        "gc_expire": ("ms", s["gc_expire_ms"]),
+        "gc_expire_flow": ("µs", [1e3 * v / n for v in s["gc_expire_ms"]]),
+        "live": ("flows", [s["live_after_fill"]]),
+    }
+    for row, (unit, values) in rows.items():
+        data.setdefault("nat", {}).setdefault(row, {})[col] = {
+            "unit": unit, "values": values, "failed": 0}
+
+
+def mmm(cell):
+    v = cell["values"] if cell else []
+    if not v:
+        return None
+    return min(v), statistics.median(v), max(v)
+
+
+def num(v):
+    a = abs(v)
+    if v == int(v) and a < 1e15:
+        return "{:,d}".format(int(v))
+    if a >= 100:
+        return "{:,.0f}".format(v)
+    if a >= 10:
+        return "%.1f" % v
+    if a >= 1:
+        return "%.2f" % v
+    return "%.3f" % v
+
+
+def cell_text(cell):
+    if not cell:
+        return "—"
+    m = mmm(cell)
+    failed = " (%d failed)" % cell["failed"] if cell["failed"] else ""
+    if not m:
+        return "n/a" + failed
+    lo, med, hi = m
+    if len(cell["values"]) == 1 or lo == hi:
+        return num(med) + failed
+    return "%s (%s–%s)%s" % (num(med), num(lo), num(hi), failed)
+
+
+def ratio(part, row, a, b):
+    ca = data.get(part, {}).get(row, {}).get(a)
+    cb = data.get(part, {}).get(row, {}).get(b)
+    ma, mb = mmm(ca), mmm(cb)
+    if not ma or not mb or mb[1] == 0:
+        return "—"
+    return "%.2f" % (ma[1] / mb[1])
+
+
+def table(part, cols, rows, ratios):
+    """cols: [(key, heading)]; rows: [(key, label)];
+    ratios: [(a, b, heading)]"""
+    d = data.get(part, {})
+    print("| | unit | " + " | ".join(h for _, h in cols) +
+          "".join(" | " + h for _, _, h in ratios) + " |")
+    print("|---|---|" + "---:|" * (len(cols) + len(ratios)))
+    for row, label in rows:
+        if row not in d:
+            continue
+        unit = next(iter(d[row].values()))["unit"]
+        print("| %s | %s | " % (label, unit) +
+              " | ".join(cell_text(d[row].get(c)) for c, _ in cols) +
+              "".join(" | " + ratio(part, row, a, b) for a, b, _ in ratios)
+              + " |")
+    for text in notes.get(part, []):
+        print("\n**Not measured:** " + text)
+
+
+def total(part, row, col):
+    c = data.get(part, {}).get(row, {}).get(col)
+    return int(sum(c["values"])) if c else 0
+
+
+m = machine()
+if as_json:
+    json.dump({"machine": m, "quick": quick, "seconds": int(elapsed),
+               "rounds": int(rounds), "scale_rounds": int(scale_rounds),
+               "datapath": dp, "nat_table": scale,
+               "parts": {p: {r: {c: dict(cell, **(
+                   dict(zip(("min", "median", "max"), mmm(cell)))
+                   if mmm(cell) else {}))
+                   for c, cell in rd.items()} for r, rd in pd.items()}
+                   for p, pd in data.items()},
+               "not_measured": notes}, sys.stdout, indent=1)
+    print()
+    sys.exit(0)
+
+print("# make bench%s\n" % (" (QUICK: a smoke run, not figures to publish)"
+                            if quick else ""))
+print("%s, %s cores, Linux %s; %s s in all. Medians of %s rounds "
+      "(min–max); ratios of medians, all from this run.\n"
+      % (m["cpu"], m["cores"], m["kernel"], elapsed, rounds))
+
+print("## 1. Datapath, per packet (BPF_PROG_TEST_RUN)\n")
+if dp:
+    print("%d rounds of %d runs per path, a fresh copy of the frame each "
+          "run; the floor is a program that parses Ethernet/IPv4/L4 and "
+          "passes.\n" % (dp["rounds"], dp["runs_per_round"]))
+    print("| hook | path | ns/packet | floor | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for c in dp["cases"]:
+        print("| %s | %s | %.0f (%.0f–%.0f) | %.0f | %.2f× |" % (
+            c["hook"], c["path"], c["ns_median"], c["ns_min"], c["ns_max"],
+            c["floor_median"], c["ratio"]))
+for text in notes.get("dp", []):
+    print("\n**Not measured:** " + text)
+
+print("\n## 2. Forwarding through the router (lab, pn → gn unless said)\n")
+print("Each round runs the three routers one after the other; %s s per "
+      "run (iperf3; connrate: 2 threads, connect, read a byte, close)."
+      "\n" % secs)
+table("fwd", [("routing", "plain routing (no NAT)"),
+              ("nft", "nftables masquerade"), ("ntsload", "ntsload")],
+      [("udp_pps", "UDP, 64-byte datagrams, received"),
+       ("tcp_out", "TCP, one stream"),
+       ("tcp_in", "TCP, one stream, gn → pn"),
+       ("conn", "new TCP connections")],
+      [("ntsload", "nft", "ntsload / nftables"),
+       ("ntsload", "routing", "ntsload / routing")])
+
+print("\n## 3. The NTS server (dnsperf from gn, %s s per run)\n" % dns_secs)
+print("Behind all of them the same BIND (127.0.0.1:10053 in ntss; for "
+      "\"BIND direct\" the same configuration on ntss:53). Query files: 256 "
+      "A queries for h0..h255.other.test (outside NTS: ntsdns passes them "
+      "through) and 8 for names registered in the PHL (ntsdns negotiates "
+      "each with the router: ntsload running, NOTICE rate limits raised).\n")
+table("dns", [("bind", "BIND direct"), ("dnsdist", "dnsdist, no cache"),
+              ("ntsdns", "ntsdns")],
+      [("qps_other", "other.test: queries/s"),
+       ("p50_other", "other.test: latency p50"),
+       ("p99_other", "other.test: latency p99"),
+       ("qps_nts", "registered names: queries/s"),
+       ("p50_nts", "registered names: latency p50"),
+       ("p99_nts", "registered names: latency p99"),
+       ("lost_other", "other.test: queries lost"),
+       ("lost_nts", "registered names: queries lost")],
+      [("ntsdns", "dnsdist", "ntsdns / dnsdist"),
+       ("ntsdns", "bind", "ntsdns / BIND")])
+n = total("dns", "notices_nts", "ntsdns")
+if n:
+    print("\nntsdns on registered names negotiates every answer: the router "
+          "received %d authentic NOTICEs in these runs and ACCEPTed %d."
+          % (n, total("dns", "accepted_nts", "ntsdns")))
+
+print("\n## 4. Connection setup: resolver call to first byte (%s "
+      "sequential connections from gn per round)\n" % conns)
+print("getaddrinfo() through gn's stock resolver (ntsdns), connect, read "
+      "the server's first byte. NTS: alice.example.net, negotiated, TTL 0, "
+      "the flow opened from the RC. Static port forward: no ntsload; "
+      "nftables DNAT of 192.0.2.2:9400 to pn on the router, the name "
+      "h2.other.test passed through ntsdns.\n")
+table("setup", [("static", "static port forward"), ("nts", "NTS")],
+      [("median", "median"), ("p99", "99th percentile"),
+       ("resolve", "of which the resolver call (median)"),
+       ("failed", "failed connections")],
+      [("nts", "static", "NTS / static")])
+
+print("\n## 5. Scale\n")
+print("**NAT table** (bench_scale: the datapath loaded as `ntsload "
+      "--max-flows N` loads it; tc egress opens N UDP flows by "
+      "BPF_PROG_TEST_RUN; ntsload's expiry pass (user/ntsload/gc.c) timed "
+      "over the full table; memory as `bpftool map show` prints it, nat + "
+      "nat_bind). %s round(s).\n" % scale_rounds)
+table("nat", [("65536", "65,536 flows (default size)"),
+              ("1000000", "1,000,000 flows")],
+      [("live", "flows in the table after the fill"),
+       ("mem", "memory, nat + nat_bind"), ("mem_flow", "per flow"),
+       ("fill", "tc egress, new flow, per packet"),
+       ("gc_live", "expiry pass, nothing to expire"),
+       ("gc_live_flow", "per flow"),
+       ("gc_expire", "expiry pass, every flow expires"),
+       ("gc_expire_flow", "per flow")],
+      [("1000000", "65536", "1M / 64K")])
+for text in notes.get("scale", []):
+    print("\n**Not measured:** " + text)
+
+print("\n**PHL of 100,000 names**: signed NOTICEs answered per second, "
+      "32 outstanding, each for a new GN and a random registered name "
+      "(ntsload --max-names 131072 --max-rc 262144 --rc-ttl 1, rate limits "
+      "raised; %s s per run, a new ntsload process on the kept maps before "
+      "each run).\n" % "1")
+table("phl", [("100", "100 names"), ("100000", "100,000 names")],
+      [("rate", "NOTICEs answered"), ("accepted", "of which ACCEPTed"),
+       ("refused", "REFUSED")],
+      [("100000", "100", "100K / 100")])
+
+print("\n**RC under a flood**: ntsload as shipped (default sizes and "
+      "limits, 16,384 names), 100 legitimate signed NOTICEs/s, each for a "
+      "GN of its own, beside a flood asked at 100,000 NOTICEs/s for random "
+      "GNs and names: forged (a wrong MAC: anyone without the key) or "
+      "signed (a leaked key, a runaway NTS server). %s s per run; the "
+      "sender's achieved rate is shown.\n" % flood_secs)
+table("flood", [("none", "no flood"), ("forged", "forged flood"),
+                ("signed", "signed flood")],
+      [("sent", "flood sent"), ("legit_accepted", "legitimate ACCEPTed"),
+       ("rc_entries", "RC entries after"), ("rc_memlock", "RC map memory"),
+       ("rss", "ntsload resident memory after")],
+      [("forged", "none", "forged / none"),
+       ("signed", "none", "signed / none")])
