@@ -37,6 +37,7 @@ struct bench {
 	int floor_xdp;
 	int floor_tc;
 	unsigned long runs;	/* per round */
+	int only;		/* -1, or the one case to run (for perf) */
 };
 
 /* One run of @prog on @frame: the kernel's time for it, in ns. */
@@ -134,19 +135,30 @@ static void config(struct bench *b)
 
 /* ---- frames ---- */
 
-static size_t out_udp(struct bench *b, unsigned long i, void *frame)
+/*
+ * A flow that is nothing special: not DNS (replies from port 53 are also
+ * looked at for DNS UPDATE answers: a case of their own).
+ */
+#define PORT_PLAIN 5001
+
+static size_t out_udp_to(unsigned short dport, void *frame)
 {
 	struct pkt_spec s = {
 		.proto = IPPROTO_UDP,
 		.saddr = T_ALICE,
 		.sport = 20000,
 		.daddr = T_REMOTE,
-		.dport = 53,
+		.dport = dport,
 		.payload = 18,
 	};
 
-	(void)b, (void)i;
 	return pkt_build(frame, &s);
+}
+
+static size_t out_udp(struct bench *b, unsigned long i, void *frame)
+{
+	(void)b, (void)i;
+	return out_udp_to(PORT_PLAIN, frame);
 }
 
 /* A new inside endpoint every run: a new mapping and flow each time. */
@@ -165,19 +177,30 @@ static size_t out_udp_new(struct bench *b, unsigned long i, void *frame)
 	return pkt_build(frame, &s);
 }
 
-static size_t in_udp_reply(struct bench *b, unsigned long i, void *frame)
+static size_t in_udp_from(unsigned short sport, void *frame)
 {
 	struct pkt_spec s = {
 		.proto = IPPROTO_UDP,
 		.saddr = T_REMOTE,
-		.sport = 53,
+		.sport = sport,
 		.daddr = T_WAN,
 		.dport = 20000,
 		.payload = 18,
 	};
 
-	(void)b, (void)i;
 	return pkt_build(frame, &s);
+}
+
+static size_t in_udp_reply(struct bench *b, unsigned long i, void *frame)
+{
+	(void)b, (void)i;
+	return in_udp_from(PORT_PLAIN, frame);
+}
+
+static size_t in_dns_reply(struct bench *b, unsigned long i, void *frame)
+{
+	(void)b, (void)i;
+	return in_udp_from(53, frame);
 }
 
 static size_t in_udp_stranger(struct bench *b, unsigned long i, void *frame)
@@ -254,6 +277,7 @@ static void stats3(const double *v, double *min, double *med, double *max)
 
 enum {
 	XDP_HIT,
+	XDP_HIT_DNS,
 	XDP_MISS,
 	XDP_RC_OPEN,
 	TC_HIT,
@@ -263,6 +287,8 @@ enum {
 
 static struct result results[NCASES] = {
 	[XDP_HIT] = { "reply of a flow (NAT hit)", "XDP" },
+	[XDP_HIT_DNS] = { "reply from port 53 (NAT hit, DNS UPDATE answer check)",
+			  "XDP" },
 	[XDP_MISS] = { "for the router (miss, no RC entry)", "XDP" },
 	[XDP_RC_OPEN] = { "GN's first packet (RC opens a flow)", "XDP" },
 	[TC_HIT] = { "packet of a flow (NAT hit)", "tc" },
@@ -272,26 +298,38 @@ static struct result results[NCASES] = {
 static void run_cases(struct bench *b, struct result *r)
 {
 	int xin = nts_dp_in_fd(&b->dp), tout = nts_dp_out_fd(&b->dp);
-	int round;
+	int round, i;
 	double fx, ft;
+	FRAME(frame);
 
 	for (round = 0; round < ROUNDS; round++) {
 		tables_reset(b);
 		fx = measure(b, b->floor_xdp, true, in_udp_reply, false);
 		ft = measure(b, b->floor_tc, false, out_udp, false);
-		r[XDP_HIT].floor[round] = r[XDP_MISS].floor[round] = fx;
-		r[XDP_RC_OPEN].floor[round] = fx;
-		r[TC_HIT].floor[round] = r[TC_NEW].floor[round] = ft;
+		for (i = 0; i < NCASES; i++)
+			r[i].floor[round] = !strcmp(r[i].hook, "XDP") ? fx : ft;
 
-		r[TC_NEW].ns[round] = measure(b, tout, false, out_udp_new, true);
+		if (b->only < 0 || b->only == TC_NEW)
+			r[TC_NEW].ns[round] =
+				measure(b, tout, false, out_udp_new, true);
 		tables_reset(b);
 		/* Its first run opens alice:20000's flow, the rest hit it. */
 		r[TC_HIT].ns[round] = measure(b, tout, false, out_udp, false);
-		r[XDP_HIT].ns[round] = measure(b, xin, true, in_udp_reply, false);
-		r[XDP_MISS].ns[round] =
-			measure(b, xin, true, in_udp_stranger, false);
-		r[XDP_RC_OPEN].ns[round] =
-			measure(b, xin, true, in_rc_open, true);
+		if (b->only < 0 || b->only == XDP_HIT)
+			r[XDP_HIT].ns[round] =
+				measure(b, xin, true, in_udp_reply, false);
+		/* alice:20000's flow to port 53 (not timed) */
+		run_once(tout, false, b->tn.wan_ifindex, frame,
+			 out_udp_to(53, frame));
+		if (b->only < 0 || b->only == XDP_HIT_DNS)
+			r[XDP_HIT_DNS].ns[round] =
+				measure(b, xin, true, in_dns_reply, false);
+		if (b->only < 0 || b->only == XDP_MISS)
+			r[XDP_MISS].ns[round] =
+				measure(b, xin, true, in_udp_stranger, false);
+		if (b->only < 0 || b->only == XDP_RC_OPEN)
+			r[XDP_RC_OPEN].ns[round] =
+				measure(b, xin, true, in_rc_open, true);
 	}
 }
 
@@ -351,15 +389,19 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "quick", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct bench b = { .runs = 200000 };
+	struct bench b = { .runs = 200000, .only = -1 };
 	bool json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "qjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qjo:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			b.only = atoi(optarg);
+			break;
 		case 'q':
 			b.runs = 20000;
 			break;
@@ -368,11 +410,12 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(c == 'h' ? stdout : stderr,
-				"Usage: bench_dp [--quick] [--json]\n"
+				"Usage: bench_dp [--quick] [--json] [--only N]\n"
 				"Per-packet cost of the datapath against the "
 				"floor of its hook (BPF_PROG_TEST_RUN),\n"
 				"%d rounds of %lu runs per path (--quick: "
-				"20000).\n",
+				"20000). --only N: case N only (and the tc hit "
+				"case), for a profiler.\n",
 				ROUNDS, b.runs);
 			return c == 'h' ? 0 : 2;
 		}
