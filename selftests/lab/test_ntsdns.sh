@@ -375,6 +375,8 @@ newServer({address="$NTSS:53", useClientSubnet=true,
 	   checkTimeout=3000, maxCheckFailures=5})
 setECSSourcePrefixV4(32)
 setECSOverride(true)
+-- (default 2 s: short for a sanitizer build on a loaded machine)
+setUDPTimeout(4)
 setSecurityPollSuffix("")
 CONF
 	(exec $NETLAB exec ntss dnsdist --supervised --disable-syslog \
