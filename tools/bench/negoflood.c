@@ -9,7 +9,7 @@
  *   negoflood rate ROUTER KEYFILE NAMES SECONDS
  *       as many signed NOTICEs as the router answers (32 outstanding),
  *       each for a new GN and one of the NAMES first names; prints
- *       "ANSWERED/s ACCEPT REJECT REFUSED LOST"
+ *       "ANSWERED/s ACCEPTED/s REJECT REFUSED LOST"
  *   negoflood flood ROUTER KEYFILE NAMES SECONDS FLOOD_PPS LEGIT_PPS KIND
  *       FLOOD_PPS NOTICEs of KIND (forged: a wrong MAC, as from anyone
  *       without the key; signed: good ones, as from a leaked key or a
@@ -172,7 +172,7 @@ static int rate(const char *router, unsigned long names, double secs)
 	secs = now_s() - t0;
 	usleep(200000);
 	got += drain(fd, count);
-	printf("%.0f %lu %lu %lu %lu\n", got / secs, count[NEGO_ACCEPT],
+	printf("%.0f %.0f %lu %lu %lu\n", got / secs, count[NEGO_ACCEPT] / secs,
 	       count[NEGO_REJECT], count[NEGO_REFUSED],
 	       sent > got ? sent - got : 0);
 	return 0;
