@@ -181,9 +181,9 @@ for text in notes.get("dp", []):
     print("\n**Not measured:** " + text)
 
 print("\n## 2. Forwarding through the router (lab, pn → gn unless said)\n")
-print("Each round runs the three routers one after the other; %s s per "
+print("Each round runs the three routers one after the other; %s per "
       "run (iperf3; connrate: 2 threads, connect, read a byte, close)."
-      "\n" % secs)
+      "\n" % ("about 0.3 s" if quick else secs + " s"))
 table("fwd", [("routing", "plain routing (no NAT)"),
               ("nft", "nftables masquerade"), ("ntsload", "ntsload")],
       [("udp_pps", "UDP, 64-byte datagrams, received"),
