@@ -37,7 +37,7 @@ NTSCTL_OBJS  := $(patsubst %.c,$(O)/%.o,$(wildcard tools/ntsctl/*.c))
 NEGO_OBJS    := $(patsubst %.c,$(O)/%.o,$(wildcard tools/nts-nego/*.c))
 PROGS        := $(O)/ntsload $(O)/ntsctl $(O)/nts-nego
 
-.PHONY: all check demo deps test clean format install uninstall
+.PHONY: all check demo deps test clean format install uninstall vmtest
 all: $(BPF_OBJS) $(PROGS)
 
 $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h) $(wildcard include/nts/*.h)
@@ -67,6 +67,7 @@ $(O)/nts-nego: $(NEGO_OBJS) $(LIB)
 
 include dns-proxy/Makefile.inc
 include selftests/Makefile.inc
+include tools/vmtest.mk
 
 deps:
 	@tools/deps.sh
