@@ -57,6 +57,11 @@ def load(name):
 
 
 dp = load("dp.json")
+try:
+    load0, load1, busy = open(os.path.join(out, "load")).read().rstrip(
+        "\n").split("\t")
+except (OSError, ValueError):
+    load0 = load1 = busy = "?"
 scale = {n: load("scale-%d.json" % n) for n in (65536, 1000000)}
 
 # Part 5's NAT table, into the same shape.
@@ -149,6 +154,8 @@ def total(part, row, col):
 m = machine()
 if as_json:
     json.dump({"machine": m, "quick": quick, "seconds": int(elapsed),
+               "loadavg_before": load0, "loadavg_after": load1,
+               "busy_before": busy,
                "rounds": int(rounds), "scale_rounds": int(scale_rounds),
                "datapath": dp, "nat_table": scale,
                "parts": {p: {r: {c: dict(cell, **(
@@ -165,6 +172,10 @@ print("# make bench%s\n" % (" (QUICK: a smoke run, not figures to publish)"
 print("%s, %s cores, Linux %s; %s s in all. Medians of %s rounds "
       "(min–max); ratios of medians, all from this run.\n"
       % (m["cpu"], m["cores"], m["kernel"], elapsed, rounds))
+print("Load average before: %s, after: %s; other processes over 20%% of "
+      "a CPU (ps) at the start: %s. (Other work on the machine moves every "
+      "figure; the ratios, measured side by side, less.)\n"
+      % (load0, load1, busy))
 
 print("## 1. Datapath, per packet (BPF_PROG_TEST_RUN)\n")
 if dp:
