@@ -12,9 +12,10 @@
 #   make vmtest VMTEST_PATTERN='unit/*'          some tests only
 #   make vmtest VMTEST_FLAGS='--mem 4G -v'       more tools/vmtest options
 #
-# The default pattern is what CI runs: every BPF object loaded and
-# attached by the verifier (load/*), the BPF_PROG_TEST_RUN unit tests
-# (unit/*) and the lab test of the whole method (lab/method/*).
+# The default pattern is what CI runs: every BPF object loaded (through
+# the kernel's verifier) and its programs attached to a veth (load/*), the
+# BPF_PROG_TEST_RUN unit tests (unit/*) and the lab test of the whole
+# method (lab/method/*).
 # tools/vmtest --help says what a kernel may be; kernels are kept in
 # /var/cache/nts-vmtest (VMTEST_CACHE=DIR for another place).
 # Included by the top Makefile, which defines $(O).
