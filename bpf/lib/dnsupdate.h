@@ -282,8 +282,15 @@ static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
 	s = bpf_map_lookup_elem(&dnsu_scratch, &zero);
 	if (!s)
 		return;
-	/* A UDP length beyond the packet fails the load. */
-	if (len < sizeof(h) || bpf_skb_load_bytes(skb, off, s->msg, len) ||
+	/*
+	 * A UDP length beyond the packet fails the load. 6.1's verifier
+	 * loses the bounds of len once it is spilled to the stack, so the
+	 * size is masked into [1, DNSU_MSG_MAX] where it is used: equal to
+	 * len, which is in [sizeof(h), DNSU_MSG_MAX] here.
+	 */
+	barrier_var(len);
+	if (len < sizeof(h) ||
+	    bpf_skb_load_bytes(skb, off, s->msg, ((len - 1) & DNSU_MASK) + 1) ||
 	    (s->len = len, dnsu_parse(s))) {
 		stat_inc(NTS_STAT_DNSU_REFUSED);
 		return;
