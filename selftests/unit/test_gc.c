@@ -40,7 +40,7 @@ static int age_bind(const void *key, const void *value, void *ctx)
 	return bpf_map_update_elem(fx.maps.nat_bind, key, &b, BPF_EXIST);
 }
 
-/* Make every entry @sec seconds older. */
+/* Make every entry @sec seconds older: before boot too, in a fresh VM. */
 static void age(unsigned int sec)
 {
 	__u64 by = sec * SEC;

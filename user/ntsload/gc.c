@@ -38,9 +38,14 @@ static int ref_idx(__u8 proto)
 	}
 }
 
+/*
+ * The difference is taken as signed, as time_after() does: a flow the
+ * datapath touched after @now was read is not idle, and a time before
+ * boot (a clock near zero in a fresh VM, less an age) still compares.
+ */
 static bool idle_for(__u64 now, __u64 last, unsigned int sec)
 {
-	return now > last && now - last > sec * NSEC_PER_SEC;
+	return (__s64)(now - last) > (__s64)(sec * NSEC_PER_SEC);
 }
 
 static int gc_flow_out(struct gc_ctx *c, const struct nat_key *k,
