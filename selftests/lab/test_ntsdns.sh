@@ -385,10 +385,11 @@ CONF
 	dnsdist_wait
 }
 
-# (dig's status is 0 for a SERVFAIL too: wait for the address.)
+# (dig's status is 0 for a SERVFAIL too, and +short prints a time-out
+# on stdout: wait for the address.)
 dnsdist_answers() {
-	[ -n "$(x gn dig +short +time=1 +tries=1 -p 5400 @$NTSS \
-		www.other.test)" ]
+	x gn dig +short +time=1 +tries=1 -p 5400 @$NTSS www.other.test |
+		grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
 }
 
 dnsdist_wait() {
