@@ -36,6 +36,16 @@ static unsigned int attempts(const struct proxy *px)
 	return px->cfg.nupstream > 1 ? px->cfg.nupstream : 2;
 }
 
+/* glibc's arc4random() is a getrandom() call each time: draw in batches. */
+static uint16_t random_id(struct proxy *px)
+{
+	if (!px->nids) {
+		arc4random_buf(px->ids, sizeof(px->ids));
+		px->nids = sizeof(px->ids) / sizeof(px->ids[0]);
+	}
+	return px->ids[--px->nids];
+}
+
 static int id_alloc(struct proxy *px, struct query *q)
 {
 	uint16_t id;
@@ -45,7 +55,7 @@ static int id_alloc(struct proxy *px, struct query *q)
 		return -EBUSY;
 	/* Random tries first; a nearly full table: the next free one. */
 	for (i = 0; i < 64; i++) {
-		id = arc4random() & 0xffff;
+		id = random_id(px);
 		if (!px->inflight[id])
 			goto found;
 	}

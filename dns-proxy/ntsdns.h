@@ -141,6 +141,9 @@ struct proxy {
 	struct query **inflight;
 	unsigned int ninflight;
 	unsigned int up_first; /* the upstream that answered last */
+	/* Upstream IDs to come, from arc4random_buf(): one syscall a batch. */
+	uint16_t ids[256];
+	unsigned int nids;
 	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
 	struct nego *nego;
 	/* Room for one message, and for a truncated answer. */
