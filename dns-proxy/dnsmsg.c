@@ -333,17 +333,33 @@ static const ldns_rdf *final_name(const ldns_rr_list *an, const ldns_rdf *name)
 	return NULL; /* a loop, or too long a chain */
 }
 
-/* @name as NTS-Nego carries it, or -EINVAL if it isn't a host name. */
+/*
+ * @name as NTS-Nego carries it, or -EINVAL if it isn't a host name. Read
+ * from the labels, not through ldns_rdf2str(): that is printf and malloc
+ * for every A answer, and a label it would have to escape is no host
+ * name anyway.
+ */
 static int nego_name(const ldns_rdf *name, char out[256])
 {
-	char *s = ldns_rdf2str(name);
-	int rc;
+	const uint8_t *p = ldns_rdf_data(name);
+	size_t n = ldns_rdf_size(name), i = 0, o = 0;
+	char text[256];
 
-	if (!s)
-		return -ENOMEM;
-	rc = dns_name_normalize(s, out, 256);
-	free(s);
-	return rc;
+	while (i < n && p[i]) {
+		size_t l = p[i++];
+
+		if (l > 63 || i + l > n || o + l + 1 >= sizeof(text))
+			return -EINVAL;
+		if (memchr(p + i, '.', l) || memchr(p + i, '\0', l))
+			return -EINVAL;
+		if (o)
+			text[o++] = '.';
+		memcpy(text + o, p + i, l);
+		o += l;
+		i += l;
+	}
+	text[o] = '\0';
+	return dns_name_normalize(text, out, 256);
 }
 
 int nts_target_find(const uint8_t *buf, size_t len, const ldns_pkt *r,
