@@ -15,3 +15,30 @@ const char *fmt_duration(char *buf, size_t len, __u64 sec)
 		snprintf(buf, len, "%llud", (unsigned long long)sec / 86400);
 	return buf;
 }
+
+const char *fmt_escape(char *buf, size_t len, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (!len)
+		return buf;
+	for (i = 0; i < n && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 >= len)
+				break;
+			buf[o++] = c;
+		} else {
+			if (o + 4 >= len)
+				break;
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
