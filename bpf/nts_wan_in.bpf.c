@@ -62,7 +62,7 @@ static __always_inline void xlate_in(struct pkt *p, const struct nat_entry *e)
 		udp_csum_fixup(p->csum);
 }
 
-/* An answer from a DNS server: one to a snooped UPDATE commits it. */
+/* An answer from a trusted DDNS server: one to a snooped UPDATE commits it. */
 static __always_inline void dns_answer(struct pkt *p, void *data_end,
 				       const struct nat_entry *e,
 				       const struct nts_config *cfg)
@@ -71,7 +71,7 @@ static __always_inline void dns_answer(struct pkt *p, void *data_end,
 
 	if ((void *)(h + 1) > data_end)
 		return;
-	dnsu_answer(h, e->addr, p->key.saddr, e->port, cfg);
+	dnsu_answer(h, e->addr, e->port, p->key.saddr, p->key.sport, cfg);
 }
 
 /*
@@ -309,7 +309,8 @@ int nts_wan_in(struct xdp_md *ctx)
 	if (p.iph->frag_off & bpf_htons(IP_MF))
 		first_fragment(ctx, &p, e->addr);
 	renew = nat_touch(e, p.seen, nat_now());
-	if (p.key.proto == IPPROTO_UDP && p.key.sport == bpf_htons(DNS_PORT))
+	if (p.key.proto == IPPROTO_UDP &&
+	    ddns_trusted(cfg, p.key.saddr, p.key.sport))
 		dns_answer(&p, data_end, e, cfg);
 	xlate_in(&p, e);
 	stat_inc(NTS_STAT_IN_XLATE);

@@ -75,6 +75,30 @@ static __always_inline int no_flow(struct __sk_buff *skb,
 			  cfg->wan_addr);
 }
 
+/*
+ * A DNS UPDATE to a trusted DDNS server is snooped; one to any other
+ * server on port 53 is only counted and said.
+ */
+static __always_inline void registration(struct __sk_buff *skb,
+					 const struct nts_config *cfg,
+					 const struct pkt *p, __u64 now)
+{
+	struct phl_pending_key k = {
+		.inside = p->key.saddr,
+		.server = p->key.daddr,
+		.port = p->key.sport,
+		.server_port = p->key.dport,
+	};
+	struct udphdr *uh = p->l4;
+	__u32 off = p->l4_off + sizeof(*uh);
+
+	if (ddns_trusted(cfg, k.server, k.server_port))
+		dnsu_snoop(skb, off, bpf_ntohs(uh->len) - sizeof(*uh), &k,
+			   cfg->flags & NTS_CFG_ZONES, now);
+	else if (k.server_port == bpf_htons(DNS_PORT))
+		dnsu_untrusted(skb, off, &k);
+}
+
 SEC("tc")
 int nts_wan_out(struct __sk_buff *skb)
 {
@@ -138,13 +162,8 @@ int nts_wan_out(struct __sk_buff *skb)
 
 	now = nat_now();
 	/* Registrations are read before the source is rewritten. */
-	if (p.key.proto == IPPROTO_UDP && p.key.dport == bpf_htons(DNS_PORT)) {
-		struct udphdr *uh = p.l4;
-
-		dnsu_snoop(skb, p.l4_off + sizeof(*uh),
-			   bpf_ntohs(uh->len) - sizeof(*uh), p.key.saddr,
-			   p.key.daddr, p.key.sport, now);
-	}
+	if (p.key.proto == IPPROTO_UDP)
+		registration(skb, cfg, &p, now);
 	e = nat_out_flow(cfg, &p, now);
 	if (!e)
 		return no_flow(skb, cfg, &p);

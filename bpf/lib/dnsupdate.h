@@ -45,6 +45,7 @@ struct dnshdr {
 struct dnsu_scratch {
 	__u8 msg[DNSU_MSG_MAX];
 	char name[PHL_NAME_MAX];	/* the name being read, as text */
+	char zone[PHL_NAME_MAX];	/* the zone section's name */
 	struct phl_pending pend;
 	/* parser state */
 	__u32 len;
@@ -58,7 +59,14 @@ struct dnsu_scratch {
 	__u32 rr;	/* 0: the zone, then prerequisites, then updates */
 	__u32 nrr;
 	__u32 first_update;
+	__u32 zlen;	/* text length of the zone */
+	__u32 zones;	/* the zone must be in phl_zones */
 	__s32 err;	/* 0 while parsing; 1 done; < 0 refused */
+};
+
+enum {
+	DNSU_E_PARSE = -1,	/* not an UPDATE the snooper reads */
+	DNSU_E_ZONE = -2,	/* for a zone the router was not given */
 };
 
 struct {
@@ -157,8 +165,32 @@ static __always_inline long name_step(struct dnsu_scratch *s)
 	s->pos += 1 + b;
 	return 0;
 bad:
-	s->err = -1;
+	s->err = DNSU_E_PARSE;
 	return 1;
+}
+
+/*
+ * The name just read is the zone or under it (RFC 2136 3.4.1.3: a server
+ * refuses names outside the zone with NOTZONE; the snooper as well).
+ */
+static __always_inline bool name_in_zone(const struct dnsu_scratch *s)
+{
+	__u32 nl = s->tlen, zl = s->zlen, off, j;
+
+	if (!zl)
+		return true;	/* the root zone */
+	if (nl < zl ||
+	    (nl > zl && s->name[(nl - zl - 1) & (PHL_NAME_MAX - 1)] != '.'))
+		return false;
+	off = nl - zl;
+	for (j = 0; j < PHL_NAME_MAX - 1; j++) {
+		if (j >= zl)
+			break;
+		if (s->name[(off + j) & (PHL_NAME_MAX - 1)] !=
+		    s->zone[j & (PHL_NAME_MAX - 1)])
+			return false;
+	}
+	return true;
 }
 
 /* Record the operation of an update RR, if it has one. */
@@ -181,7 +213,7 @@ static __always_inline long update_op(struct dnsu_scratch *s, __u16 type,
 	}
 	if (!s->host || !s->tlen)
 		return 0;
-	if (s->pend.n >= PHL_OPS_MAX)
+	if (!name_in_zone(s) || s->pend.n >= PHL_OPS_MAX)
 		return -1;
 	op = &s->pend.ops[s->pend.n & (PHL_OPS_MAX - 1)];
 	op->kind = kind;
@@ -202,6 +234,12 @@ static __always_inline long rr_step(struct dnsu_scratch *s)
 		/* The zone: type and class only. */
 		if (p + 4 > s->len)
 			goto bad;
+		__builtin_memcpy(s->zone, s->name, sizeof(s->zone));
+		s->zlen = s->tlen;
+		if (s->zones && !bpf_map_lookup_elem(&phl_zones, s->zone)) {
+			s->err = DNSU_E_ZONE;
+			return 1;
+		}
 		s->pos = p + 4;
 	} else {
 		if (p + 10 > s->len)
@@ -224,7 +262,7 @@ static __always_inline long rr_step(struct dnsu_scratch *s)
 	name_start(s);
 	return 0;
 bad:
-	s->err = -1;
+	s->err = DNSU_E_PARSE;
 	return 1;
 }
 
@@ -237,7 +275,7 @@ static long dnsu_step(__u32 i, void *data)
 
 /*
  * Parse the UPDATE in s->msg (s->len bytes, header already checked).
- * Returns 0 with the operations in s->pend, or -1 if refused.
+ * Returns 0 with the operations in s->pend, or DNSU_E_* if refused.
  */
 static __always_inline int dnsu_parse(struct dnsu_scratch *s)
 {
@@ -245,8 +283,9 @@ static __always_inline int dnsu_parse(struct dnsu_scratch *s)
 	__u16 zo = msg_u16(s, 4), pr = msg_u16(s, 6), up = msg_u16(s, 8);
 
 	if (zo != 1 || pr > DNSU_RRS_MAX || up > DNSU_RRS_MAX)
-		return -1;
+		return DNSU_E_PARSE;
 	s->pend.n = 0;
+	s->zlen = 0;
 	s->pos = sizeof(struct dnshdr);
 	s->rr = 0;
 	s->nrr = 1 + pr + up;
@@ -254,21 +293,85 @@ static __always_inline int dnsu_parse(struct dnsu_scratch *s)
 	s->err = 0;
 	name_start(s);
 	bpf_loop(DNSU_STEPS_MAX, dnsu_step, &ctx, 0);
-	return s->err == 1 ? 0 : -1;
+	if (s->err == 1)
+		return 0;
+	return s->err == DNSU_E_ZONE ? DNSU_E_ZONE : DNSU_E_PARSE;
+}
+
+/* A DDNS server the router trusts (--ddns-server)? */
+static __always_inline bool ddns_trusted(const struct nts_config *cfg,
+					 __be32 addr, __be16 port)
+{
+	__u32 i;
+
+	for (i = 0; i < NTS_DDNS_MAX; i++) {
+		if (i >= cfg->nddns)
+			break;
+		if (cfg->ddns[i].addr == addr && cfg->ddns[i].port == port)
+			return true;
+	}
+	return false;
 }
 
 /*
- * tc egress: an UPDATE leaving from inside. Never changes the packet.
- * The DNS message is @len bytes at @off.
+ * Tell ntsload (one log line each). @k says who and where; @name is
+ * PHL_NAME_MAX bytes or NULL.
+ */
+static __always_inline void phl_event(__u8 kind,
+				      const struct phl_pending_key *k,
+				      const char *name, __be32 prev,
+				      __u32 quota, __u8 rcode)
+{
+	struct phl_event *ev;
+
+	ev = bpf_ringbuf_reserve(&phl_events, sizeof(*ev), 0);
+	if (!ev)
+		return;
+	ev->kind = kind;
+	ev->rcode = rcode;
+	ev->port = k->port;
+	ev->inside = k->inside;
+	ev->server = k->server;
+	ev->server_port = k->server_port;
+	ev->pad = 0;
+	ev->prev = prev;
+	ev->quota = quota;
+	if (name)
+		__builtin_memcpy(ev->name, name, sizeof(ev->name));
+	else
+		__builtin_memset(ev->name, 0, sizeof(ev->name));
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/*
+ * tc egress: an UPDATE to a server the router does not trust. Its
+ * answer proves nothing (any host can say NOERROR): not read, but said.
+ */
+static __always_inline void dnsu_untrusted(struct __sk_buff *skb, __u32 off,
+					   const struct phl_pending_key *k)
+{
+	struct dnshdr h;
+
+	if (bpf_skb_load_bytes(skb, off, &h, sizeof(h)) || DNS_QR(&h) ||
+	    DNS_OPCODE(&h) != DNS_OPCODE_UPDATE)
+		return;
+	stat_inc(NTS_STAT_DNSU_UNTRUSTED);
+	phl_event(PHL_EV_UNTRUSTED, k, NULL, 0, 0, 0);
+}
+
+/*
+ * tc egress: an UPDATE leaving from inside to a trusted server (@key
+ * without its ID). Never changes the packet. The DNS message is @len
+ * bytes at @off; @zones: its zone must be one of phl_zones.
  */
 static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
-				       __u32 len, __be32 inside, __be32 server,
-				       __be16 port, __u64 now)
+				       __u32 len, struct phl_pending_key *key,
+				       bool zones, __u64 now)
 {
-	struct phl_pending_key key = {};
 	struct dnsu_scratch *s;
 	struct dnshdr h;
 	__u32 zero = 0;
+	int err;
 
 	if (bpf_skb_load_bytes(skb, off, &h, sizeof(h)))
 		return;
@@ -290,8 +393,19 @@ static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
 	 */
 	barrier_var(len);
 	if (len < sizeof(h) ||
-	    bpf_skb_load_bytes(skb, off, s->msg, ((len - 1) & DNSU_MASK) + 1) ||
-	    (s->len = len, dnsu_parse(s))) {
+	    bpf_skb_load_bytes(skb, off, s->msg, ((len - 1) & DNSU_MASK) + 1)) {
+		stat_inc(NTS_STAT_DNSU_REFUSED);
+		return;
+	}
+	s->len = len;
+	s->zones = zones;
+	err = dnsu_parse(s);
+	if (err == DNSU_E_ZONE) {
+		stat_inc(NTS_STAT_DNSU_ZONE);
+		phl_event(PHL_EV_ZONE, key, s->zone, 0, 0, 0);
+		return;
+	}
+	if (err) {
 		stat_inc(NTS_STAT_DNSU_REFUSED);
 		return;
 	}
@@ -299,54 +413,106 @@ static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
 		stat_inc(NTS_STAT_DNSU_NO_OPS);
 		return;
 	}
-	key.inside = inside;
-	key.server = server;
-	key.port = port;
-	key.id = h.id;
+	key->id = h.id;
 	s->pend.created_ns = now;
-	if (!bpf_map_update_elem(&phl_pending, &key, &s->pend, BPF_ANY))
+	if (!bpf_map_update_elem(&phl_pending, key, &s->pend, BPF_ANY))
 		stat_inc(NTS_STAT_DNSU_PENDING);
 }
 
-/* Apply one operation of a committed UPDATE to the PHL. */
-static __always_inline void phl_apply(const struct phl_op *op, __be32 inside,
-				      __u32 min_ttl, __u64 now)
+/*
+ * The names count of @host, for the quota. ntsload's expiry pass
+ * recounts from the PHL, which also repairs what racing writers lost.
+ */
+static __always_inline void host_names_add(__be32 host, int delta)
 {
+	struct phl_host *h = bpf_map_lookup_elem(&phl_hosts, &host);
+	struct phl_host one = { .names = 1 };
+
+	if (h) {
+		if (delta > 0 || h->names)
+			__sync_fetch_and_add(&h->names, delta);
+	} else if (delta > 0) {
+		bpf_map_update_elem(&phl_hosts, &host, &one, BPF_NOEXIST);
+	}
+}
+
+static __always_inline __u32 host_names(__be32 host)
+{
+	struct phl_host *h = bpf_map_lookup_elem(&phl_hosts, &host);
+
+	return h ? h->names : 0;
+}
+
+/*
+ * Apply one operation of a committed UPDATE (@k) to the PHL. A name new
+ * to the host counts against its quota (0: none).
+ */
+static __always_inline void phl_apply(const struct phl_op *op,
+				      const struct phl_pending_key *k,
+				      const struct nts_config *cfg, __u64 now)
+{
+	__u32 ttl = op->ttl > cfg->phl_min_ttl ? op->ttl : cfg->phl_min_ttl;
 	struct phl_entry *cur, e = {};
-	__u32 ttl = op->ttl > min_ttl ? op->ttl : min_ttl;
+	__be32 prev = 0;
+	bool had;
 
 	cur = bpf_map_lookup_elem(&phl, op->name);
 	if (cur && (cur->flags & PHL_F_STATIC)) {
 		stat_inc(NTS_STAT_PHL_STATIC);
 		return;
 	}
+	/* @cur may be reused once the entry is replaced: copy first. */
+	had = cur;
+	if (cur)
+		prev = cur->addr;
 	if (op->kind == PHL_OP_DEL) {
-		if (cur && !bpf_map_delete_elem(&phl, op->name))
+		if (had && !bpf_map_delete_elem(&phl, op->name)) {
 			stat_inc(NTS_STAT_PHL_DEL);
+			host_names_add(prev, -1);
+			phl_event(PHL_EV_DEL, k, op->name, prev, 0, 0);
+		}
 		return;
 	}
-	e.addr = inside;
+	if ((!had || prev != k->inside) && cfg->phl_quota &&
+	    host_names(k->inside) >= cfg->phl_quota) {
+		stat_inc(NTS_STAT_PHL_QUOTA);
+		phl_event(PHL_EV_QUOTA, k, op->name, prev, cfg->phl_quota, 0);
+		return;
+	}
+	e.addr = k->inside;
 	e.registered_ns = now;
 	e.expires_ns = now + (__u64)ttl * NSEC_PER_SEC;
-	if (bpf_map_update_elem(&phl, op->name, &e, BPF_ANY))
+	if (bpf_map_update_elem(&phl, op->name, &e, BPF_ANY)) {
 		stat_inc(NTS_STAT_PHL_FULL);
-	else
-		stat_inc(NTS_STAT_PHL_ADD);
+		phl_event(PHL_EV_FULL, k, op->name, prev, 0, 0);
+		return;
+	}
+	stat_inc(NTS_STAT_PHL_ADD);
+	if (had && prev == k->inside)
+		return;		/* a refresh */
+	host_names_add(k->inside, 1);
+	if (had) {
+		host_names_add(prev, -1);
+		stat_inc(NTS_STAT_PHL_MOVED);
+	}
+	phl_event(PHL_EV_ADD, k, op->name, prev, 0, 0);
 }
 
 /*
- * XDP: the server's answer to an UPDATE, already translated back to the
- * inside endpoint (@inside, @port). NOERROR commits, anything else drops.
+ * XDP: a trusted server's answer (from @server:@server_port) to an
+ * UPDATE, already translated back to the inside endpoint (@inside,
+ * @port). NOERROR commits, anything else drops.
  */
 static __always_inline void dnsu_answer(const struct dnshdr *h,
-					__be32 inside, __be32 server,
-					__be16 port,
+					__be32 inside, __be16 port,
+					__be32 server, __be16 server_port,
 					const struct nts_config *cfg)
 {
 	struct phl_pending_key key = {
 		.inside = inside,
 		.server = server,
 		.port = port,
+		.server_port = server_port,
 		.id = h->id,
 	};
 	struct phl_pending *pend;
@@ -360,13 +526,14 @@ static __always_inline void dnsu_answer(const struct dnshdr *h,
 		return;
 	if (DNS_RCODE(h)) {
 		stat_inc(NTS_STAT_PHL_DISCARD);
+		phl_event(PHL_EV_DISCARD, &key, pend->ops[0].name, 0, 0,
+			  DNS_RCODE(h));
 	} else {
 		now = nat_now();
 		for (i = 0; i < PHL_OPS_MAX; i++) {
 			if (i >= pend->n)
 				break;
-			phl_apply(&pend->ops[i], inside, cfg->phl_min_ttl,
-				  now);
+			phl_apply(&pend->ops[i], &key, cfg, now);
 		}
 		stat_inc(NTS_STAT_PHL_COMMIT);
 	}

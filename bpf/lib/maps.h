@@ -77,6 +77,28 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PHL_ZONES_MAX);
+	__type(key, struct phl_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} phl_zones SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PHL_MAX);
+	__type(key, __be32);
+	__type(value, struct phl_host);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} phl_hosts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PHL_EVENTS_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} phl_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RC_MAX);
 	__type(key, struct rc_key);
 	__type(value, struct rc_entry);

@@ -8,11 +8,20 @@
 #define NTS_NEGO_PORT 20053
 /* Global addresses a router may own on its WAN interface. */
 #define NTS_ADDRS_MAX 8
+/* DDNS servers whose answers the router trusts (--ddns-server). */
+#define NTS_DDNS_MAX 8
 
 enum nts_cfg_flags {
 	NTS_CFG_ENABLED = 1 << 0,	/* user space finished setting up */
 	NTS_CFG_SYN_PASS = 1 << 1,	/* unsolicited SYNs go to the stack */
 	NTS_CFG_HAIRPIN = 1 << 2,	/* inside hosts reach mapped ports */
+	NTS_CFG_ZONES = 1 << 3,		/* learn names only in phl_zones */
+};
+
+struct nts_ddns_server {
+	__be32 addr;
+	__be16 port;
+	__u16 pad;
 };
 
 struct nts_config {
@@ -28,6 +37,9 @@ struct nts_config {
 	__u32 lan_ifindex;	/* hairpin: nts_lan_in is attached there */
 	__u32 naddrs;
 	__be32 addrs[NTS_ADDRS_MAX];	/* all of the router's own, WAN */
+	__u32 phl_quota;	/* snooped names per inside host */
+	__u32 nddns;
+	struct nts_ddns_server ddns[NTS_DDNS_MAX];	/* trusted servers */
 };
 
 /*

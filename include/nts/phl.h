@@ -3,11 +3,16 @@
  * The Private Host List (PHL): inside hosts by name, learnt by snooping
  * their DNS UPDATEs (DESIGN section 4), shared by BPF and user space.
  *
+ * Whom it trusts: only UPDATEs sent to a DDNS server the router is told
+ * to trust (ntsload --ddns-server, struct nts_config's ddns[]) are read,
+ * and only the answer from that server's address and port commits them.
+ * Any other server could answer NOERROR to anything (issue 22).
+ *
  * What the snooper accepts (the BPF parser and the reference parser in
  * selftests/ implement exactly this):
  *
- *  - a UDP message to port 53 with QR = 0 and opcode 5 (UPDATE), of at
- *    most DNSU_MSG_MAX bytes;
+ *  - a UDP message to a trusted server with QR = 0 and opcode 5 (UPDATE),
+ *    of at most DNSU_MSG_MAX bytes;
  *  - ZOCOUNT = 1, PRCOUNT and UPCOUNT at most DNSU_RRS_MAX each; the zone,
  *    prerequisite and update sections complete within the message (the
  *    additional section, where TSIG lives, is not read);
@@ -22,6 +27,15 @@
  * name that is not a host name (letters, digits, '-' and '_' in every
  * label) yields no operation. Anything else refuses the whole message:
  * it teaches the router nothing, and passes on untouched all the same.
+ *
+ * With zones given (ntsload --zone, the `phl_zones` map), the zone
+ * section must name one of them, and every operation's name must be at
+ * or under it; otherwise the message is ignored (counted, logged).
+ *
+ * At commit, a name new to an inside host counts against its quota
+ * (nts_config's phl_quota), kept in `phl_hosts`; a host at its quota gets
+ * no more names. A name moves from one host to another only through such
+ * a commit for that very name.
  */
 #ifndef NTS_PHL_H
 #define NTS_PHL_H
@@ -70,7 +84,9 @@ struct phl_pending_key {
 	__be32 inside;		/* source address as the router saw it */
 	__be32 server;
 	__be16 port;		/* inside source port */
+	__be16 server_port;	/* the answer must come from there */
 	__be16 id;		/* DNS message ID */
+	__u16 pad;
 };
 
 struct phl_pending {
@@ -81,5 +97,43 @@ struct phl_pending {
 };
 
 #define PHL_PENDING_MAX 1024
+
+/* Zones names are learnt in (ntsload --zone): name -> 1. */
+#define PHL_ZONES_MAX 64
+
+/* Names per inside host, for the quota: inside address -> count. */
+struct phl_host {
+	__u32 names;		/* snooped (not static) names of the host */
+};
+
+/*
+ * What the datapath tells ntsload about registrations, through the
+ * `phl_events` ring buffer, so that each refusal and each change is one
+ * log line. Lost when the buffer is full; the counters are not.
+ */
+enum phl_event_kind {
+	PHL_EV_UNTRUSTED = 1,	/* an UPDATE to a server not trusted */
+	PHL_EV_ZONE,		/* for a zone not given, or a name outside it */
+	PHL_EV_QUOTA,		/* a new name for a host at its quota */
+	PHL_EV_FULL,		/* the PHL is full */
+	PHL_EV_ADD,		/* a name registered (@prev: its last host) */
+	PHL_EV_DEL,		/* a name deleted */
+	PHL_EV_DISCARD,		/* the server answered an error (@rcode) */
+};
+
+struct phl_event {
+	__u8 kind;		/* enum phl_event_kind */
+	__u8 rcode;
+	__be16 port;		/* the inside host's source port */
+	__be32 inside;
+	__be32 server;
+	__be16 server_port;
+	__u16 pad;
+	__be32 prev;		/* PHL_EV_ADD: the host the name had, or 0 */
+	__u32 quota;		/* PHL_EV_QUOTA: the quota */
+	char name[PHL_NAME_MAX];	/* the name, the zone, or empty */
+};
+
+#define PHL_EVENTS_SIZE (64 * 1024)
 
 #endif /* NTS_PHL_H */

@@ -46,6 +46,10 @@
 	X(PHL_DEL, "phl_del", "PHL names deleted")                            \
 	X(PHL_STATIC, "phl_static_kept", "operations on static names ignored") \
 	X(PHL_FULL, "phl_full", "PHL full: names not added")                 \
+	X(DNSU_UNTRUSTED, "dnsu_untrusted", "UPDATEs to servers not trusted (--ddns-server): ignored") \
+	X(DNSU_ZONE, "dnsu_zone", "UPDATEs outside the zones given (--zone): ignored") \
+	X(PHL_QUOTA, "phl_quota", "names refused: the host has its quota")   \
+	X(PHL_MOVED, "phl_moved", "names moved to another inside host")      \
 	X(HAIRPIN, "hairpin", "inside to inside through a mapping")          \
 	X(HAIRPIN_FILTERED, "hairpin_filtered", "hairpin packets the filter stopped") \
 	X(HAIRPIN_NO_ROUTE, "hairpin_no_route", "hairpin packets with no way on") \

@@ -43,7 +43,8 @@ cascade_up() {
 rtr2_start() {
 	: >"$TMP/rtr2.log"
 	ip netns exec ${P}rtr2 "$NTSLOAD" --pin-path "$STATE/bpf/rtr2" \
-		-k "$TMP/inner.key" "$@" eth0 >>"$TMP/rtr2.log" 2>&1 &
+		-k "$TMP/inner.key" --ddns-server $DDNS --zone example.net "$@" \
+		eth0 >>"$TMP/rtr2.log" 2>&1 &
 	echo $! >"$TMP/rtr2.pid"
 	wait_for 10 grep -q attached "$TMP/rtr2.log" ||
 		{ cat "$TMP/rtr2.log"; return 1; }

@@ -131,4 +131,136 @@ test_static_entries() {
 		"$($NTSCTL phl del nobody.example.net 2>&1)" "no such name"
 }
 
+# ---- issue 22: whom the router believes ----
+
+FAKE=198.51.100.10	# an outside host (gn) that answers NOERROR to anything
+fake_ddns_start() {
+	bg gn python3 "$top/selftests/lab/fake_ddns.py" $FAKE 2>"$TMP/fake.log"
+	wait_for 5 grep -q ready "$TMP/fake.log"
+}
+
+# nsupdate from $1 without a key to the lying server: the rest are lines.
+upd_fake() {
+	local host=$1
+	shift
+	{
+		echo "server $FAKE"
+		echo "zone example.net"
+		printf '%s\n' "$@"
+		echo send
+	} | x "$host" nsupdate
+}
+
+test_fake_noerror_takes_nothing() {
+	upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	fake_ddns_start
+	expect_ok "the lying server says NOERROR to bob" \
+		upd_fake pn2 "update add alice.example.net 300 A $RTR"
+	expect_match "alice keeps her name" "$(phl)" "alice\.example\.net +$PN "
+	expect_ok "... and to bob's delete" \
+		upd_fake pn2 "update delete alice.example.net"
+	expect_match "alice still has it" "$(phl)" "alice\.example\.net +$PN "
+	expect_eq "both counted as untrusted" "$(stat dnsu_untrusted)" 2
+	expect_eq "one commit: alice's" "$(stat phl_commit)" 1
+	wait_for 3 grep -q "not a trusted DDNS server" "$STATE/ntsload.log"
+	expect_match "and said, with who and where" "$(cat "$STATE/ntsload.log")" \
+		"not learnt: DNS UPDATE from $PN2:[0-9]+ to $FAKE:53, which is not a trusted DDNS server"
+	expect_match "alice's registration said too" "$(cat "$STATE/ntsload.log")" \
+		"alice\.example\.net registered for $PN \(DNS UPDATE accepted by $DDNS:53\)"
+}
+
+test_fake_flood_fills_nothing() {
+	ROUTER_ARGS=(--max-names 1024)
+	setup_each
+	upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	fake_ddns_start
+	x pn2 python3 "$top/selftests/lab/upd_flood.py" $FAKE 2100 8 $RTR \
+		>"$TMP/flood.out"
+	expect_gt "the lying server answered" "$(cat "$TMP/flood.out")" 100
+	expect_eq "the PHL holds alice only" \
+		"$($NTSCTL phl --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1
+	expect_eq "nothing full" "$(stat phl_full)" 0
+	expect_ok "a registration BIND accepts still goes in" \
+		upd pn2 "$KEY" "update add bob.example.net 300 A $RTR"
+	expect_match "bob registered" "$(phl)" "bob\.example\.net +$PN2 "
+	expect_ok "static names too" $NTSCTL phl add carol.example.net 10.0.0.12
+	local lines
+	lines=$(grep -c "not a trusted DDNS server" "$STATE/ntsload.log")
+	expect_gt "the flood was said" "$lines" 0
+	[ "$lines" -le 200 ] || fail "the flood's log lines are bounded: $lines lines"
+}
+
+test_quota_per_host() {
+	ROUTER_ARGS=(--names-per-host 2)
+	setup_each
+	upd pn "$KEY" "update add a1.example.net 300 A $RTR"
+	upd pn "$KEY" "update add a2.example.net 300 A $RTR"
+	expect_ok "BIND takes a third" \
+		upd pn "$KEY" "update add a3.example.net 300 A $RTR"
+	expect_no_match "the router does not" "$(phl)" "a3\.example"
+	expect_match "the first two stay" "$(phl)" "a2\.example\.net +$PN "
+	expect_eq "counted" "$(stat phl_quota)" 1
+	wait_for 3 grep -q "names-per-host" "$STATE/ntsload.log"
+	expect_match "said" "$(cat "$STATE/ntsload.log")" \
+		"refused: a3\.example\.net for $PN, which has 2 names already"
+	expect_ok "another host has a quota of its own" \
+		upd pn2 "$KEY" "update add b1.example.net 300 A $RTR"
+	expect_match "b1" "$(phl)" "b1\.example\.net +$PN2 "
+	# What BIND was taught, forgotten again.
+	upd pn "$KEY" "update delete a1.example.net" "update delete a2.example.net" \
+		"update delete a3.example.net" "update delete b1.example.net"
+}
+
+test_moving_a_name_is_said() {
+	upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	expect_ok "bob, with the key, takes alice's name" \
+		upd pn2 "$KEY" "update add alice.example.net 300 A $RTR"
+	expect_match "through the trusted server: his now" "$(phl)" \
+		"alice\.example\.net +$PN2 "
+	expect_eq "counted" "$(stat phl_moved)" 1
+	wait_for 3 grep -q "moved" "$STATE/ntsload.log"
+	expect_match "said" "$(cat "$STATE/ntsload.log")" \
+		"alice\.example\.net moved from $PN to $PN2"
+}
+
+test_zones_given() {
+	ROUTER_ARGS=(--ddns-server $DDNS --zone sub.example.net)
+	setup_each
+	expect_ok "BIND takes alice" \
+		upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	expect_eq "example.net is not a zone given: nothing learnt" \
+		"$(phl --json)" "[]"
+	expect_eq "counted" "$(stat dnsu_zone)" 1
+	wait_for 3 grep -q "not one of --zone" "$STATE/ntsload.log"
+	expect_match "said" "$(cat "$STATE/ntsload.log")" \
+		"for zone 'example\.net', which is not one of --zone"
+}
+
+test_no_ddns_server_learns_nothing() {
+	NETLAB_DDNS=none setup_each
+	expect_match "said at start" "$(cat "$STATE/ntsload.log")" \
+		"no --ddns-server: the router learns no registrations"
+	expect_ok "BIND takes alice" \
+		upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	expect_eq "the router learns nothing" "$(phl --json)" "[]"
+	expect_eq "counted" "$(stat dnsu_untrusted)" 1
+	expect_fail "a server port is a number" \
+		x rtr $NTSLOAD --ddns-server $DDNS:http --detach eth0
+	expect_match "a bad server is named" \
+		"$(x rtr $NTSLOAD --ddns-server 198.51.100 eth0 2>&1)" \
+		"--ddns-server: '198.51.100' is not ADDR\[:PORT\]"
+}
+
+test_full_phl_says_so() {
+	ROUTER_ARGS=(--max-names 16)
+	setup_each
+	local i
+	for i in $(seq 16); do
+		$NTSCTL phl add "s$i.example.net" 10.0.0.$((20 + i)) || break
+	done
+	expect_match "the 17th: the PHL is full, and what to do" \
+		"$($NTSCTL phl add s17.example.net 10.0.0.99 2>&1)" \
+		"the PHL is full; delete names .* larger --max-names"
+}
+
 run_tests

@@ -25,9 +25,12 @@ static bool too_many_pointers(const uint8_t *msg, size_t len, size_t pos)
 	return false;
 }
 
-/* The name at *pos as text; false if ldns or the rules refuse it. */
+/*
+ * The name at *pos as text of *tlen bytes; false if ldns or the rules
+ * refuse it.
+ */
 static bool read_name(const uint8_t *msg, size_t len, size_t *pos,
-		      char *text, bool *host)
+		      char *text, size_t *tlen, bool *host)
 {
 	const uint8_t *d;
 	ldns_rdf *rdf;
@@ -54,15 +57,26 @@ static bool read_name(const uint8_t *msg, size_t len, size_t *pos,
 	}
 	if (!t)
 		*host = false;
+	*tlen = t;
 	ldns_rdf_deep_free(rdf);
 	return true;
+}
+
+/* @name (@nl bytes) is the zone (@zl bytes) or under it. */
+static bool in_zone(const char *name, size_t nl, const char *zone, size_t zl)
+{
+	if (!zl)
+		return true;
+	if (nl < zl || (nl > zl && name[nl - zl - 1] != '.'))
+		return false;
+	return !memcmp(name + nl - zl, zone, zl);
 }
 
 void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r)
 {
 	unsigned int zo, pr, up, i;
-	char name[PHL_NAME_MAX];
-	size_t pos = LDNS_HEADER_SIZE;
+	char name[PHL_NAME_MAX], zone[PHL_NAME_MAX];
+	size_t pos = LDNS_HEADER_SIZE, nl, zl;
 	bool host;
 
 	memset(r, 0, sizeof(*r));
@@ -80,7 +94,7 @@ void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r)
 		return;
 
 	/* The zone: a name, a type and a class. */
-	if (!read_name(msg, len, &pos, name, &host) || pos + 4 > len)
+	if (!read_name(msg, len, &pos, zone, &zl, &host) || pos + 4 > len)
 		return;
 	pos += 4;
 
@@ -90,7 +104,8 @@ void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r)
 		uint32_t ttl;
 		int kind = 0;
 
-		if (!read_name(msg, len, &pos, name, &host) || pos + 10 > len)
+		if (!read_name(msg, len, &pos, name, &nl, &host) ||
+		    pos + 10 > len)
 			goto refuse;
 		type = ldns_read_uint16(msg + pos);
 		class = ldns_read_uint16(msg + pos + 2);
@@ -116,7 +131,7 @@ void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r)
 		}
 		if (!kind || !host)
 			continue;
-		if (r->n == PHL_OPS_MAX)
+		if (!in_zone(name, nl, zone, zl) || r->n == PHL_OPS_MAX)
 			goto refuse;
 		r->ops[r->n].kind = kind;
 		r->ops[r->n].ttl = kind == PHL_OP_ADD ? ttl : 0;

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include <nts/config.h>
+#include <nts/phl.h>
 #include <nts/nat.h>
 
 #include "fixture.h"
@@ -41,7 +42,7 @@ void fixture_teardown(void)
 
 static void map_clear(int fd)
 {
-	char key[64];	/* the largest key of any map */
+	char key[sizeof(struct phl_key)];	/* the largest key of any map */
 
 	while (!bpf_map_get_next_key(fd, NULL, key))
 		if (bpf_map_delete_elem(fd, key))
@@ -60,6 +61,9 @@ void fixture_config(__u16 lo, __u16 hi)
 		.nego_port = 20053,
 		.naddrs = 1,
 		.addrs = { htonl(T_WAN) },
+		.phl_quota = T_PHL_QUOTA,
+		.nddns = 1,
+		.ddns = { { .addr = htonl(T_DDNS), .port = htons(53) } },
 	};
 	__u32 k = 0;
 
@@ -78,6 +82,8 @@ void fixture_reset(void)
 	map_clear(fx.tx_ports);
 	map_clear(fx.maps.phl);
 	map_clear(fx.maps.phl_pending);
+	map_clear(fx.maps.phl_hosts);
+	map_clear(fx.maps.phl_zones);
 	map_clear(fx.maps.rc);
 	for (k = 0; k < NTS_PORTS_MAX; k++)
 		bpf_map_update_elem(fx.maps.ports_used, &k, &none, BPF_ANY);

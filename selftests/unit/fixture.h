@@ -15,6 +15,7 @@
 #include "testnet.h"
 
 #define T_PHL_MIN_TTL 600
+#define T_PHL_QUOTA   4
 #define T_PORT_LO 1024
 #define T_PORT_HI 32767
 

@@ -16,6 +16,9 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <nts/config.h>
 
 #include "dnsu_ref.h"
 #include "fixture.h"
@@ -49,6 +52,7 @@ static void bpf_parse(const struct msg *m, struct dnsu_result *r)
 		.inside = htonl(T_ALICE),
 		.server = htonl(T_DDNS),
 		.port = htons(UPD_PORT),
+		.server_port = htons(53),
 	};
 	__u64 seen = fixture_stat(NTS_STAT_DNSU_SEEN);
 	__u64 refused = fixture_stat(NTS_STAT_DNSU_REFUSED) +
@@ -439,10 +443,11 @@ static int edge_cases(struct msg *e)
 		memset(m->b + m->n, 'a' + i, 63);
 		m->n += 63;
 	}
-	put8(m, 61);
-	memset(m->b + m->n, 'z', 61);
-	m->n += 61;
-	put8(m, 0);
+	/* ... in the zone: 3 * 64 + 50 + 13 for example.net and the root */
+	put8(m, 49);
+	memset(m->b + m->n, 'z', 49);
+	m->n += 49;
+	put_name(m, "example.net");
 	rr_tail(m, 1, 1, 60, 4);
 
 	m = &e[n++];
@@ -838,4 +843,191 @@ TEST(snooped_update_passes_unchanged)
 	ASSERT_EQ(run_out(frame, &len), TC_ACT_OK, "verdict");
 	ASSERT_MEM_EQ(frame + 14 + 28, copy + 14 + 28, m.n,
 		      "the DNS message, byte for byte");
+}
+
+/* ---- whom the snooper trusts: issue 22's takeover ---- */
+
+/* An UPDATE adding @name, from @host:@sport to @server:@dport. */
+static void upd_send(uint32_t host, uint16_t sport, uint32_t server,
+		     uint16_t dport, const char *name)
+{
+	struct msg m;
+
+	upd_start(&m, name, 0, 1);
+	add_a(&m, name);
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = host,
+		.sport = sport,
+		.daddr = server,
+		.dport = dport,
+		.payload = m.n,
+		.data = m.b,
+	};
+	ASSERT_EQ(send_out(&s, NULL), TC_ACT_OK, "snooping never drops");
+}
+
+/* NOERROR for ID 0x1234 from @server:@sport to the mapped port @dport. */
+static void noerror(uint32_t server, uint16_t sport, uint16_t dport)
+{
+	uint8_t h[12] = { 0x12, 0x34, 0x80 | 5 << 3, 0 };
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = server,
+		.sport = sport,
+		.daddr = T_WAN,
+		.dport = dport,
+		.payload = sizeof(h),
+		.data = h,
+	};
+
+	send_in(&s, NULL);
+}
+
+static uint32_t phl_addr(const char *name)
+{
+	struct phl_entry e;
+
+	return phl_get(name, &e) ? e.addr : 0;
+}
+
+TEST(untrusted_server_teaches_nothing)
+{
+	/* alice registers through the trusted server. */
+	upd_send(T_ALICE, UPD_PORT, T_DDNS, 53, "alice.example.net");
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_EQ(phl_addr("alice.example.net"), htonl(T_ALICE), "alice");
+
+	/* bob's "server" says NOERROR to his claim on alice's name. */
+	upd_send(T_BOB, 6000, T_REMOTE, 53, "alice.example.net");
+	ASSERT_EQ(pending_count(), 0, "nothing waits for that answer");
+	noerror(T_REMOTE, 53, 6000);
+	ASSERT_EQ(phl_addr("alice.example.net"), htonl(T_ALICE),
+		  "alice keeps her name");
+	ASSERT_EQ(fixture_stat(NTS_STAT_DNSU_UNTRUSTED), 1, "counted");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_COMMIT), 1, "one commit, alice's");
+}
+
+TEST(trusted_address_other_port)
+{
+	/* The trusted server is 198.51.100.54:53, not any port of it. */
+	upd_send(T_BOB, 6000, T_DDNS, 5353, "bob.example.net");
+	noerror(T_DDNS, 5353, 6000);
+	ASSERT_EQ(phl_addr("bob.example.net"), 0, "not learnt");
+	ASSERT_EQ(fixture_stat(NTS_STAT_DNSU_SEEN), 0, "not even read");
+}
+
+TEST(answer_from_elsewhere_commits_nothing)
+{
+	/* To the trusted server, but NOERROR from its address, another port. */
+	upd_send(T_BOB, 6000, T_DDNS, 53, "bob.example.net");
+	noerror(T_DDNS, 5353, 6000);
+	ASSERT_EQ(phl_addr("bob.example.net"), 0, "not learnt");
+	ASSERT_EQ(pending_count(), 1, "still waiting for the server");
+}
+
+static void zone_allow(const char *zone)
+{
+	struct nts_config cfg;
+	struct phl_key k = {};
+	__u32 one = 1, key = 0;
+
+	strncpy(k.name, zone, sizeof(k.name) - 1);
+	bpf_map_update_elem(fx.maps.phl_zones, &k, &one, BPF_ANY);
+	bpf_map_lookup_elem(fx.maps.config, &key, &cfg);
+	cfg.flags |= NTS_CFG_ZONES;
+	bpf_map_update_elem(fx.maps.config, &key, &cfg, BPF_ANY);
+}
+
+TEST(zones_given)
+{
+	zone_allow("other.net");
+	upd_send(T_ALICE, UPD_PORT, T_DDNS, 53, "alice.example.net");
+	ASSERT_EQ(pending_count(), 0, "example.net is not a zone given");
+	ASSERT_EQ(fixture_stat(NTS_STAT_DNSU_ZONE), 1, "counted");
+	zone_allow("example.net");
+	upd_send(T_ALICE, UPD_PORT, T_DDNS, 53, "alice.example.net");
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_EQ(phl_addr("alice.example.net"), htonl(T_ALICE), "learnt");
+}
+
+TEST(name_outside_its_zone)
+{
+	/* The zone section says example.net; the record is elsewhere. */
+	upd_send(T_ALICE, UPD_PORT, T_DDNS, 53, "alice.example.org");
+	ASSERT_EQ(pending_count(), 0, "refused");
+	upd_send(T_ALICE, UPD_PORT, T_DDNS, 53, "alice.badexample.net");
+	ASSERT_EQ(pending_count(), 0, "a suffix is not a subdomain");
+	ASSERT_EQ(fixture_stat(NTS_STAT_DNSU_REFUSED), 2, "counted");
+}
+
+static uint32_t host_names(uint32_t host)
+{
+	struct phl_host h = {};
+	__be32 k = htonl(host);
+
+	bpf_map_lookup_elem(fx.maps.phl_hosts, &k, &h);
+	return h.names;
+}
+
+TEST(quota_per_host)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i <= T_PHL_QUOTA; i++) {
+		snprintf(name, sizeof(name), "n%d.example.net", i);
+		upd_send(T_BOB, 6000, T_DDNS, 53, name);
+		noerror(T_DDNS, 53, 6000);
+	}
+	ASSERT_EQ(host_names(T_BOB), T_PHL_QUOTA, "bob's names counted");
+	ASSERT_EQ(phl_addr("n3.example.net"), htonl(T_BOB), "the last in");
+	snprintf(name, sizeof(name), "n%d.example.net", T_PHL_QUOTA);
+	ASSERT_EQ(phl_addr(name), 0, "one past the quota: refused");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_QUOTA), 1, "counted");
+
+	/* A refresh is no new name. */
+	upd_send(T_BOB, 6000, T_DDNS, 53, "n0.example.net");
+	noerror(T_DDNS, 53, 6000);
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_QUOTA), 1, "a refresh passes");
+
+	/* alice has a quota of her own, and a name moves with a commit. */
+	upd_send(T_ALICE, UPD_PORT, T_DDNS, 53, "n0.example.net");
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_EQ(phl_addr("n0.example.net"), htonl(T_ALICE), "moved");
+	ASSERT_EQ(host_names(T_BOB), T_PHL_QUOTA - 1, "bob has one less");
+	ASSERT_EQ(host_names(T_ALICE), 1, "alice one");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_MOVED), 1, "counted");
+}
+
+static int event_last(void *ctx, void *data, size_t len)
+{
+	if (len == sizeof(struct phl_event))
+		memcpy(ctx, data, len);
+	return 0;
+}
+
+TEST(events_tell_ntsload)
+{
+	struct ring_buffer *rb;
+	struct phl_event ev = {};
+
+	rb = ring_buffer__new(fx.maps.phl_events, event_last, &ev, NULL);
+	if (!ASSERT_TRUE(rb, "ring buffer"))
+		return;
+	ring_buffer__consume(rb);	/* what earlier tests left */
+
+	upd_send(T_BOB, 6000, T_REMOTE, 53, "alice.example.net");
+	ring_buffer__consume(rb);
+	ASSERT_EQ(ev.kind, PHL_EV_UNTRUSTED, "untrusted server said");
+	ASSERT_EQ(ev.inside, htonl(T_BOB), "who");
+	ASSERT_EQ(ev.server, htonl(T_REMOTE), "to whom");
+
+	upd_send(T_BOB, 6000, T_DDNS, 53, "bob.example.net");
+	noerror(T_DDNS, 53, 6000);
+	ring_buffer__consume(rb);
+	ASSERT_EQ(ev.kind, PHL_EV_ADD, "registration said");
+	ASSERT_TRUE(!strcmp(ev.name, "bob.example.net"), "its name");
+	ASSERT_EQ(ev.prev, 0, "new");
+	ring_buffer__free(rb);
 }

@@ -135,7 +135,13 @@ static int phl_add(struct ctl *c, const char *name, const char *addr)
 	e.addr = a.s_addr;
 	e.registered_ns = mono_ns();
 	if (bpf_map_update_elem(c->maps.phl, &k, &e, BPF_ANY)) {
-		pr_err("cannot add %s: %s", k.name, strerror(errno));
+		if (errno == E2BIG)
+			pr_err("cannot add %s: the PHL is full; delete names "
+			       "(ntsctl phl del) or restart ntsload with a "
+			       "larger --max-names",
+			       k.name);
+		else
+			pr_err("cannot add %s: %s", k.name, strerror(errno));
 		return -errno;
 	}
 	return 0;

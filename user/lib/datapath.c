@@ -73,6 +73,9 @@ static int set_sizes(struct bpf_object *obj, const struct nts_dp_sizes *sz)
 		err = set_size(obj, "nat_bind", 2 * sz->flows);
 	if (!err)
 		err = set_size(obj, "phl", sz->names);
+	/* A host has at least one name: as many hosts as names. */
+	if (!err)
+		err = set_size(obj, "phl_hosts", sz->names);
 	if (!err)
 		err = set_size(obj, "rc", sz->rc);
 	return err;

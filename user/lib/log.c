@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 
 #include "log.h"
@@ -41,6 +42,31 @@ void pr_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(fmt, ap);
 	va_end(ap);
+}
+
+void log_limited(struct log_limit *l, const char *fmt, ...)
+{
+	struct timespec ts;
+	char line[1024];
+	va_list ap;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((__u64)ts.tv_sec != l->sec) {
+		if (l->dropped)
+			pr_info("%s: %u more messages left out", l->what,
+				l->dropped);
+		l->sec = ts.tv_sec;
+		l->lines = 0;
+		l->dropped = 0;
+	}
+	if (++l->lines > l->per_sec) {
+		l->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pr_info("%s: %s", l->what, line);
 }
 
 /* libbpf speaks only when asked to: -v warnings, -vv everything. */

@@ -24,6 +24,9 @@ struct gc_ctx {
 	struct gc_result *res;
 	/* External ports that live flows use, per protocol. */
 	struct nts_ports ref[REF_MAX];
+	/* The inside host of each live snooped name, for the quota. */
+	__be32 *owners;
+	size_t nowners, cap;
 };
 
 static int ref_idx(__u8 proto)
@@ -178,6 +181,21 @@ static int gc_bind(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int owner_add(struct gc_ctx *c, __be32 addr)
+{
+	__be32 *o;
+
+	if (c->nowners == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 1024;
+		o = realloc(c->owners, c->cap * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		c->owners = o;
+	}
+	c->owners[c->nowners++] = addr;
+	return 0;
+}
+
 static int gc_name(const void *key, const void *value, void *ctx)
 {
 	const struct phl_entry *e = value;
@@ -186,10 +204,49 @@ static int gc_name(const void *key, const void *value, void *ctx)
 	if (e->expires_ns && c->now > e->expires_ns) {
 		bpf_map_delete_elem(c->maps->phl, key);
 		c->res->names_expired++;
-	} else {
-		c->res->names++;
+		return 0;
 	}
+	c->res->names++;
+	return e->flags & PHL_F_STATIC ? 0 : owner_add(c, e->addr);
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	__u32 x = *(const __be32 *)a, y = *(const __be32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int gc_host(const void *key, const void *value, void *ctx)
+{
+	struct gc_ctx *c = ctx;
+
+	(void)value;
+	if (!bsearch(key, c->owners, c->nowners, sizeof(*c->owners),
+		     addr_cmp))
+		bpf_map_delete_elem(c->maps->phl_hosts, key);
 	return 0;
+}
+
+/*
+ * The quota's counts, made exact again from the PHL: the datapath keeps
+ * them between passes, and may lose a race with a delete here.
+ */
+static int recount_hosts(struct gc_ctx *c)
+{
+	struct phl_host h;
+	size_t i, j;
+
+	qsort(c->owners, c->nowners, sizeof(*c->owners), addr_cmp);
+	for (i = 0; i < c->nowners; i = j) {
+		for (j = i; j < c->nowners && c->owners[j] == c->owners[i]; j++)
+			;
+		h.names = j - i;
+		bpf_map_update_elem(c->maps->phl_hosts, &c->owners[i], &h,
+				    BPF_ANY);
+	}
+	return map_walk(c->maps->phl_hosts, sizeof(__be32),
+			sizeof(struct phl_host), gc_host, c);
 }
 
 static int gc_rc(const void *key, const void *value, void *ctx)
@@ -237,12 +294,15 @@ int gc_run(const struct nts_maps *maps, const struct addr_set *addrs,
 		err = map_walk(maps->phl, sizeof(struct phl_key),
 			       sizeof(struct phl_entry), gc_name, c);
 	if (!err)
+		err = recount_hosts(c);
+	if (!err)
 		err = map_walk(maps->rc, sizeof(struct rc_key),
 			       sizeof(struct rc_entry), gc_rc, c);
 	if (!err)
 		err = map_walk(maps->phl_pending,
 			       sizeof(struct phl_pending_key),
 			       sizeof(struct phl_pending), gc_pending, c);
+	free(c->owners);
 	free(c);
 	return err;
 }

@@ -23,14 +23,18 @@
 #include <fcntl.h>
 #include <bpf/bpf.h>
 
+#include <nts/phl.h>
+
 #include "attach.h"
 #include "datapath.h"
+#include "dnsname.h"
 #include "flow.h"
 #include "frags.h"
 #include "gc.h"
 #include "log.h"
 #include "nego_server.h"
 #include "netdev.h"
+#include "phl_log.h"
 #include "pin.h"
 #include "ports.h"
 #include "refresh.h"
@@ -62,6 +66,13 @@ struct ntsload {
 	struct nego_config nego_cfg;
 	struct nego_server nego;
 	struct frag_park frags;
+	/* whom registrations are learnt from (include/nts/phl.h) */
+	struct nts_ddns_server ddns[NTS_DDNS_MAX];
+	unsigned int nddns;
+	char zones[PHL_ZONES_MAX][PHL_NAME_MAX];
+	unsigned int nzones;
+	unsigned int names_per_host;
+	struct phl_log phl_log;
 	int lock_fd;
 	struct nts_datapath dp;
 	struct nts_maps maps;
@@ -118,6 +129,16 @@ static void usage(FILE *f)
 "                           kept pinned with other sizes must be removed\n"
 "                           first, ntsload --detach)\n"
 "\n"
+"Registrations (DNS UPDATEs of inside hosts, snooped):\n"
+"      --ddns-server ADDR[:PORT]  learn from UPDATEs to this DDNS server\n"
+"                           (port 53 by default) that it answers NOERROR;\n"
+"                           repeatable, up to 8. Without it the router\n"
+"                           learns no names (static ones: ntsctl phl add)\n"
+"      --zone NAME          learn names only in this zone; repeatable, up\n"
+"                           to 64 (default: any zone of the servers)\n"
+"      --names-per-host N   snooped names an inside host may have, 0 for\n"
+"                           no limit (default 16)\n"
+"\n"
 "NTS-Nego (the NTS server's notices):\n"
 "  -k, --key FILE           accept NOTICEs signed with the keys in FILE, a\n"
 "                           tsig-keygen -a hmac-sha256 key file (repeatable)\n"
@@ -164,6 +185,9 @@ enum {
 	OPT_MAX_FLOWS,
 	OPT_MAX_NAMES,
 	OPT_MAX_RC,
+	OPT_DDNS_SERVER,
+	OPT_ZONE,
+	OPT_NAMES_PER_HOST,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -203,6 +227,59 @@ static int parse_kind(const char *opt, const char *s,
 	return -EINVAL;
 }
 
+/* ADDR[:PORT], port 53 by default. */
+static int parse_ddns_server(struct ntsload *l, const char *arg)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *colon = strchr(arg, ':');
+	unsigned int port = 53;
+	struct in_addr a;
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+	int i;
+
+	if (n >= sizeof(addr) || (memcpy(addr, arg, n), addr[n] = '\0',
+				  inet_pton(AF_INET, addr, &a) != 1)) {
+		pr_err("--ddns-server: '%s' is not ADDR[:PORT] with an IPv4 "
+		       "address",
+		       arg);
+		return -EINVAL;
+	}
+	if (colon && parse_uint("--ddns-server port", colon + 1, 1, 65535,
+				&port))
+		return -EINVAL;
+	for (i = 0; i < (int)l->nddns; i++)
+		if (l->ddns[i].addr == a.s_addr &&
+		    l->ddns[i].port == htons(port))
+			return 0;
+	if (l->nddns == NTS_DDNS_MAX) {
+		pr_err("--ddns-server: %d servers at most", NTS_DDNS_MAX);
+		return -EINVAL;
+	}
+	l->ddns[l->nddns].addr = a.s_addr;
+	l->ddns[l->nddns].port = htons(port);
+	l->nddns++;
+	return 0;
+}
+
+static int parse_zone(struct ntsload *l, const char *arg)
+{
+	char *z;
+
+	if (l->nzones == PHL_ZONES_MAX) {
+		pr_err("--zone: %d zones at most", PHL_ZONES_MAX);
+		return -EINVAL;
+	}
+	z = l->zones[l->nzones];
+	if (dns_name_normalize(arg, z, PHL_NAME_MAX)) {
+		pr_err("--zone: '%s' is not a domain name (labels of letters, "
+		       "digits, '-' and '_')",
+		       arg);
+		return -EINVAL;
+	}
+	l->nzones++;
+	return 0;
+}
+
 static int parse_args(struct ntsload *l, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -239,6 +316,10 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "max-names", required_argument, NULL, OPT_MAX_NAMES },
 		{ "max-rc", required_argument, NULL, OPT_MAX_RC },
+		{ "ddns-server", required_argument, NULL, OPT_DDNS_SERVER },
+		{ "zone", required_argument, NULL, OPT_ZONE },
+		{ "names-per-host", required_argument, NULL,
+		  OPT_NAMES_PER_HOST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -395,6 +476,16 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_MAX_RC:
 			err = parse_uint("--max-rc", optarg, 16, 1U << 20,
 					 &l->sizes.rc);
+			break;
+		case OPT_DDNS_SERVER:
+			err = parse_ddns_server(l, optarg);
+			break;
+		case OPT_ZONE:
+			err = parse_zone(l, optarg);
+			break;
+		case OPT_NAMES_PER_HOST:
+			err = parse_uint("--names-per-host", optarg, 0,
+					 1U << 22, &l->names_per_host);
 			break;
 		case 'v':
 			verbose++;
@@ -570,15 +661,68 @@ static int config_write(struct ntsload *l)
 		.filtering = l->filtering,
 		.lan_ifindex = l->hairpin ? l->lan_ifindex : 0,
 		.naddrs = l->addrs.n,
+		.phl_quota = l->names_per_host,
+		.nddns = l->nddns,
 	};
 	__u32 k = 0;
 
+	if (l->nzones)
+		cfg.flags |= NTS_CFG_ZONES;
 	memcpy(cfg.addrs, l->addrs.a, sizeof(cfg.addrs));
+	memcpy(cfg.ddns, l->ddns, sizeof(cfg.ddns));
 	if (bpf_map_update_elem(l->maps.config, &k, &cfg, BPF_ANY)) {
 		pr_err("cannot write the config map: %s", strerror(errno));
 		return -errno;
 	}
 	return 0;
+}
+
+/* The zones of this run, and no other: pinned maps keep the last run's. */
+static int zones_write(struct ntsload *l)
+{
+	struct phl_key k;
+	__u32 one = 1;
+	unsigned int i;
+
+	while (!bpf_map_get_next_key(l->maps.phl_zones, NULL, &k))
+		if (bpf_map_delete_elem(l->maps.phl_zones, &k))
+			break;
+	for (i = 0; i < l->nzones; i++) {
+		memcpy(k.name, l->zones[i], sizeof(k.name));
+		if (bpf_map_update_elem(l->maps.phl_zones, &k, &one, BPF_ANY)) {
+			pr_err("cannot write the phl_zones map: %s",
+			       strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* Whom registrations are learnt from, in one line at start. */
+static void say_registrations(const struct ntsload *l)
+{
+	char buf[NTS_DDNS_MAX * 24 + 256], a[INET_ADDRSTRLEN];
+	size_t off = 0;
+	unsigned int i;
+
+	if (!l->nddns) {
+		pr_info("no --ddns-server: the router learns no registrations "
+			"from DNS UPDATEs (static names only: ntsctl phl add)");
+		return;
+	}
+	for (i = 0; i < l->nddns && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s:%u",
+				i ? ", " : "",
+				inet_ntop(AF_INET, &l->ddns[i].addr, a,
+					  sizeof(a)),
+				ntohs(l->ddns[i].port));
+	for (i = 0; i < l->nzones && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
+				i ? ", " : "; zones ", l->zones[i]);
+	if (off < sizeof(buf))
+		snprintf(buf + off, sizeof(buf) - off, "%s; %u names per host",
+			 l->nzones ? "" : "; any zone", l->names_per_host);
+	pr_info("registrations learnt from DNS UPDATEs that %s", buf);
 }
 
 static const char *addrs_str(const struct addr_set *set, char *buf,
@@ -707,7 +851,7 @@ static int run(struct ntsload *l)
 		.it_interval.tv_sec = l->gc_interval,
 		.it_value.tv_sec = l->gc_interval,
 	};
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	sigset_t mask;
 	__u64 ticks;
 
@@ -723,12 +867,14 @@ static int run(struct ntsload *l)
 		return -errno;
 	}
 	pfd[3].fd = frag_park_fd(&l->frags);
+	pfd[4].fd = phl_log_fd(&l->phl_log);
 	pfd[0].events = pfd[1].events = pfd[2].events = pfd[3].events = POLLIN;
+	pfd[4].events = POLLIN;
 
 	for (;;) {
 		/* The socket may change with the WAN address. */
 		pfd[2].fd = l->nego.fd;
-		if (poll(pfd, 4, nego_server_timeout_ms(&l->nego)) < 0) {
+		if (poll(pfd, 5, nego_server_timeout_ms(&l->nego)) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
@@ -748,6 +894,8 @@ static int run(struct ntsload *l)
 			nego_server_input(&l->nego);
 		if (pfd[3].revents)
 			frag_park_input(&l->frags);
+		if (pfd[4].revents)
+			phl_log_input(&l->phl_log);
 		nego_server_tick(&l->nego);
 	}
 	close(pfd[0].fd);
@@ -783,7 +931,9 @@ static int start(struct ntsload *l)
 		goto fail_pins;
 	nts_dp_maps(&l->dp, &l->maps);
 
-	err = config_write(l);
+	err = zones_write(l);
+	if (!err)
+		err = config_write(l);
 	if (!err)
 		err = ports_refresh(&l->maps, &l->addrs, l->nego_cfg.port);
 	if (err)
@@ -810,6 +960,9 @@ static int start(struct ntsload *l)
 	err = frag_park_init(&l->frags, nts_dp_frag_events_fd(&l->dp));
 	if (err)
 		goto fail_nego;
+	err = phl_log_init(&l->phl_log, l->maps.phl_events);
+	if (err)
+		goto fail_frags;
 
 	pr_info("%s %s: XDP %s and tc egress attached%s%s; NAT %s+%s, ports "
 		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
@@ -819,8 +972,11 @@ static int start(struct ntsload *l)
 		filterings[l->filtering], l->range.lo, l->range.hi,
 		l->nego_cfg.port, l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s",
 		l->nego_cfg.insecure ? ", insecure" : "", l->pin_dir);
+	say_registrations(l);
 	return 0;
 
+fail_frags:
+	frag_park_fini(&l->frags);
 fail_nego:
 	nego_server_fini(&l->nego);
 fail_tc:
@@ -840,6 +996,8 @@ fail_pins:
 
 static void stop(struct ntsload *l)
 {
+	phl_log_input(&l->phl_log);	/* the last words */
+	phl_log_fini(&l->phl_log);
 	frag_park_fini(&l->frags);
 	nego_server_fini(&l->nego);
 	keys_free(&l->nego.keys);
@@ -865,6 +1023,7 @@ int main(int argc, char **argv)
 		.mode = XDP_MODE_AUTO,
 		.to = NAT_TIMEOUTS_DEFAULT,
 		.phl_min_ttl = 86400,
+		.names_per_host = 16,
 		.gc_interval = 1,
 		.mapping = NAT_MAP_EIM,
 		.filtering = NAT_FILT_APDF,
