@@ -234,6 +234,13 @@ test_zones_given() {
 	wait_for 3 grep -q "not one of --zone" "$STATE/ntsload.log"
 	expect_match "said" "$(cat "$STATE/ntsload.log")" \
 		"for zone 'example\.net', which is not one of --zone"
+	expect_match "ntsctl status shows whom it trusts" \
+		"$(x rtr $NTSCTL status)" \
+		"DDNS +$DDNS:53; zones sub\.example\.net; 16 names per host"
+	expect_eq "and in JSON" "$(x rtr $NTSCTL status --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["ddns"], d["zones"], d["names_per_host"])')" "['$DDNS:53'] ['sub.example.net'] 16"
 }
 
 test_no_ddns_server_learns_nothing() {
@@ -244,6 +251,8 @@ test_no_ddns_server_learns_nothing() {
 		upd pn "$KEY" "update add alice.example.net 300 A $RTR"
 	expect_eq "the router learns nothing" "$(phl --json)" "[]"
 	expect_eq "counted" "$(stat dnsu_untrusted)" 1
+	expect_match "ntsctl status says so" "$(x rtr $NTSCTL status)" \
+		"DDNS +none: no names are learnt from DNS UPDATEs; zones any"
 	expect_fail "a server port is a number" \
 		x rtr $NTSLOAD --ddns-server $DDNS:http --detach eth0
 	expect_match "a bad server is named" \

@@ -14,6 +14,7 @@
 
 #include <nts/config.h>
 #include <nts/nat.h>
+#include <nts/phl.h>
 
 #include "log.h"
 #include "ntsctl.h"
@@ -110,6 +111,36 @@ static const char *xdp_state(int ifindex, int map_fd, char *buf, size_t len)
 	return buf;
 }
 
+/* Whom registrations are learnt from: servers, then zones. */
+static void print_ddns(const struct ctl *c, const struct nts_config *cfg)
+{
+	struct phl_key k, next;
+	char a[INET_ADDRSTRLEN];
+	const char *sep = "";
+	__u32 i;
+	int err;
+
+	printf(c->json ? "\"ddns\": [" : "DDNS      ");
+	for (i = 0; i < cfg->nddns && i < NTS_DDNS_MAX; i++)
+		printf(c->json ? "%s\"%s:%u\"" : "%s %s:%u", i ? ", " : "",
+		       inet_ntop(AF_INET, &cfg->ddns[i].addr, a, sizeof(a)),
+		       ntohs(cfg->ddns[i].port));
+	if (!c->json && !cfg->nddns)
+		printf(" none: no names are learnt from DNS UPDATEs");
+	printf(c->json ? "], \"zones\": [" : "; zones");
+	for (err = bpf_map_get_next_key(c->maps.phl_zones, NULL, &next); !err;
+	     err = bpf_map_get_next_key(c->maps.phl_zones, &k, &next)) {
+		k = next;
+		printf(c->json ? "%s\"%s\"" : "%s %s", sep, k.name);
+		sep = c->json ? ", " : ",";
+	}
+	if (c->json)
+		printf("], \"names_per_host\": %u, ", cfg->phl_quota);
+	else
+		printf("%s; %u names per host\n", *sep ? "" : " any",
+		       cfg->phl_quota);
+}
+
 int cmd_status(struct ctl *c, int argc, char **argv)
 {
 	static const struct {
@@ -149,11 +180,13 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			       inet_ntop(AF_INET, &cfg.addrs[i], a, sizeof(a)));
 		printf("], \"snat\": \"%s\", \"mapping\": \"%s\", "
 		       "\"filtering\": \"%s\", \"ports\": \"%u-%u\", "
-		       "\"hairpin\": %s, \"maps\": {",
+		       "\"hairpin\": %s, ",
 		       inet_ntop(AF_INET, &cfg.wan_addr, a, sizeof(a)),
 		       mapping_names[cfg.mapping % 3],
 		       filtering_names[cfg.filtering % 3], cfg.port_lo,
 		       cfg.port_hi, cfg.flags & NTS_CFG_HAIRPIN ? "true" : "false");
+		print_ddns(c, &cfg);
+		printf("\"maps\": {");
 	} else {
 		printf("WAN        %s (XDP %s)\n", ifname, xdp);
 		printf("addresses ");
@@ -167,6 +200,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		       filtering_names[cfg.filtering % 3], cfg.port_lo,
 		       cfg.port_hi,
 		       cfg.flags & NTS_CFG_HAIRPIN ? ", hairpin" : "");
+		print_ddns(c, &cfg);
 		printf("tables    ");
 	}
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
