@@ -222,8 +222,8 @@ static int gc_host(const void *key, const void *value, void *ctx)
 	struct gc_ctx *c = ctx;
 
 	(void)value;
-	if (!bsearch(key, c->owners, c->nowners, sizeof(*c->owners),
-		     addr_cmp))
+	if (!c->nowners || !bsearch(key, c->owners, c->nowners,
+				    sizeof(*c->owners), addr_cmp))
 		bpf_map_delete_elem(c->maps->phl_hosts, key);
 	return 0;
 }
@@ -237,7 +237,8 @@ static int recount_hosts(struct gc_ctx *c)
 	struct phl_host h;
 	size_t i, j;
 
-	qsort(c->owners, c->nowners, sizeof(*c->owners), addr_cmp);
+	if (c->nowners)
+		qsort(c->owners, c->nowners, sizeof(*c->owners), addr_cmp);
 	for (i = 0; i < c->nowners; i = j) {
 		for (j = i; j < c->nowners && c->owners[j] == c->owners[i]; j++)
 			;
