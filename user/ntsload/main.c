@@ -30,7 +30,7 @@
 #include "dnsname.h"
 #include "flow.h"
 #include "frags.h"
-#include "gc.h"
+#include "housekeep.h"
 #include "log.h"
 #include "nego_server.h"
 #include "netdev.h"
@@ -73,6 +73,7 @@ struct ntsload {
 	unsigned int nzones;
 	unsigned int names_per_host;
 	struct phl_log phl_log;
+	struct housekeep hk;
 	int lock_fd;
 	struct nts_datapath dp;
 	struct nts_maps maps;
@@ -807,13 +808,14 @@ static int choose_ports(struct ntsload *l)
 	return 0;
 }
 
-/* Once a tick: expire, and follow the router's ports, address, links. */
+/*
+ * Once a second: follow the router's addresses and links. The bulk work
+ * (expiry, the router's ports) is the housekeeping thread's.
+ */
 static void tick(struct ntsload *l)
 {
 	char a[NTS_ADDRS_MAX * INET_ADDRSTRLEN], b[sizeof(a)];
 	struct addr_set now;
-	struct gc_result res;
-	int err;
 
 	if (!l->addrs_given && !netdev_ipv4_addrs(l->ifname, &now)) {
 		struct ntsload next = { .addrs = now, .snat = l->snat };
@@ -826,30 +828,19 @@ static void tick(struct ntsload *l)
 			l->addrs = next.addrs;
 			l->snat = next.snat;
 			config_write(l);
+			housekeep_addrs(&l->hk, &l->addrs);
 		}
 	}
-	err = ports_refresh(&l->maps, &l->addrs, l->nego_cfg.port);
-	if (err)
-		pr_err("cannot refresh the router's own ports: %s",
-		       strerror(-err));
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
 	frag_park_tick(&l->frags);
-	err = gc_run(&l->maps, &l->addrs, &l->to, &res);
-	if (err)
-		pr_err("expiry pass failed: %s", strerror(-err));
-	else if (res.flows_expired || res.binds_expired || res.names_expired)
-		pr_debug("expired %u flows, %u mappings, %u names; live: %u "
-			 "flows, %u mappings, %u names",
-			 res.flows_expired, res.binds_expired, res.names_expired,
-			 res.flows, res.binds, res.names);
 }
 
 static int run(struct ntsload *l)
 {
 	struct itimerspec its = {
-		.it_interval.tv_sec = l->gc_interval,
-		.it_value.tv_sec = l->gc_interval,
+		.it_interval.tv_sec = 1,
+		.it_value.tv_sec = 1,
 	};
 	struct pollfd pfd[5];
 	sigset_t mask;
@@ -963,6 +954,10 @@ static int start(struct ntsload *l)
 	err = phl_log_init(&l->phl_log, l->maps.phl_events);
 	if (err)
 		goto fail_frags;
+	err = housekeep_start(&l->hk, &l->maps, &l->addrs, &l->to,
+			      l->gc_interval, l->nego_cfg.port);
+	if (err)
+		goto fail_phl_log;
 
 	pr_info("%s %s: XDP %s and tc egress attached%s%s; NAT %s+%s, ports "
 		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
@@ -975,6 +970,8 @@ static int start(struct ntsload *l)
 	say_registrations(l);
 	return 0;
 
+fail_phl_log:
+	phl_log_fini(&l->phl_log);
 fail_frags:
 	frag_park_fini(&l->frags);
 fail_nego:
@@ -996,6 +993,7 @@ fail_pins:
 
 static void stop(struct ntsload *l)
 {
+	housekeep_stop(&l->hk);
 	phl_log_input(&l->phl_log);	/* the last words */
 	phl_log_fini(&l->phl_log);
 	frag_park_fini(&l->frags);

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# ntsload's control plane at a real router's load (issue 15): NOTICEs
+# are answered while the expiry pass works through a large NAT table.
+# Outcomes only, no timings: every NOTICE gets its answer within
+# nts-nego's own timeout.
+AREA=scale
+source "$(dirname "$0")/lib.sh"
+
+NEGO="$top/build/nts-nego"
+FLOWS=500000
+
+teardown_each() {
+	router_stop
+}
+
+nat_entries() {
+	x rtr $NTSCTL status --json |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["maps"]["nat"]["entries"])'
+}
+
+test_notice_while_expiry_runs() {
+	router_start --max-flows $((2 * FLOWS))
+	$NTSCTL phl add alice.example.net $PN
+	expect_eq "the table filled" \
+		"$(x rtr "$top/build/fill_flows" "$PINS" $FLOWS 400)" $FLOWS
+	# The next pass expires them all; NOTICEs meanwhile, until it is done.
+	local i=0 during=0 answered=0 left out
+	while :; do
+		left=$(nat_entries)
+		[ "$left" -gt 0 ] || break
+		[ "$left" -lt $((2 * FLOWS)) ] && during=$((during + 1))
+		i=$((i + 1))
+		out=$(x gn "$NEGO" --router $RTR -k "$STATE/nts.key" \
+			--gn 198.51.100.$((100 + i % 100)) --timeout 1000 \
+			alice.example.net 2>&1)
+		[[ $out =~ ^ACCEPT ]] && answered=$((answered + 1))
+		[ $i -lt 300 ] || break
+	done
+	expect_eq "the pass emptied the table" "$(nat_entries)" 0
+	expect_gt "NOTICEs were sent while it ran" "$during" 2
+	expect_eq "every NOTICE answered ACCEPT in time" "$answered" "$i"
+}
+
+run_tests
