@@ -208,10 +208,35 @@ static __always_inline int later_fragment(struct xdp_md *ctx, struct pkt *p)
  * For the router itself, unless it is a SYN to a port nobody listens on:
  * that gets no answer at all (RFC 5382 REQ-4), not even a RST.
  */
+/*
+ * With --nts-server, NOTICEs from anywhere else never reach ntsload: a
+ * forged flood costs XDP a compare, not ntsload a MAC.
+ */
+static __always_inline bool nego_foreign(const struct nts_config *cfg,
+					 const struct pkt *p)
+{
+	__u32 i;
+
+	if (!cfg->nnts || p->key.proto != IPPROTO_UDP ||
+	    p->key.dport != bpf_htons(cfg->nego_port))
+		return false;
+	for (i = 0; i < NTS_SERVERS_MAX; i++) {
+		if (i >= cfg->nnts)
+			break;
+		if ((p->key.saddr & cfg->nts[i].mask) == cfg->nts[i].net)
+			return false;
+	}
+	return true;
+}
+
 static __always_inline int miss(struct xdp_md *ctx,
 				const struct nts_config *cfg,
 				const struct pkt *p)
 {
+	if (nego_foreign(cfg, p)) {
+		stat_inc(NTS_STAT_NEGO_FOREIGN);
+		return XDP_DROP;
+	}
 	if (p->iph->frag_off & bpf_htons(IP_MF))
 		first_fragment(ctx, p, p->iph->daddr);
 	if (p->tcp_syn_only && !(cfg->flags & NTS_CFG_SYN_PASS) &&

@@ -118,35 +118,9 @@ bool addr_is_any(const struct sockaddr_storage *a)
 	return IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr);
 }
 
-int cidr4_parse(const char *s, struct cidr4 *out)
-{
-	char host[INET_ADDRSTRLEN], *end;
-	const char *slash = strchr(s, '/');
-	unsigned long len = 32;
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	struct in_addr a;
-
-	if (n >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, n);
-	host[n] = 0;
-	if (inet_pton(AF_INET, host, &a) != 1)
-		return -EINVAL;
-	if (slash) {
-		errno = 0;
-		len = strtoul(slash + 1, &end, 10);
-		if (!slash[1] || *end || errno || len > 32)
-			return -EINVAL;
-	}
-	out->mask = len ? htonl(~0u << (32 - len)) : 0;
-	out->net = a.s_addr & out->mask;
-	return 0;
-}
-
-bool cidr4_has(const struct cidr4 *c, const struct sockaddr_storage *a)
+bool cidr4_has(const struct nts_cidr4 *c, const struct sockaddr_storage *a)
 {
 	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
 
-	return a->ss_family == AF_INET &&
-	       (a4->sin_addr.s_addr & c->mask) == c->net;
+	return a->ss_family == AF_INET && cidr4_contains(c, a4->sin_addr.s_addr);
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "cidr.h"
+
 /* "[v6]:port" at most, with its NUL. */
 #define ADDR_STRLEN 64
 
@@ -26,15 +28,7 @@ bool addr_eq(const struct sockaddr_storage *a,
 /* 0.0.0.0 or :: */
 bool addr_is_any(const struct sockaddr_storage *a);
 
-/* An IPv4 network, both in network order. */
-struct cidr4 {
-	uint32_t net;
-	uint32_t mask;
-};
-
-/* "192.0.2.0/24", or an address alone (/32). 0 or -EINVAL. */
-int cidr4_parse(const char *s, struct cidr4 *out);
-/* Is @a an IPv4 address in @c? */
-bool cidr4_has(const struct cidr4 *c, const struct sockaddr_storage *a);
+/* Is @a an IPv4 address in @c (cidr4_parse() in user/lib/cidr.h)? */
+bool cidr4_has(const struct nts_cidr4 *c, const struct sockaddr_storage *a);
 
 #endif /* NTSDNS_ADDR_H */

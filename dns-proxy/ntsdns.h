@@ -41,7 +41,7 @@ struct config {
 	size_t nupstream;
 	struct nts_zones zones;
 	/* Forwarders whose EDNS Client Subnet /32 names the GN. */
-	struct cidr4 trust_ecs[MAX_TRUST_ECS];
+	struct nts_cidr4 trust_ecs[MAX_TRUST_ECS];
 	size_t ntrust_ecs;
 	uint16_t nego_port;
 	unsigned int nego_timeout_ms;

@@ -10,6 +10,8 @@
 #define NTS_ADDRS_MAX 8
 /* DDNS servers whose answers the router trusts (--ddns-server). */
 #define NTS_DDNS_MAX 8
+/* Networks NOTICEs may come from (--nts-server). */
+#define NTS_SERVERS_MAX 8
 
 enum nts_cfg_flags {
 	NTS_CFG_ENABLED = 1 << 0,	/* user space finished setting up */
@@ -22,6 +24,12 @@ struct nts_ddns_server {
 	__be32 addr;
 	__be16 port;
 	__u16 pad;
+};
+
+/* An IPv4 network, both in network byte order. */
+struct nts_cidr4 {
+	__be32 net;
+	__be32 mask;
 };
 
 struct nts_config {
@@ -40,6 +48,8 @@ struct nts_config {
 	__u32 phl_quota;	/* snooped names per inside host */
 	__u32 nddns;
 	struct nts_ddns_server ddns[NTS_DDNS_MAX];	/* trusted servers */
+	__u32 nnts;		/* 0: NOTICEs from anywhere */
+	struct nts_cidr4 nts[NTS_SERVERS_MAX];
 };
 
 /*

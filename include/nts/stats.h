@@ -59,6 +59,7 @@
 	X(RC_ROUTER_PORT, "rc_router_port", "RC hits for the router's own ports") \
 	X(RC_POLICY, "rc_policy", "RC hits the host's exposure policy refused") \
 	X(RC_NO_SPACE, "rc_no_space", "RC hits dropped: NAT table full")      \
+	X(NEGO_FOREIGN, "nego_foreign", "NOTICEs from outside --nts-server, dropped by XDP") \
 	/* counted by ntsload, not by the datapath: */                        \
 	X(NEGO_NOTICE, "nego_notice", "authentic NOTICEs received")           \
 	X(NEGO_ACCEPT, "nego_accept", "NOTICEs accepted: RC entry made")      \

@@ -41,4 +41,22 @@ test_notice_while_expiry_runs() {
 	expect_eq "every NOTICE answered ACCEPT in time" "$answered" "$i"
 }
 
+# A forged flood from outside --nts-server costs XDP a compare, no MAC.
+test_nts_server_filters_in_xdp() {
+	router_start --nts-server 198.51.100.53/32
+	$NTSCTL phl add alice.example.net $PN
+	local out
+	out=$(x gn "$NEGO" --router $RTR -k "$STATE/nts.key" --gn $GN \
+		--timeout 500 alice.example.net 2>&1)
+	expect_no_match "from GN's address: no answer" "$out" "^(ACCEPT|REJECT|REFUSED)"
+	expect_gt "dropped in XDP, counted" "$(stat nego_foreign)" 0
+	expect_eq "ntsload never saw it" "$(stat nego_notice)" 0
+	expect_match "from the NTS server's: ACCEPT" \
+		"$(x ntss "$NEGO" --router $RTR -k "$STATE/nts.key" --gn $GN \
+			--timeout 2000 alice.example.net 2>&1)" "^ACCEPT"
+	expect_match "a bad network is named" \
+		"$(x rtr $NTSLOAD --nts-server 10.0.0.0/33 eth0 2>&1)" \
+		"--nts-server: '10.0.0.0/33' is not an IPv4 address or ADDR/LEN"
+}
+
 run_tests

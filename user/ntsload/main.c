@@ -26,6 +26,7 @@
 #include <nts/phl.h>
 
 #include "attach.h"
+#include "cidr.h"
 #include "datapath.h"
 #include "dnsname.h"
 #include "flow.h"
@@ -72,6 +73,8 @@ struct ntsload {
 	char zones[PHL_ZONES_MAX][PHL_NAME_MAX];
 	unsigned int nzones;
 	unsigned int names_per_host;
+	struct nts_cidr4 nts[NTS_SERVERS_MAX];	/* --nts-server */
+	unsigned int nnts;
 	struct phl_log phl_log;
 	struct housekeep hk;
 	int lock_fd;
@@ -144,6 +147,8 @@ static void usage(FILE *f)
 "  -k, --key FILE           accept NOTICEs signed with the keys in FILE, a\n"
 "                           tsig-keygen -a hmac-sha256 key file (repeatable)\n"
 "      --insecure           also accept unsigned NOTICEs (the paper's form)\n"
+"      --nts-server CIDR    NOTICEs only from there, the rest dropped in XDP;\n"
+"                           repeatable, up to 8 (default: from anywhere)\n"
 "      --nego-port PORT     UDP port on the WAN address (default 20053)\n"
 "      --rc-ttl SEC         how long an accepted NOTICE waits for GN's first\n"
 "                           packet (default 5); after it, 1 s more\n"
@@ -189,6 +194,7 @@ enum {
 	OPT_DDNS_SERVER,
 	OPT_ZONE,
 	OPT_NAMES_PER_HOST,
+	OPT_NTS_SERVER,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -321,6 +327,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "zone", required_argument, NULL, OPT_ZONE },
 		{ "names-per-host", required_argument, NULL,
 		  OPT_NAMES_PER_HOST },
+		{ "nts-server", required_argument, NULL, OPT_NTS_SERVER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -483,6 +490,20 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 			break;
 		case OPT_ZONE:
 			err = parse_zone(l, optarg);
+			break;
+		case OPT_NTS_SERVER:
+			if (l->nnts == NTS_SERVERS_MAX) {
+				pr_err("--nts-server: %d networks at most",
+				       NTS_SERVERS_MAX);
+				return -EINVAL;
+			}
+			if (cidr4_parse(optarg, &l->nts[l->nnts])) {
+				pr_err("--nts-server: '%s' is not an IPv4 "
+				       "address or ADDR/LEN",
+				       optarg);
+				return -EINVAL;
+			}
+			l->nnts++;
 			break;
 		case OPT_NAMES_PER_HOST:
 			err = parse_uint("--names-per-host", optarg, 0,
@@ -664,6 +685,7 @@ static int config_write(struct ntsload *l)
 		.naddrs = l->addrs.n,
 		.phl_quota = l->names_per_host,
 		.nddns = l->nddns,
+		.nnts = l->nnts,
 	};
 	__u32 k = 0;
 
@@ -671,6 +693,7 @@ static int config_write(struct ntsload *l)
 		cfg.flags |= NTS_CFG_ZONES;
 	memcpy(cfg.addrs, l->addrs.a, sizeof(cfg.addrs));
 	memcpy(cfg.ddns, l->ddns, sizeof(cfg.ddns));
+	memcpy(cfg.nts, l->nts, sizeof(cfg.nts));
 	if (bpf_map_update_elem(l->maps.config, &k, &cfg, BPF_ANY)) {
 		pr_err("cannot write the config map: %s", strerror(errno));
 		return -errno;
