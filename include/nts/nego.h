@@ -58,7 +58,7 @@ struct nego_hdr {
 
 /* A time more than this far from ours is refused. */
 #define NEGO_TIME_SKEW	30
-/* Nonces are remembered this long. */
-#define NEGO_REPLAY_SEC 60
+/* Nonces remembered at once by default (ntsload --max-nonces). */
+#define NEGO_REPLAY_MAX (1 << 20)
 
 #endif /* NTS_NEGO_H */

@@ -308,9 +308,38 @@ TEST(replay_cache_bounded)
 		busy += receive(buf, len, false, r, NOW, &m) == -NEGO_E_BUSY;
 	}
 	ASSERT_EQ(busy, 40 - 16, "full: refused, not forgotten");
-	len = signed_notice(buf, sizeof(buf), NOW + 61);
-	ASSERT_OK(-receive(buf, len, false, r, NOW + 61, &m),
-		  "room again once the others are 60 s old");
+	len = signed_notice(buf, sizeof(buf), NOW + 31);
+	ASSERT_OK(-receive(buf, len, false, r, NOW + 31, &m),
+		  "room again once the others' times are out of the window");
+out:
+	nego_replay_free(r);
+}
+
+/* Issue 15: at any rate, every nonce of the window is remembered. */
+TEST(replay_cache_keeps_up)
+{
+	static __u8 first[NEGO_MSG_MAX], buf[NEGO_MSG_MAX];
+	struct nego_replay *r = nego_replay_new(NEGO_REPLAY_MAX);
+	ssize_t len, first_len;
+	struct nego_msg m;
+	int i, refused = 0;
+
+	if (!keyring())
+		goto out;
+	first_len = signed_notice(first, sizeof(first), NOW);
+	ASSERT_OK(-receive(first, first_len, false, r, NOW, &m), "first");
+	/* 100,000 NOTICEs within 10 s, far past the old 65,536 slots. */
+	for (i = 0; i < 100000; i++) {
+		len = signed_notice(buf, sizeof(buf), NOW + i / 10000);
+		refused += receive(buf, len, false, r, NOW + i / 10000, &m) != 0;
+	}
+	ASSERT_EQ(refused, 0, "none refused");
+	ASSERT_EQ(receive(first, first_len, false, r, NOW + 10, &m),
+		  -NEGO_E_REPLAY, "the first is still remembered");
+	ASSERT_EQ(receive(buf, len, false, r, NOW + 10, &m), -NEGO_E_REPLAY,
+		  "and the last");
+	ASSERT_EQ(receive(first, first_len, false, r, NOW + 31, &m),
+		  -NEGO_E_TIME, "then its time is out of the window");
 out:
 	nego_replay_free(r);
 }

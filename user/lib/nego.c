@@ -174,52 +174,114 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 }
 
 /* Nonces in an open-addressed table; a slot is free once stale. */
-struct nego_replay {
-	size_t mask;
-	struct {
-		__u64 nonce;
-		__u64 seen;
-	} slot[];
+/*
+ * Nonces, each kept for as long as a message with its time could still
+ * be accepted (its time + NEGO_TIME_SKEW): the cache holds what the rate
+ * times that window needs, growing as the rate does, up to @max. An open
+ * hash with linear probing; slots whose nonce has expired are reused,
+ * and the table is rebuilt without them when half of it is in use.
+ */
+struct replay_slot {
+	__u64 nonce;
+	__u64 until;	/* 0: never used */
 };
 
-#define REPLAY_PROBES 16
+struct nego_replay {
+	size_t max;	/* nonces remembered at most */
+	size_t cap;	/* slots, a power of two */
+	size_t used;	/* slots with a nonce, live or expired */
+	__u64 rebuilt;	/* when it was last rebuilt */
+	struct replay_slot *slot;
+};
 
-struct nego_replay *nego_replay_new(size_t slots)
+#define REPLAY_MIN_SLOTS 1024
+
+struct nego_replay *nego_replay_new(size_t max)
 {
-	struct nego_replay *r;
-	size_t n = 1;
+	struct nego_replay *r = calloc(1, sizeof(*r));
 
-	while (n < slots)
-		n <<= 1;
-	r = calloc(1, sizeof(*r) + n * sizeof(r->slot[0]));
-	if (r)
-		r->mask = n - 1;
+	if (!r)
+		return NULL;
+	r->max = max;
+	r->cap = REPLAY_MIN_SLOTS;
+	r->slot = calloc(r->cap, sizeof(*r->slot));
+	if (!r->slot) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
 void nego_replay_free(struct nego_replay *r)
 {
+	if (r)
+		free(r->slot);
 	free(r);
 }
 
-static int replay_check(struct nego_replay *r, __u64 nonce, __u64 now)
+static size_t replay_hash(__u64 nonce, size_t cap)
 {
-	size_t i, h = (nonce * 0x9e3779b97f4a7c15ULL) >> 20, free_slot = -1;
+	return (nonce * 0x9e3779b97f4a7c15ULL) >> 20 & (cap - 1);
+}
 
-	for (i = 0; i < REPLAY_PROBES; i++) {
-		size_t s = (h + i) & r->mask;
-		bool live = r->slot[s].seen &&
-			    r->slot[s].seen + NEGO_REPLAY_SEC >= now;
+/* Again without the expired, in a table sized for the live ones. */
+static int replay_rebuild(struct nego_replay *r, __u64 now)
+{
+	size_t live = 0, cap = REPLAY_MIN_SLOTS, i, s;
+	struct replay_slot *t;
 
-		if (live && r->slot[s].nonce == nonce)
-			return -NEGO_E_REPLAY;
-		if (!live && free_slot == (size_t)-1)
-			free_slot = s;
-	}
-	if (free_slot == (size_t)-1)
+	for (i = 0; i < r->cap; i++)
+		live += r->slot[i].until >= now;
+	while (cap < 4 * live)
+		cap <<= 1;
+	t = calloc(cap, sizeof(*t));
+	if (!t)
 		return -NEGO_E_BUSY;
-	r->slot[free_slot].nonce = nonce;
-	r->slot[free_slot].seen = now;
+	for (i = 0; i < r->cap; i++) {
+		if (r->slot[i].until < now)
+			continue;
+		for (s = replay_hash(r->slot[i].nonce, cap); t[s].until;
+		     s = (s + 1) & (cap - 1))
+			;
+		t[s] = r->slot[i];
+	}
+	free(r->slot);
+	r->slot = t;
+	r->cap = cap;
+	r->used = live;
+	return 0;
+}
+
+static int replay_check(struct nego_replay *r, __u64 nonce, __u64 time,
+			__u64 now)
+{
+	size_t s = replay_hash(nonce, r->cap), reuse = (size_t)-1;
+
+	for (; r->slot[s].until; s = (s + 1) & (r->cap - 1)) {
+		if (r->slot[s].until < now) {
+			if (reuse == (size_t)-1)
+				reuse = s;
+		} else if (r->slot[s].nonce == nonce) {
+			return -NEGO_E_REPLAY;
+		}
+	}
+	if (reuse == (size_t)-1) {
+		/* A slot of its own: at most @max, the table half full. */
+		if (r->used >= r->max || 2 * (r->used + 1) > r->cap) {
+			/* Full: nonces expire by the second, look once. */
+			if ((r->used >= r->max && r->rebuilt == now) ||
+			    replay_rebuild(r, now))
+				return -NEGO_E_BUSY;
+			r->rebuilt = now;
+			if (r->used >= r->max)
+				return -NEGO_E_BUSY;
+			return replay_check(r, nonce, time, now);
+		}
+		reuse = s;
+		r->used++;
+	}
+	r->slot[reuse].nonce = nonce;
+	r->slot[reuse].until = time + NEGO_TIME_SKEW;
 	return 0;
 }
 
@@ -248,6 +310,6 @@ int nego_receive(const __u8 *buf, size_t len, const struct nego_auth *a,
 	if (m->time + NEGO_TIME_SKEW < now || m->time > now + NEGO_TIME_SKEW)
 		return -NEGO_E_TIME;
 	if (a->replay)
-		return replay_check(a->replay, m->nonce, now);
+		return replay_check(a->replay, m->nonce, m->time, now);
 	return 0;
 }

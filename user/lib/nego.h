@@ -58,9 +58,14 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 /* Structure only: fills @m; 0 or -enum nego_err. Reads only @len bytes. */
 int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m);
 
-/* Remembers nonces for NEGO_REPLAY_SEC. */
+/*
+ * Remembers each nonce for as long as its message's time is acceptable
+ * (that time + NEGO_TIME_SKEW), however many come: at most @max at once,
+ * 16 to 64 bytes each (the table grows with the rate, rebuilt at half
+ * load). Past @max: -NEGO_E_BUSY, which the caller counts and logs.
+ */
 struct nego_replay;
-struct nego_replay *nego_replay_new(size_t slots);
+struct nego_replay *nego_replay_new(size_t max);
 void nego_replay_free(struct nego_replay *r);
 
 struct nego_auth {

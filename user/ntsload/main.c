@@ -129,6 +129,9 @@ static void usage(FILE *f)
 "      --max-flows N        size of the NAT table, in flows (default 65536)\n"
 "      --max-names N        size of the PHL, in names (default 16384)\n"
 "      --max-rc N           size of the request cache (default 4096)\n"
+"      --max-nonces N       NOTICE nonces remembered at once against replay\n"
+"                           (default 1048576: 33,000 NOTICEs/s; 16-64\n"
+"                           bytes each, taken as the rate needs them)\n"
 "                           (sizes apply when the maps are created: maps\n"
 "                           kept pinned with other sizes must be removed\n"
 "                           first, ntsload --detach)\n"
@@ -195,6 +198,7 @@ enum {
 	OPT_ZONE,
 	OPT_NAMES_PER_HOST,
 	OPT_NTS_SERVER,
+	OPT_MAX_NONCES,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -328,6 +332,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		{ "names-per-host", required_argument, NULL,
 		  OPT_NAMES_PER_HOST },
 		{ "nts-server", required_argument, NULL, OPT_NTS_SERVER },
+		{ "max-nonces", required_argument, NULL, OPT_MAX_NONCES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -490,6 +495,10 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 			break;
 		case OPT_ZONE:
 			err = parse_zone(l, optarg);
+			break;
+		case OPT_MAX_NONCES:
+			err = parse_uint("--max-nonces", optarg, 1024, 1U << 26,
+					 &l->nego_cfg.replay_max);
 			break;
 		case OPT_NTS_SERVER:
 			if (l->nnts == NTS_SERVERS_MAX) {
@@ -1054,6 +1063,7 @@ int main(int argc, char **argv)
 			.rate_gn = 10,
 			.rate_name = 50,
 			.relay_timeout_ms = 400,
+			.replay_max = NEGO_REPLAY_MAX,
 		},
 		.nego.fd = -1,
 		.frags.raw = -1,

@@ -20,7 +20,6 @@
 
 #define LOG_LINES_PER_SEC 20
 #define RL_SLOTS 4096
-#define REPLAY_SLOTS 65536
 #define DEFER_POLL_MS 50
 
 /* One line per event, but no flood: at most LOG_LINES_PER_SEC a second. */
@@ -94,8 +93,8 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	s->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
 	s->relay_timeout_ms = c->relay_timeout_ms;
 	s->inner_auth.keys = &s->inner_keys;
-	s->inner_auth.replay = nego_replay_new(REPLAY_SLOTS);
-	s->auth.replay = nego_replay_new(REPLAY_SLOTS);
+	s->inner_auth.replay = nego_replay_new(c->replay_max);
+	s->auth.replay = nego_replay_new(c->replay_max);
 	s->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
 	s->rl_name = rl_new(RL_SLOTS, c->rate_name);
 	if (!s->auth.replay || !s->inner_auth.replay || !s->rl_gn ||
