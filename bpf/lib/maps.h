@@ -97,8 +97,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } phl_events SEC(".maps");
 
+/*
+ * LRU: a full request cache makes room by dropping the entry least
+ * recently made or used, so that a signed flood spread over GNs (a leaked
+ * key) cannot lock out legitimate NOTICEs; a waiting entry survives
+ * max_entries newer ones.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RC_MAX);
 	__type(key, struct rc_key);
 	__type(value, struct rc_entry);

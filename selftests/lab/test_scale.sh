@@ -74,4 +74,17 @@ test_signed_rate_none_refused() {
 	expect_eq "and ntsload counted none stale" "$(stat nego_stale)" 0
 }
 
+# A signed flood spread over GNs (a leaked key) fills the RC; the LRU
+# makes room, and legitimate NOTICEs are still accepted.
+test_full_rc_accepts_legit() {
+	router_start --max-rc 1024 --max-names 2048
+	x rtr "$top/build/negoflood" phl-set "$PINS" 1000 1000 >/dev/null
+	local sent lsent lacc
+	read -r sent lsent lacc < <(x ntss "$top/build/negoflood" flood $RTR \
+		"$STATE/nts.key" 1000 3 5000 20 signed)
+	expect_gt "a flood was sent" "${sent%.*}" 500
+	expect_gt "legitimate NOTICEs beside it" "${lsent:-0}" 10
+	expect_eq "every one accepted" "$lacc" "$lsent"
+}
+
 run_tests

@@ -26,6 +26,6 @@ enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
 		return RC_OFFER_BUSY;
 	snprintf(e.fqdn, sizeof(e.fqdn), "%s", fqdn);
 	if (bpf_map_update_elem(rc_fd, &k, &e, BPF_ANY))
-		return RC_OFFER_FULL;	/* E2BIG: the map is full */
+		return RC_OFFER_FULL;	/* no memory: the LRU map makes room */
 	return RC_OFFER_OK;
 }
