@@ -212,6 +212,61 @@ test_foreign_xdp_program_kept() {
 	x rtr ip link set dev eth0 xdpgeneric off
 }
 
+# An ntsload that must be refused: one that is not is stopped, not waited for.
+x_timeout() {
+	local ns=$1
+	shift
+	timeout 10 ip netns exec "$P$ns" "$@"
+}
+
+xdp_prog_id() {
+	x rtr ip -j link show eth0 | python3 -c '
+import json, sys; print(json.load(sys.stdin)[0].get("xdp", {}).get("prog", {}).get("id", "none"))'
+}
+
+# Issue 22: a second ntsload on the interface, whatever its pin directory
+# and NTS-Nego port, is refused before it touches anything.
+test_second_instance_refused() {
+	router_start
+	local id other=$STATE/bpf/other before
+	id=$(xdp_prog_id)
+	x pn ping -c 1 -W 2 $GN >/dev/null
+	before=$(stat out_xlate)
+	expect_error "second ntsload, other pins and port" \
+		"another ntsload is running on eth0 in this network namespace \(pid $(cat "$STATE/ntsload.pid"), maps in $PINS\)" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$other" --nego-port 20054 \
+		-k "$STATE/nts.key" eth0
+	expect_error "--detach with other pins" "another ntsload is running on eth0" \
+		x_timeout rtr "$NTSLOAD" --detach --pin-path "$other" eth0
+	expect_fail "it pinned nothing" test -e "$other"
+	expect_eq "the first one's XDP program stays" "$(xdp_prog_id)" "$id"
+	expect_match "and its tc filter" \
+		"$(x rtr tc filter show dev eth0 egress)" "nts_wan_out"
+	expect_ok "the first still forwards" x pn ping -c 1 -W 2 $GN
+	expect_gt "and translates" "$(stat out_xlate)" "$before"
+	expect_ok "its NTS-Nego port is still open" \
+		test -n "$(x rtr ss -Hlun 'sport = :20053')"
+}
+
+# A datapath kept (--keep) with other pins is another ntsload's too.
+test_kept_datapath_of_other_pins() {
+	router_start --keep
+	router_stop
+	local id other=$STATE/bpf/other
+	id=$(xdp_prog_id)
+	expect_error "start with other pins" \
+		"has an NTS datapath \(XDP program id $id\) whose maps are not in $other" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$other" -k "$STATE/nts.key" eth0
+	expect_error "--detach with other pins" "whose maps are not in $other" \
+		x_timeout rtr "$NTSLOAD" --detach --pin-path "$other" eth0
+	expect_fail "it pinned nothing" test -e "$other"
+	expect_eq "the kept XDP program stays" "$(xdp_prog_id)" "$id"
+	expect_ok "the kept datapath still forwards" x pn ping -c 1 -W 2 $GN
+	expect_ok "its own pins still detach it" \
+		x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_eq "detached" "$(xdp_prog_id)" none
+}
+
 test_default_port_range() {
 	router_start
 	local lo hi

@@ -28,6 +28,7 @@
 #include "flow.h"
 #include "frags.h"
 #include "gc.h"
+#include "instance.h"
 #include "log.h"
 #include "nego_server.h"
 #include "netdev.h"
@@ -63,6 +64,7 @@ struct ntsload {
 	struct nego_server nego;
 	struct frag_park frags;
 	int lock_fd;
+	int instance_fd;	/* our claim on IFACE (instance.c) */
 	struct nts_datapath dp;
 	struct nts_maps maps;
 };
@@ -536,6 +538,11 @@ static int do_detach(struct ntsload *l)
 	int err = 0, e, lan_ifindex;
 
 	l->lock_fd = -1;
+	err = instance_claim(l->ifindex, l->ifname, &l->instance_fd);
+	if (!err)
+		err = xdp_check(l->ifindex, l->ifname, l->pin_dir, true);
+	if (err)
+		return err;
 	e = lock_pins(l, false);
 	if (e == -EBUSY)
 		return e;
@@ -552,6 +559,7 @@ static int do_detach(struct ntsload *l)
 		pr_err("cannot remove %s: %s", l->pin_dir, strerror(-e));
 	if (l->lock_fd >= 0)
 		close(l->lock_fd);
+	close(l->instance_fd);
 	return err ? err : e;
 }
 
@@ -707,7 +715,7 @@ static int run(struct ntsload *l)
 		.it_interval.tv_sec = l->gc_interval,
 		.it_value.tv_sec = l->gc_interval,
 	};
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	sigset_t mask;
 	__u64 ticks;
 
@@ -723,12 +731,14 @@ static int run(struct ntsload *l)
 		return -errno;
 	}
 	pfd[3].fd = frag_park_fd(&l->frags);
+	pfd[4].fd = l->instance_fd;
 	pfd[0].events = pfd[1].events = pfd[2].events = pfd[3].events = POLLIN;
+	pfd[4].events = POLLIN;
 
 	for (;;) {
 		/* The socket may change with the WAN address. */
 		pfd[2].fd = l->nego.fd;
-		if (poll(pfd, 4, nego_server_timeout_ms(&l->nego)) < 0) {
+		if (poll(pfd, 5, nego_server_timeout_ms(&l->nego)) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
@@ -748,6 +758,8 @@ static int run(struct ntsload *l)
 			nego_server_input(&l->nego);
 		if (pfd[3].revents)
 			frag_park_input(&l->frags);
+		if (pfd[4].revents)
+			instance_serve(l->instance_fd, l->pin_dir);
 		nego_server_tick(&l->nego);
 	}
 	close(pfd[0].fd);
@@ -764,6 +776,24 @@ static bool pins_exist(const char *dir)
 	return !access(path, F_OK);
 }
 
+/*
+ * Before anything is pinned or attached: IFACE is ours alone, and no
+ * program of somebody else's sits where ours go.
+ */
+static int claim(struct ntsload *l)
+{
+	int err;
+
+	err = instance_claim(l->ifindex, l->ifname, &l->instance_fd);
+	if (!err)
+		err = xdp_check(l->ifindex, l->ifname, l->pin_dir, false);
+	if (!err)
+		err = tc_check(l->ifindex, l->ifname, TC_WAN_EGRESS);
+	if (!err && l->hairpin)
+		err = tc_check(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
+	return err;
+}
+
 static int start(struct ntsload *l)
 {
 	char addr[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
@@ -774,9 +804,13 @@ static int start(struct ntsload *l)
 	if (!err)
 		err = choose_ports(l);
 	if (!err)
+		err = claim(l);
+	if (!err)
 		err = lock_pins(l, true);
-	if (err)
+	if (err) {
+		close(l->instance_fd);
 		return err;
+	}
 	fresh = !pins_exist(l->pin_dir);
 	err = nts_dp_load_sized(&l->dp, l->pin_dir, &l->sizes);
 	if (err)
@@ -835,6 +869,7 @@ fail_pins:
 	if (fresh)
 		nts_pin_remove(l->pin_dir);
 	close(l->lock_fd);
+	close(l->instance_fd);
 	return err;
 }
 
@@ -857,6 +892,8 @@ static void stop(struct ntsload *l)
 	}
 	nts_dp_destroy(&l->dp);
 	close(l->lock_fd);
+	/* Last: no second ntsload may start while we take ours off. */
+	close(l->instance_fd);
 }
 
 int main(int argc, char **argv)
@@ -878,6 +915,7 @@ int main(int argc, char **argv)
 		.nego.fd = -1,
 		.frags.raw = -1,
 		.lock_fd = -1,
+		.instance_fd = -1,
 	};
 	int err;
 
