@@ -8,6 +8,8 @@ teardown_each() {
 	router_stop
 	kill_procs gn pn pn2 rtr
 	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
+	# What tests pinned themselves, in the lab's pin directories.
+	rm -rf "$PINS" "$STATE/bpf/other"
 }
 
 # A TCP connection from pn to gn that sends a line a second for $1 s;
@@ -265,6 +267,43 @@ test_kept_datapath_of_other_pins() {
 	expect_ok "its own pins still detach it" \
 		x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
 	expect_eq "detached" "$(xdp_prog_id)" none
+}
+
+foreign_pin() {
+	x rtr mkdir -p "$PINS"
+	x rtr bpftool map create "$PINS/foreign" type array key 4 value 4 \
+		entries 1 name foreign
+}
+
+# Issue 22: a shared --pin-path. Somebody else's pin there is never
+# removed; one there before ntsload starts makes it refuse the directory.
+test_foreign_pins_kept() {
+	foreign_pin || { fail "bpftool map create"; return; }
+	expect_error "a directory with a foreign pin" \
+		"$PINS holds foreign, which is not one of ntsload's maps" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_fail "nothing pinned" test -e "$PINS/nat"
+	expect_eq "nothing attached" "$(xdp_prog_id)" none
+	x rtr rm "$PINS/foreign"
+
+	router_start
+	foreign_pin
+	router_stop
+	expect_ok "a foreign pin added meanwhile survives the stop" \
+		test -e "$PINS/foreign"
+	expect_fail "ntsload's own are gone" test -e "$PINS/nat"
+	expect_match "and it says why the directory stays" \
+		"$(cat "$STATE/ntsload.log")" "left $PINS in place: it holds foreign"
+	x rtr rm "$PINS/foreign"
+
+	router_start --keep
+	foreign_pin
+	router_stop
+	expect_ok "--detach" x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_ok "a foreign pin survives --detach" test -e "$PINS/foreign"
+	expect_fail "ntsload's own are gone" test -e "$PINS/config"
+	expect_eq "and the datapath" "$(xdp_prog_id)" none
+	x rtr rm "$PINS/foreign"
 }
 
 test_default_port_range() {

@@ -90,7 +90,8 @@ static void usage(FILE *f)
 "                           (default: the larger stretch of 1024-65535\n"
 "                           outside net.ipv4.ip_local_port_range)\n"
 "  -P, --pin-path DIR       where to pin the maps (default:\n"
-"                           " NTS_PIN_ROOT "/IFACE)\n"
+"                           " NTS_PIN_ROOT "/IFACE); a directory with\n"
+"                           pins that are not ntsload's is refused\n"
 "      --mapping KIND       eim (endpoint-independent, default), adm\n"
 "                           (address-dependent) or apdm (address and port)\n"
 "      --filtering KIND     eif (endpoint-independent), adf (address-\n"
@@ -518,6 +519,48 @@ static int lock_pins(struct ntsload *l, bool create)
 	return 0;
 }
 
+/*
+ * Remove our pins and, if nothing else is there, the directory. Others'
+ * pins in a shared --pin-path are theirs: left, and said so.
+ */
+static int unpin(struct ntsload *l)
+{
+	char other[256];
+	int err;
+
+	err = nts_pin_remove(l->pin_dir, nts_dp_pins);
+	if (err) {
+		pr_err("cannot remove the maps pinned in %s: %s", l->pin_dir,
+		       strerror(-err));
+		return err;
+	}
+	if (nts_pin_foreign(l->pin_dir, nts_dp_pins, other, sizeof(other)) > 0)
+		pr_info("left %s in place: it holds %s, which is not one of "
+			"ntsload's maps",
+			l->pin_dir, other);
+	return 0;
+}
+
+/* A pin directory ntsload shares with somebody else's pins: not ours. */
+static int check_pins(struct ntsload *l)
+{
+	char other[256];
+	int err;
+
+	err = nts_pin_foreign(l->pin_dir, nts_dp_pins, other, sizeof(other));
+	if (err < 0) {
+		pr_err("cannot read %s: %s", l->pin_dir, strerror(-err));
+		return err;
+	}
+	if (err > 0) {
+		pr_err("%s holds %s, which is not one of ntsload's maps; give "
+		       "ntsload a directory of its own (--pin-path DIR)",
+		       l->pin_dir, other);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 /* The LAN interface a kept datapath hairpins on, from its pinned config. */
 static int kept_lan(const char *pin_dir)
 {
@@ -554,9 +597,7 @@ static int do_detach(struct ntsload *l)
 		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS);
 		err = err ? err : e;
 	}
-	e = nts_pin_remove(l->pin_dir);
-	if (e)
-		pr_err("cannot remove %s: %s", l->pin_dir, strerror(-e));
+	e = unpin(l);
 	if (l->lock_fd >= 0)
 		close(l->lock_fd);
 	close(l->instance_fd);
@@ -806,6 +847,8 @@ static int start(struct ntsload *l)
 	if (!err)
 		err = claim(l);
 	if (!err)
+		err = check_pins(l);
+	if (!err)
 		err = lock_pins(l, true);
 	if (err) {
 		close(l->instance_fd);
@@ -867,7 +910,7 @@ fail_dp:
 	nts_dp_destroy(&l->dp);
 fail_pins:
 	if (fresh)
-		nts_pin_remove(l->pin_dir);
+		unpin(l);
 	close(l->lock_fd);
 	close(l->instance_fd);
 	return err;
@@ -887,7 +930,7 @@ static void stop(struct ntsload *l)
 		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
 		if (l->hairpin)
 			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
-		nts_pin_remove(l->pin_dir);
+		unpin(l);
 		pr_info("detached from %s", l->ifname);
 	}
 	nts_dp_destroy(&l->dp);
