@@ -306,6 +306,27 @@ test_foreign_pins_kept() {
 	x rtr rm "$PINS/foreign"
 }
 
+# Issue 22: an ip_local_port_range that leaves (almost) nothing for NAT
+# is refused by default; an explicit --port-range is the operator's word.
+test_degenerate_port_range_refused() {
+	local orig
+	orig=$(x rtr sysctl -n net.ipv4.ip_local_port_range)
+	x rtr sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+	expect_error "nothing left" \
+		"net.ipv4.ip_local_port_range 1024 65535 leaves no port of 1024-65535 for NAT.*--port-range" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	x rtr sysctl -qw net.ipv4.ip_local_port_range="1024 64600"
+	expect_error "too little left" \
+		"leaves only 935 ports \(64601-65535\) of 1024-65535 for NAT, fewer than 1024.*--port-range" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_eq "nothing attached" "$(xdp_prog_id)" none
+	expect_fail "nothing pinned" test -e "$PINS/nat"
+	expect_ok "a small --port-range outside it is the operator's choice" \
+		router_start --port-range 64601-64700
+	router_stop
+	x rtr sysctl -qw net.ipv4.ip_local_port_range="$orig"
+}
+
 test_default_port_range() {
 	router_start
 	local lo hi

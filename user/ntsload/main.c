@@ -88,7 +88,8 @@ static void usage(FILE *f)
 "                           where the driver has it)\n"
 "  -p, --port-range LO-HI   external ports for TCP, UDP and ICMP ids\n"
 "                           (default: the larger stretch of 1024-65535\n"
-"                           outside net.ipv4.ip_local_port_range)\n"
+"                           outside net.ipv4.ip_local_port_range;\n"
+"                           fewer than 1024 ports there: refused)\n"
 "  -P, --pin-path DIR       where to pin the maps (default:\n"
 "                           " NTS_PIN_ROOT "/IFACE); a directory with\n"
 "                           pins that are not ntsload's is refused\n"
@@ -687,6 +688,33 @@ static int choose_addrs(struct ntsload *l)
 	return 0;
 }
 
+/*
+ * What ip_local_port_range leaves of 1024-65535. Too little makes a NAT
+ * that drops most flows: refuse it rather than start as if all were well.
+ * An explicit --port-range, however small, is the operator's choice.
+ */
+static int default_ports(struct ntsload *l, const struct port_range *local)
+{
+	unsigned int n;
+	char what[64];
+
+	l->range = nat_port_range_default(local);
+	n = port_range_size(&l->range);
+	if (n >= NAT_PORTS_MIN)
+		return 0;
+	if (n)
+		snprintf(what, sizeof(what), "only %u ports (%u-%u)", n,
+			 l->range.lo, l->range.hi);
+	else
+		snprintf(what, sizeof(what), "no port");
+	pr_err("net.ipv4.ip_local_port_range %u %u leaves %s of 1024-65535 "
+	       "for NAT, fewer than %u: narrow it (sysctl -w "
+	       "net.ipv4.ip_local_port_range=\"32768 60999\") or give "
+	       "--port-range LO-HI outside it",
+	       local->lo, local->hi, what, NAT_PORTS_MIN);
+	return -ERANGE;
+}
+
 static int choose_ports(struct ntsload *l)
 {
 	struct port_range local;
@@ -698,10 +726,8 @@ static int choose_ports(struct ntsload *l)
 		       strerror(-err));
 		return err;
 	}
-	if (!l->range_given) {
-		l->range = nat_port_range_default(&local);
-		return 0;
-	}
+	if (!l->range_given)
+		return default_ports(l, &local);
 	if (port_range_overlap(&l->range, &local)) {
 		pr_err("--port-range %u-%u overlaps the router's own ephemeral "
 		       "ports (net.ipv4.ip_local_port_range %u-%u); choose "
