@@ -315,6 +315,31 @@ out:
 	nego_replay_free(r);
 }
 
+/* Issue 22: a restart forgets the nonces; what was signed before, refused. */
+TEST(signed_before_start_refused)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_replay *r = nego_replay_new(16);
+	struct nego_auth a = { .keys = &keys, .replay = r, .not_before = NOW };
+	struct nego_msg m;
+	ssize_t len;
+
+	if (!keyring())
+		goto out;
+	len = signed_notice(buf, sizeof(buf), NOW - 1);
+	ASSERT_EQ(nego_receive(buf, len, &a, NOW + 5, &m, NULL),
+		  -NEGO_E_STALE, "signed a second before the start");
+	len = signed_notice(buf, sizeof(buf), NOW);
+	ASSERT_OK(-nego_receive(buf, len, &a, NOW + 5, &m, NULL),
+		  "signed in the second of the start");
+	a.not_before = 0;
+	len = signed_notice(buf, sizeof(buf), NOW - 1);
+	ASSERT_OK(-nego_receive(buf, len, &a, NOW + 5, &m, NULL),
+		  "no not_before: only the skew window counts");
+out:
+	nego_replay_free(r);
+}
+
 TEST(encode_limits)
 {
 	__u8 buf[NEGO_MSG_MAX];

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
@@ -989,6 +990,7 @@ int main(int argc, char **argv)
 	int err;
 
 	nts_log_init("ntsload", 0);
+	l.nego_cfg.started = time(NULL);
 	err = parse_args(&l, argc, argv);
 	if (!err)
 		err = check_env(&l);

@@ -91,9 +91,12 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	s->rc_ttl = c->rc_ttl;
 	s->auth.keys = &s->keys;
 	s->auth.insecure = c->insecure;
+	/* The nonce cache is in memory: it remembers from our start only. */
+	s->auth.not_before = c->started;
 	s->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
 	s->relay_timeout_ms = c->relay_timeout_ms;
 	s->inner_auth.keys = &s->inner_keys;
+	s->inner_auth.not_before = c->started;
 	s->inner_auth.replay = nego_replay_new(REPLAY_SLOTS);
 	s->auth.replay = nego_replay_new(REPLAY_SLOTS);
 	s->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
@@ -325,7 +328,7 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 		return;
 	}
 	if (err == -NEGO_E_TIME || err == -NEGO_E_REPLAY ||
-	    err == -NEGO_E_BUSY)
+	    err == -NEGO_E_BUSY || err == -NEGO_E_STALE)
 		nego_count(s, NTS_STAT_NEGO_STALE);
 	else
 		nego_count(s, NTS_STAT_NEGO_BAD);

@@ -94,6 +94,7 @@ struct nego_config {
 	unsigned int rate_name;	/* per FQDN */
 	bool expose_none;	/* hosts without a policy expose nothing */
 	unsigned int relay_timeout_ms;	/* an inner router's answer */
+	__u64 started;		/* Unix time: NOTICEs signed before, refused */
 };
 
 /* Keys must be loaded into s->keys first. 0 or -errno (printed). */
