@@ -271,6 +271,27 @@ test_replay_after_restart_refused() {
 		"$(notice alice.example.net)" "^ACCEPT"
 }
 
+# Issue 22: a peer's name with a newline or ESC in it must not forge a
+# line in the log: it is escaped.
+test_log_injection_escaped() {
+	ROUTER_ARGS=(--insecure)
+	setup_each
+	x gn python3 - $RTR $GN <<'PY'
+import socket, struct, sys
+name = b"x.example.net\nntsload: nego: ACCEPT forged.example.net\x1b[2K"
+body = struct.pack("!BBH", 5, 1, len(name)) + socket.inet_aton(sys.argv[2]) + name
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(body, (sys.argv[1], 20053))
+PY
+	sleep 0.5
+	local log
+	log=$(cat "$STATE/ntsload.log")
+	expect_no_match "no forged line" "$log" $'(^|\n)ntsload: nego: ACCEPT forged'
+	expect_no_match "no raw ESC" "$log" $'\x1b'
+	expect_match "the name is logged escaped" "$log" \
+		'refused NOTICE x\.example\.net\\x0antsload: nego: ACCEPT forged\.example\.net\\x1b\[2K for GN'
+}
+
 test_rc_json() {
 	notice alice.example.net >/dev/null
 	expect_eq "ntsctl rc --json" "$($NTSCTL rc --json | python3 -c '

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "fmt.h"
 #include "instance.h"
 #include "log.h"
 
@@ -66,7 +67,7 @@ int instance_claim(int ifindex, const char *ifname, int *fd)
 {
 	struct sockaddr_un a;
 	socklen_t alen = instance_addr(&a, ifindex);
-	char dir[256];
+	char dir[256], esc[4 * sizeof(dir)];
 	pid_t pid;
 	int s, err;
 
@@ -93,7 +94,7 @@ int instance_claim(int ifindex, const char *ifname, int *fd)
 	ask_holder(&a, alen, &pid, dir, sizeof(dir));
 	pr_err("another ntsload is running on %s in this network namespace "
 	       "(pid %d, maps in %s); one per interface: stop it first",
-	       ifname, (int)pid, dir);
+	       ifname, (int)pid, fmt_escape(esc, sizeof(esc), dir, sizeof(dir)));
 	return -EBUSY;
 }
 

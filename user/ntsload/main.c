@@ -27,6 +27,7 @@
 #include "attach.h"
 #include "datapath.h"
 #include "flow.h"
+#include "fmt.h"
 #include "frags.h"
 #include "gc.h"
 #include "instance.h"
@@ -527,7 +528,8 @@ static int lock_pins(struct ntsload *l, bool create)
  */
 static int unpin(struct ntsload *l)
 {
-	char other[256];
+	/* Names somebody else chose: escaped for the log. */
+	char other[256], name[4 * sizeof(other)];
 	int err;
 
 	err = nts_pin_remove(l->pin_dir, nts_dp_pins);
@@ -539,14 +541,15 @@ static int unpin(struct ntsload *l)
 	if (nts_pin_foreign(l->pin_dir, nts_dp_pins, other, sizeof(other)) > 0)
 		pr_info("left %s in place: it holds %s, which is not one of "
 			"ntsload's maps",
-			l->pin_dir, other);
+			l->pin_dir, fmt_escape(name, sizeof(name), other,
+					       sizeof(other)));
 	return 0;
 }
 
 /* A pin directory ntsload shares with somebody else's pins: not ours. */
 static int check_pins(struct ntsload *l)
 {
-	char other[256];
+	char other[256], name[4 * sizeof(other)];
 	int err;
 
 	err = nts_pin_foreign(l->pin_dir, nts_dp_pins, other, sizeof(other));
@@ -557,7 +560,8 @@ static int check_pins(struct ntsload *l)
 	if (err > 0) {
 		pr_err("%s holds %s, which is not one of ntsload's maps; give "
 		       "ntsload a directory of its own (--pin-path DIR)",
-		       l->pin_dir, other);
+		       l->pin_dir,
+		       fmt_escape(name, sizeof(name), other, sizeof(other)));
 		return -EEXIST;
 	}
 	return 0;

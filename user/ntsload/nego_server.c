@@ -13,6 +13,7 @@
 #include <nts/phl.h>
 
 #include "flow.h"
+#include "fmt.h"
 #include "log.h"
 #include "nego_server.h"
 #include "rc.h"
@@ -27,7 +28,7 @@
 void nego_log(struct nego_server *s, const char *fmt, ...)
 {
 	__u64 sec = mono_ns() / 1000000000;
-	char line[512];
+	char line[NEGO_WHAT_MAX + 256];
 	va_list ap;
 
 	if (sec != s->log_sec) {
@@ -177,16 +178,17 @@ static void answer(struct nego_server *s, const struct nego_msg *n,
 	answer_via(s, n, key, p, type, 0);
 }
 
+/* The name is the peer's, valid or not: escaped, or it could forge lines. */
 static void describe(char *buf, size_t len, const struct nego_msg *m,
 		     const struct nego_peer *p)
 {
-	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN];
+	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN], name[FMT_ESCAPED_MAX];
 
 	inet_ntop(AF_INET, &m->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->from.sin_addr, src, sizeof(src));
-	snprintf(buf, len, "%s for GN %s (from %s:%u)",
-		 m->fqdn[0] ? m->fqdn : "?", gn, src,
-		 ntohs(p->from.sin_port));
+	fmt_escape(name, sizeof(name), m->fqdn, sizeof(m->fqdn));
+	snprintf(buf, len, "%s for GN %s (from %s:%u)", name[0] ? name : "?",
+		 gn, src, ntohs(p->from.sin_port));
 }
 
 static bool defer(struct nego_server *s, const struct nego_msg *m,
@@ -253,7 +255,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	struct phl_key k = {};
 	struct phl_entry e;
 	struct nts_policy pol;
-	char what[400], in[INET_ADDRSTRLEN];
+	char what[NEGO_WHAT_MAX], in[INET_ADDRSTRLEN];
 	__u64 now = mono_ns();
 
 	nego_count(s, NTS_STAT_NEGO_NOTICE);
@@ -316,7 +318,7 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 {
 	const struct nts_key *key;
 	struct nego_msg m;
-	char what[400];
+	char what[NEGO_WHAT_MAX];
 	int err;
 
 	if (relay_answer(s, buf, len, p))
@@ -416,7 +418,7 @@ void nego_server_input(struct nego_server *s)
 void nego_server_tick(struct nego_server *s)
 {
 	__u64 now = mono_ns();
-	char what[400];
+	char what[NEGO_WHAT_MAX];
 	int i = 0;
 
 	relay_tick(s, now);

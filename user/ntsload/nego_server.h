@@ -12,6 +12,7 @@
 
 #include <nts/policy.h>
 
+#include "fmt.h"
 #include "keys.h"
 #include "nego.h"
 #include "netdev.h"
@@ -22,6 +23,8 @@
 #define NEGO_DEFER_MAX 256
 #define NEGO_RELAY_MAX 256
 #define NEGO_INNER_MAX 256
+/* "NAME for GN A (from B:P)", NAME escaped (fmt_escape) */
+#define NEGO_WHAT_MAX (FMT_ESCAPED_MAX + 64)
 
 /* Where a NOTICE came from, and to which of our addresses. */
 struct nego_peer {
