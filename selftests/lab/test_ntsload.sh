@@ -327,6 +327,16 @@ test_degenerate_port_range_refused() {
 	x rtr sysctl -qw net.ipv4.ip_local_port_range="$orig"
 }
 
+# Issue 22: an --addr the interface doesn't have is refused.
+test_addr_not_on_interface() {
+	expect_error "--addr not on eth0" \
+		"--addr 198\.51\.100\.99 is not an address of eth0 \(it has: $RTR\)" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" --addr $RTR \
+		--addr 198.51.100.99 eth0
+	expect_eq "nothing attached" "$(xdp_prog_id)" none
+	expect_ok "one it has is taken" router_start --addr $RTR
+}
+
 test_default_port_range() {
 	router_start
 	local lo hi

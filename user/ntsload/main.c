@@ -84,7 +84,8 @@ static void usage(FILE *f)
 "Runs in the foreground; SIGINT or SIGTERM detaches and unpins.\n"
 "\n"
 "  -a, --addr ADDR          a global address the router owns on IFACE;\n"
-"                           repeatable, up to 8 (default: IFACE's addresses)\n"
+"                           repeatable, up to 8, each one of IFACE's\n"
+"                           (default: IFACE's addresses)\n"
 "      --snat-addr ADDR     the source of outbound NAT (default: the first)\n"
 "  -m, --xdp-mode MODE      native, generic or auto (default: auto, native\n"
 "                           where the driver has it)\n"
@@ -665,13 +666,44 @@ static void snat_first(struct ntsload *l)
 	}
 }
 
+/*
+ * An --addr the interface doesn't have: the router would NAT from an
+ * address whose replies never reach it, and answer NOTICEs for it.
+ */
+static int addrs_on_iface(struct ntsload *l)
+{
+	char buf[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
+	struct addr_set has;
+	int i;
+
+	for (i = 0; i < l->addrs.n; i++) {
+		if (netdev_has_ipv4(l->ifname, l->addrs.a[i]))
+			continue;
+		if (netdev_ipv4_addrs(l->ifname, &has))
+			snprintf(buf, sizeof(buf), "none");
+		else
+			addrs_str(&has, buf, sizeof(buf));
+		pr_err("--addr %s is not an address of %s (it has: %s); add "
+		       "it first (ip addr add ADDR/LEN dev %s) or leave it "
+		       "out",
+		       inet_ntoa(*(struct in_addr *)&l->addrs.a[i]), l->ifname,
+		       buf, l->ifname);
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
 static int choose_addrs(struct ntsload *l)
 {
 	__be32 snat = l->snat;
 	char buf[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
 	int err = 0;
 
-	if (!l->addrs_given) {
+	if (l->addrs_given) {
+		err = addrs_on_iface(l);
+		if (err)
+			return err;
+	} else {
 		err = netdev_ipv4_addrs(l->ifname, &l->addrs);
 		if (err == -EADDRNOTAVAIL)
 			pr_err("%s has no IPv4 address; give one with --addr",
