@@ -292,6 +292,36 @@ PY
 		'refused NOTICE x\.example\.net\\x0antsload: nego: ACCEPT forged\.example\.net\\x1b\[2K for GN'
 }
 
+# Issue 22: SIGHUP reloads the key files (rotation without a restart),
+# and keeps the old keys when the new ones don't load.
+test_sighup_reloads_keys() {
+	cp "$TMP/nts.key" "$TMP/hup.key"
+	router_stop
+	router_start -k "$TMP/hup.key"
+	register pn alice
+	tsig-keygen -a hmac-sha256 new-key >"$TMP/new.key"
+	local pid
+	pid=$(cat "$STATE/ntsload.pid")
+	signed() { x gn "$NEGO" --router $RTR -k "$1" --gn $GN alice.example.net; }
+	expect_match "a key not loaded yet" "$(signed "$TMP/new.key")" "^REFUSED"
+	cp "$TMP/new.key" "$TMP/hup.key"
+	kill -HUP "$pid"
+	wait_for 5 grep -q "SIGHUP: reloaded 1 key from 1 file" "$STATE/ntsload.log" ||
+		fail "no reload line: $(tail -2 "$STATE/ntsload.log")"
+	expect_ok "still running" kill -0 "$pid"
+	expect_match "the new key is taken" "$(signed "$TMP/new.key")" "^ACCEPT"
+	expect_match "the old one is gone" "$(signed "$TMP/nts.key")" "^REFUSED"
+	echo 'key "broken" {' >"$TMP/hup.key"
+	kill -HUP "$pid"
+	wait_for 5 grep -q "SIGHUP: keeping the 1 key loaded before" "$STATE/ntsload.log" ||
+		fail "no error line: $(tail -2 "$STATE/ntsload.log")"
+	expect_match "the error names the file" "$(cat "$STATE/ntsload.log")" \
+		"SIGHUP: cannot reload --key: $TMP/hup.key"
+	expect_ok "still running after a bad reload" kill -0 "$pid"
+	expect_match "and the keys it had still count" \
+		"$(signed "$TMP/new.key")" "^ACCEPT"
+}
+
 test_rc_json() {
 	notice alice.example.net >/dev/null
 	expect_eq "ntsctl rc --json" "$($NTSCTL rc --json | python3 -c '

@@ -2,7 +2,7 @@
 /*
  * ntsload: the NTS router daemon. Loads the NAT datapath onto the WAN
  * interface, keeps its tables, and runs in the foreground until SIGINT or
- * SIGTERM.
+ * SIGTERM; SIGHUP reloads the key files.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +38,8 @@
 #include "ports.h"
 #include "refresh.h"
 
+#define KEY_FILES_MAX 32
+
 struct ntsload {
 	const char *ifname;
 	int ifindex;
@@ -62,6 +64,11 @@ struct ntsload {
 	bool hairpin;
 	const char *lan;
 	int lan_ifindex;
+	/* -k and --inner-key files, for a reload on SIGHUP */
+	const char *key_files[KEY_FILES_MAX];
+	int nkey_files;
+	const char *inner_files[KEY_FILES_MAX];
+	int ninner_files;
 	struct nego_config nego_cfg;
 	struct nego_server nego;
 	struct frag_park frags;
@@ -81,7 +88,8 @@ static void usage(FILE *f)
 "Load the NTS NAT datapath onto the WAN interface IFACE: XDP on ingress,\n"
 "tc on egress. Every packet that leaves IFACE with a source other than the\n"
 "router's address is translated (NAPT), as iptables MASQUERADE would.\n"
-"Runs in the foreground; SIGINT or SIGTERM detaches and unpins.\n"
+"Runs in the foreground; SIGINT or SIGTERM detaches and unpins, SIGHUP\n"
+"reloads the key files (-k, --inner-key), keeping the old keys on error.\n"
 "\n"
 "  -a, --addr ADDR          a global address the router owns on IFACE;\n"
 "                           repeatable, up to 8, each one of IFACE's\n"
@@ -210,6 +218,26 @@ static int parse_kind(const char *opt, const char *s,
 	return -EINVAL;
 }
 
+/* Load key file @path into @kr, and remember it for SIGHUP. */
+static int key_file(const char **files, int *n, struct nts_keyring *kr,
+		    const char *opt, const char *path)
+{
+	char why[512];
+	int err;
+
+	if (*n == KEY_FILES_MAX) {
+		pr_err("%s: %d files at most", opt, KEY_FILES_MAX);
+		return -E2BIG;
+	}
+	err = keys_load(kr, path, why, sizeof(why));
+	if (err) {
+		pr_err("%s: %s", opt, why);
+		return err;
+	}
+	files[(*n)++] = path;
+	return 0;
+}
+
 static int parse_args(struct ntsload *l, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -253,7 +281,6 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 	int c, verbose = 0, err = 0;
 	unsigned int port;
 	struct in_addr a;
-	char why[512];
 
 	while ((c = getopt_long(argc, argv, "a:m:p:P:k:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -332,16 +359,13 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 					 &l->gc_interval);
 			break;
 		case 'k':
-			err = keys_load(&l->nego.keys, optarg, why,
-					sizeof(why));
-			if (err)
-				pr_err("--key: %s", why);
+			err = key_file(l->key_files, &l->nkey_files,
+				       &l->nego.keys, "--key", optarg);
 			break;
 		case OPT_INNER_KEY:
-			err = keys_load(&l->nego.inner_keys, optarg, why,
-					sizeof(why));
-			if (err)
-				pr_err("--inner-key: %s", why);
+			err = key_file(l->inner_files, &l->ninner_files,
+				       &l->nego.inner_keys, "--inner-key",
+				       optarg);
 			break;
 		case OPT_RELAY_TIMEOUT:
 			err = parse_uint("--relay-timeout", optarg, 10, 10000,
@@ -775,6 +799,48 @@ static int choose_ports(struct ntsload *l)
 	return 0;
 }
 
+/* Every key of @files into @kr, a new ring; 0 or -errno (printed). */
+static int load_keys(const char *const *files, int n, const char *opt,
+		     struct nts_keyring *kr)
+{
+	char why[512];
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		err = keys_load(kr, files[i], why, sizeof(why));
+		if (err) {
+			pr_err("SIGHUP: cannot reload %s: %s", opt, why);
+			keys_free(kr);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * SIGHUP: read the key files again, so that keys can be rotated without
+ * a restart. All or nothing: on any error the keys loaded before stay.
+ */
+static void reload_keys(struct ntsload *l)
+{
+	struct nts_keyring keys = {}, inner = {};
+	size_t n;
+
+	if (load_keys(l->key_files, l->nkey_files, "--key", &keys) ||
+	    load_keys(l->inner_files, l->ninner_files, "--inner-key",
+		      &inner)) {
+		keys_free(&keys);
+		pr_err("SIGHUP: keeping the %zu key%s loaded before",
+		       l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s");
+		return;
+	}
+	n = keys.n;
+	nego_server_set_keys(&l->nego, &keys, &inner);
+	pr_info("SIGHUP: reloaded %zu key%s from %d file%s%s", n,
+		n == 1 ? "" : "s", l->nkey_files, l->nkey_files == 1 ? "" : "s",
+		l->ninner_files ? " and the inner keys" : "");
+}
+
 /* Once a tick: expire, and follow the router's ports, address, links. */
 static void tick(struct ntsload *l)
 {
@@ -826,6 +892,7 @@ static int run(struct ntsload *l)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	pfd[0].fd = signalfd(-1, &mask, SFD_CLOEXEC);
 	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
@@ -851,8 +918,13 @@ static int run(struct ntsload *l)
 		if (pfd[0].revents) {
 			struct signalfd_siginfo si;
 
-			if (read(pfd[0].fd, &si, sizeof(si)) == sizeof(si))
-				pr_info("%s, stopping", strsignal(si.ssi_signo));
+			if (read(pfd[0].fd, &si, sizeof(si)) != sizeof(si))
+				break;
+			if (si.ssi_signo == SIGHUP) {
+				reload_keys(l);
+				continue;
+			}
+			pr_info("%s, stopping", strsignal(si.ssi_signo));
 			break;
 		}
 		if (pfd[1].revents &&

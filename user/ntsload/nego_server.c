@@ -447,6 +447,61 @@ void nego_server_tick(struct nego_server *s)
 	}
 }
 
+/* The key named as @k in @kr, for what waits signed with @k; NULL: gone. */
+static const struct nts_key *rekey(const struct nts_keyring *kr,
+				   const struct nts_key *k)
+{
+	return keys_find(kr, k->name, strlen(k->name));
+}
+
+/*
+ * What waits holds pointers into the old rings: point them at the new
+ * keys of the same names first. A NOTICE whose key is gone can't be
+ * answered (nothing to sign with): it is dropped, as if lost.
+ */
+static void rekey_waiting(struct nego_server *s, const struct nts_keyring *kr)
+{
+	char what[NEGO_WHAT_MAX];
+	int i = 0;
+
+	while (i < s->ndefer) {
+		struct nego_deferred *d = &s->defer[i];
+
+		if (!d->key || (d->key = rekey(kr, d->key))) {
+			i++;
+			continue;
+		}
+		describe(what, sizeof(what), &d->m, &d->peer);
+		nego_log(s, "dropped %s: its key is no longer loaded", what);
+		*d = s->defer[--s->ndefer];
+	}
+	i = 0;
+	while (i < s->nrelays) {
+		struct nego_relay *r = &s->relays[i];
+
+		if (!r->key || (r->key = rekey(kr, r->key))) {
+			i++;
+			continue;
+		}
+		describe(what, sizeof(what), &r->m, &r->peer);
+		nego_log(s, "dropped %s: its key is no longer loaded", what);
+		s->relays[i] = s->relays[--s->nrelays];
+	}
+}
+
+void nego_server_set_keys(struct nego_server *s, struct nts_keyring *keys,
+			  struct nts_keyring *inner)
+{
+	rekey_waiting(s, keys);
+	keys_free(&s->keys);
+	keys_free(&s->inner_keys);
+	s->keys = *keys;
+	s->inner_keys = *inner;
+	/* The rings are ours now. */
+	memset(keys, 0, sizeof(*keys));
+	memset(inner, 0, sizeof(*inner));
+}
+
 int nego_server_timeout_ms(const struct nego_server *s)
 {
 	return s->ndefer || s->nrelays ? DEFER_POLL_MS : -1;

@@ -108,6 +108,13 @@ void nego_server_fini(struct nego_server *s);
 void nego_server_input(struct nego_server *s);
 /* Answer the deferred NOTICEs that can be answered now. */
 void nego_server_tick(struct nego_server *s);
+/*
+ * Replace the keys (-k) and inner keys (--inner-key) with @keys and
+ * @inner, which the server takes over (they are left empty). NOTICEs
+ * waiting are re-signed with the new keys of the same names.
+ */
+void nego_server_set_keys(struct nego_server *s, struct nts_keyring *keys,
+			  struct nts_keyring *inner);
 /* How soon nego_server_tick() wants to run again: -1 for no hurry. */
 int nego_server_timeout_ms(const struct nego_server *s);
 
