@@ -20,6 +20,7 @@ setup_each() {
 
 teardown_each() {
 	router_stop
+	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
 	kill_procs gn pn pn2
 	ROUTER_ARGS=()
 	x rtr ip addr del 198.51.100.3/24 dev eth0 2>/dev/null
@@ -221,6 +222,104 @@ test_two_addresses() {
 		"$(x pn curl -s -m 3 http://$GN:8080/ 2>&1; $NTSCTL nat)" \
 		"tcp +$PN:[0-9]+ +$RTR:"
 	x rtr ip addr del 198.51.100.3/24 dev eth0
+}
+
+# A signed NOTICE, made once (fixed time and nonce) into $TMP/notice.bin.
+make_notice() { # name
+	python3 - "$TMP/nts.key" "$GN" "$1" "$TMP/notice.bin" <<'PY'
+import base64, hashlib, hmac, re, socket, struct, sys, time
+key = base64.b64decode(re.search(r'secret "([^"]+)"', open(sys.argv[1]).read()).group(1))
+name = sys.argv[3].encode()
+body = struct.pack("!BBH", 7, 1, len(name)) + socket.inet_aton(sys.argv[2]) + name
+body += struct.pack("!QQH", int(time.time()), 0x2222, 7) + b"nts-key"
+open(sys.argv[4], "wb").write(body + hmac.new(key, body, hashlib.sha256).digest())
+PY
+}
+
+# Send $TMP/notice.bin from gn as it is; print the answer's type.
+send_notice() {
+	x gn python3 - "$TMP/notice.bin" $RTR <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(open(sys.argv[1], "rb").read(), (sys.argv[2], 20053))
+try:
+    t = s.recv(2048)[1]
+    print({2: "ACCEPT", 3: "REJECT", 4: "REFUSED"}.get(t, t))
+except socket.timeout:
+    print("no answer")
+PY
+}
+
+# Issue 22: the nonce cache does not survive a restart, so a NOTICE
+# captured before it and replayed within the 30 s window after a restart
+# with --keep must be refused for having been signed before the start.
+test_replay_after_restart_refused() {
+	ROUTER_ARGS=(--keep)
+	setup_each
+	make_notice alice.example.net
+	expect_eq "the NOTICE, first time" "$(send_notice)" ACCEPT
+	# The restart must begin in a later second than the NOTICE's time.
+	sleep 1.1
+	router_stop
+	router_start -k "$TMP/nts.key" --keep
+	expect_eq "replayed after the restart" "$(send_notice)" REFUSED
+	expect_eq "counted as stale" "$(stat nego_stale)" 1
+	expect_match "and logged so" "$(cat "$STATE/ntsload.log")" \
+		"refused NOTICE alice\.example\.net .*signed before this receiver started \(a replay\?\)"
+	expect_match "a fresh NOTICE is accepted" \
+		"$(notice alice.example.net)" "^ACCEPT"
+}
+
+# Issue 22: a peer's name with a newline or ESC in it must not forge a
+# line in the log: it is escaped.
+test_log_injection_escaped() {
+	ROUTER_ARGS=(--insecure)
+	setup_each
+	x gn python3 - $RTR $GN <<'PY'
+import socket, struct, sys
+name = b"x.example.net\nntsload: nego: ACCEPT forged.example.net\x1b[2K"
+body = struct.pack("!BBH", 5, 1, len(name)) + socket.inet_aton(sys.argv[2]) + name
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(body, (sys.argv[1], 20053))
+PY
+	sleep 0.5
+	local log
+	log=$(cat "$STATE/ntsload.log")
+	expect_no_match "no forged line" "$log" $'(^|\n)ntsload: nego: ACCEPT forged'
+	expect_no_match "no raw ESC" "$log" $'\x1b'
+	expect_match "the name is logged escaped" "$log" \
+		'refused NOTICE x\.example\.net\\x0antsload: nego: ACCEPT forged\.example\.net\\x1b\[2K for GN'
+}
+
+# Issue 22: SIGHUP reloads the key files (rotation without a restart),
+# and keeps the old keys when the new ones don't load.
+test_sighup_reloads_keys() {
+	cp "$TMP/nts.key" "$TMP/hup.key"
+	router_stop
+	router_start -k "$TMP/hup.key"
+	register pn alice
+	tsig-keygen -a hmac-sha256 new-key >"$TMP/new.key"
+	local pid
+	pid=$(cat "$STATE/ntsload.pid")
+	signed() { x gn "$NEGO" --router $RTR -k "$1" --gn $GN alice.example.net; }
+	expect_match "a key not loaded yet" "$(signed "$TMP/new.key")" "^REFUSED"
+	cp "$TMP/new.key" "$TMP/hup.key"
+	kill -HUP "$pid"
+	wait_for 5 grep -q "SIGHUP: reloaded 1 key from 1 file" "$STATE/ntsload.log" ||
+		fail "no reload line: $(tail -2 "$STATE/ntsload.log")"
+	expect_ok "still running" kill -0 "$pid"
+	expect_match "the new key is taken" "$(signed "$TMP/new.key")" "^ACCEPT"
+	expect_match "the old one is gone" "$(signed "$TMP/nts.key")" "^REFUSED"
+	echo 'key "broken" {' >"$TMP/hup.key"
+	kill -HUP "$pid"
+	wait_for 5 grep -q "SIGHUP: keeping the 1 key loaded before" "$STATE/ntsload.log" ||
+		fail "no error line: $(tail -2 "$STATE/ntsload.log")"
+	expect_match "the error names the file" "$(cat "$STATE/ntsload.log")" \
+		"SIGHUP: cannot reload --key: $TMP/hup.key"
+	expect_ok "still running after a bad reload" kill -0 "$pid"
+	expect_match "and the keys it had still count" \
+		"$(signed "$TMP/new.key")" "^ACCEPT"
 }
 
 test_rc_json() {

@@ -8,6 +8,8 @@ teardown_each() {
 	router_stop
 	kill_procs gn pn pn2 rtr
 	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
+	# What tests pinned themselves, in the lab's pin directories.
+	rm -rf "$PINS" "$STATE/bpf/other"
 }
 
 # A TCP connection from pn to gn that sends a line a second for $1 s;
@@ -210,6 +212,129 @@ test_foreign_xdp_program_kept() {
 	expect_match "and it is still there" "$(x rtr ip link show eth0)" \
 		"xdpgeneric"
 	x rtr ip link set dev eth0 xdpgeneric off
+}
+
+# An ntsload that must be refused: one that is not is stopped, not waited for.
+x_timeout() {
+	local ns=$1
+	shift
+	timeout 10 ip netns exec "$P$ns" "$@"
+}
+
+xdp_prog_id() {
+	x rtr ip -j link show eth0 | python3 -c '
+import json, sys; print(json.load(sys.stdin)[0].get("xdp", {}).get("prog", {}).get("id", "none"))'
+}
+
+# Issue 22: a second ntsload on the interface, whatever its pin directory
+# and NTS-Nego port, is refused before it touches anything.
+test_second_instance_refused() {
+	router_start
+	local id other=$STATE/bpf/other before
+	id=$(xdp_prog_id)
+	x pn ping -c 1 -W 2 $GN >/dev/null
+	before=$(stat out_xlate)
+	expect_error "second ntsload, other pins and port" \
+		"another ntsload is running on eth0 in this network namespace \(pid $(cat "$STATE/ntsload.pid"), maps in $PINS\)" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$other" --nego-port 20054 \
+		-k "$STATE/nts.key" eth0
+	expect_error "--detach with other pins" "another ntsload is running on eth0" \
+		x_timeout rtr "$NTSLOAD" --detach --pin-path "$other" eth0
+	expect_fail "it pinned nothing" test -e "$other"
+	expect_eq "the first one's XDP program stays" "$(xdp_prog_id)" "$id"
+	expect_match "and its tc filter" \
+		"$(x rtr tc filter show dev eth0 egress)" "nts_wan_out"
+	expect_ok "the first still forwards" x pn ping -c 1 -W 2 $GN
+	expect_gt "and translates" "$(stat out_xlate)" "$before"
+	expect_ok "its NTS-Nego port is still open" \
+		test -n "$(x rtr ss -Hlun 'sport = :20053')"
+}
+
+# A datapath kept (--keep) with other pins is another ntsload's too.
+test_kept_datapath_of_other_pins() {
+	router_start --keep
+	router_stop
+	local id other=$STATE/bpf/other
+	id=$(xdp_prog_id)
+	expect_error "start with other pins" \
+		"has an NTS datapath \(XDP program id $id\) whose maps are not in $other" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$other" -k "$STATE/nts.key" eth0
+	expect_error "--detach with other pins" "whose maps are not in $other" \
+		x_timeout rtr "$NTSLOAD" --detach --pin-path "$other" eth0
+	expect_fail "it pinned nothing" test -e "$other"
+	expect_eq "the kept XDP program stays" "$(xdp_prog_id)" "$id"
+	expect_ok "the kept datapath still forwards" x pn ping -c 1 -W 2 $GN
+	expect_ok "its own pins still detach it" \
+		x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_eq "detached" "$(xdp_prog_id)" none
+}
+
+foreign_pin() {
+	x rtr mkdir -p "$PINS"
+	x rtr bpftool map create "$PINS/foreign" type array key 4 value 4 \
+		entries 1 name foreign
+}
+
+# Issue 22: a shared --pin-path. Somebody else's pin there is never
+# removed; one there before ntsload starts makes it refuse the directory.
+test_foreign_pins_kept() {
+	foreign_pin || { fail "bpftool map create"; return; }
+	expect_error "a directory with a foreign pin" \
+		"$PINS holds foreign, which is not one of ntsload's maps" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_fail "nothing pinned" test -e "$PINS/nat"
+	expect_eq "nothing attached" "$(xdp_prog_id)" none
+	x rtr rm "$PINS/foreign"
+
+	router_start
+	foreign_pin
+	router_stop
+	expect_ok "a foreign pin added meanwhile survives the stop" \
+		test -e "$PINS/foreign"
+	expect_fail "ntsload's own are gone" test -e "$PINS/nat"
+	expect_match "and it says why the directory stays" \
+		"$(cat "$STATE/ntsload.log")" "left $PINS in place: it holds foreign"
+	x rtr rm "$PINS/foreign"
+
+	router_start --keep
+	foreign_pin
+	router_stop
+	expect_ok "--detach" x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_ok "a foreign pin survives --detach" test -e "$PINS/foreign"
+	expect_fail "ntsload's own are gone" test -e "$PINS/config"
+	expect_eq "and the datapath" "$(xdp_prog_id)" none
+	x rtr rm "$PINS/foreign"
+}
+
+# Issue 22: an ip_local_port_range that leaves (almost) nothing for NAT
+# is refused by default; an explicit --port-range is the operator's word.
+test_degenerate_port_range_refused() {
+	local orig
+	orig=$(x rtr sysctl -n net.ipv4.ip_local_port_range)
+	x rtr sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+	expect_error "nothing left" \
+		"net.ipv4.ip_local_port_range 1024 65535 leaves no port of 1024-65535 for NAT.*--port-range" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	x rtr sysctl -qw net.ipv4.ip_local_port_range="1024 64600"
+	expect_error "too little left" \
+		"leaves only 935 ports \(64601-65535\) of 1024-65535 for NAT, fewer than 1024.*--port-range" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" eth0
+	expect_eq "nothing attached" "$(xdp_prog_id)" none
+	expect_fail "nothing pinned" test -e "$PINS/nat"
+	expect_ok "a small --port-range outside it is the operator's choice" \
+		router_start --port-range 64601-64700
+	router_stop
+	x rtr sysctl -qw net.ipv4.ip_local_port_range="$orig"
+}
+
+# Issue 22: an --addr the interface doesn't have is refused.
+test_addr_not_on_interface() {
+	expect_error "--addr not on eth0" \
+		"--addr 198\.51\.100\.99 is not an address of eth0 \(it has: $RTR\)" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" --addr $RTR \
+		--addr 198.51.100.99 eth0
+	expect_eq "nothing attached" "$(xdp_prog_id)" none
+	expect_ok "one it has is taken" router_start --addr $RTR
 }
 
 test_default_port_range() {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "keys.h"
 #include "nego.h"
@@ -118,6 +119,92 @@ TEST(bad_key_files)
 	ASSERT_EQ(load_text("", why, sizeof(why)), -EINVAL, "empty");
 	ASSERT_EQ(keys_load(&kr, "/nonexistent/key", why, sizeof(why)),
 		  -ENOENT, "missing file");
+}
+
+/* A key file holding @text, its path in @path (to unlink). */
+static bool key_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok;
+}
+
+/* A key with a secret of @n bytes (all 'A's decode to zeros). */
+static const char *key_text(const char *name, size_t n)
+{
+	static char text[2048];
+	size_t chars = (n + 2) / 3 * 4, off, i;
+
+	off = snprintf(text, sizeof(text),
+		       "key \"%s\" { algorithm hmac-sha256; secret \"", name);
+	for (i = 0; i < chars && off < sizeof(text) - 8; i++)
+		text[off++] = i >= chars - (3 - n % 3) % 3 ? '=' : 'A';
+	snprintf(text + off, sizeof(text) - off, "\"; };\n");
+	return text;
+}
+
+/* Issue 22: the smaller key file mistakes, each said for what it is. */
+TEST(key_file_mistakes)
+{
+	char why[512], a[] = "/tmp/nts-unit-key-a.XXXXXX",
+			b[] = "/tmp/nts-unit-key-b.XXXXXX",
+			fifo[] = "/tmp/nts-unit-key-fifo.XXXXXX";
+	struct nts_keyring kr = {};
+	char two[1024];
+
+	ASSERT_OK(load_text(key_text("k", 128), why, sizeof(why)),
+		  "128 bytes: the limit");
+	ASSERT_EQ(load_text(key_text("k", 200), why, sizeof(why)), -EINVAL,
+		  "200 bytes");
+	ASSERT_TRUE(strstr(why, "longer than 128 bytes, the limit") != NULL,
+		    why);
+	ASSERT_EQ(load_text(key_text("k", 600), why, sizeof(why)), -EINVAL,
+		  "600 bytes, longer than a token");
+	ASSERT_TRUE(strstr(why, "longer than 128 bytes") != NULL, why);
+
+	snprintf(two, sizeof(two), "%s", key_text("twice", 32));
+	strncat(two, key_text("Twice.", 32), sizeof(two) - strlen(two) - 1);
+	ASSERT_EQ(load_text(two, why, sizeof(why)), -EINVAL,
+		  "one name twice in a file");
+	ASSERT_TRUE(strstr(why, "key 'twice' is in /tmp/nts-unit-badkey.") !=
+			    NULL &&
+		    strstr(why, "and again in /tmp/nts-unit-badkey.") != NULL,
+		    why);
+
+	if (ASSERT_TRUE(key_file(a, key_text("shared", 32)) &&
+			key_file(b, key_text("shared", 32)), "key files")) {
+		ASSERT_OK(keys_load(&kr, a, why, sizeof(why)), why);
+		ASSERT_EQ(keys_load(&kr, b, why, sizeof(why)), -EINVAL,
+			  "one name in two files");
+		ASSERT_TRUE(strstr(why, a) && strstr(why, b) &&
+			    strstr(why, "key 'shared'"), why);
+		keys_free(&kr);
+	}
+	unlink(a);
+	unlink(b);
+
+	/* A FIFO with no writer: refused at once, not waited on. */
+	if (ASSERT_TRUE(mkdtemp(fifo) != NULL, "temp dir")) {
+		char path[sizeof(fifo) + 8];
+
+		snprintf(path, sizeof(path), "%s/key", fifo);
+		if (ASSERT_OK(mkfifo(path, 0600), "mkfifo")) {
+			alarm(10);
+			ASSERT_EQ(keys_load(&kr, path, why, sizeof(why)),
+				  -EINVAL, "a FIFO");
+			alarm(0);
+			ASSERT_TRUE(strstr(why, "not a regular file") != NULL,
+				    why);
+			unlink(path);
+		}
+		rmdir(fifo);
+	}
+	keys_free(&kr);
 }
 
 TEST(signed_round_trip)
@@ -340,6 +427,31 @@ TEST(replay_cache_keeps_up)
 		  "and the last");
 	ASSERT_EQ(receive(first, first_len, false, r, NOW + 31, &m),
 		  -NEGO_E_TIME, "then its time is out of the window");
+out:
+	nego_replay_free(r);
+}
+
+/* Issue 22: a restart forgets the nonces; what was signed before, refused. */
+TEST(signed_before_start_refused)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_replay *r = nego_replay_new(16);
+	struct nego_auth a = { .keys = &keys, .replay = r, .not_before = NOW };
+	struct nego_msg m;
+	ssize_t len;
+
+	if (!keyring())
+		goto out;
+	len = signed_notice(buf, sizeof(buf), NOW - 1);
+	ASSERT_EQ(nego_receive(buf, len, &a, NOW + 5, &m, NULL),
+		  -NEGO_E_STALE, "signed a second before the start");
+	len = signed_notice(buf, sizeof(buf), NOW);
+	ASSERT_OK(-nego_receive(buf, len, &a, NOW + 5, &m, NULL),
+		  "signed in the second of the start");
+	a.not_before = 0;
+	len = signed_notice(buf, sizeof(buf), NOW - 1);
+	ASSERT_OK(-nego_receive(buf, len, &a, NOW + 5, &m, NULL),
+		  "no not_before: only the skew window counts");
 out:
 	nego_replay_free(r);
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
+#include <linux/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "nts_wan_in.skel.h"
@@ -189,4 +192,65 @@ int nts_dp_frag_events_fd(const struct nts_datapath *dp)
 void nts_dp_maps(const struct nts_datapath *dp, struct nts_maps *m)
 {
 	NTS_MAPS(NTS_MAP_FROM_SKEL)
+}
+
+#define NTS_PIN_NAMES_MAX 32
+static char pin_names[NTS_PIN_NAMES_MAX][BPF_OBJ_NAME_LEN];
+static int npin_names = -1;
+
+static void pin_name_add(const char *name)
+{
+	int i;
+
+	for (i = 0; i < npin_names; i++)
+		if (!strcmp(pin_names[i], name))
+			return;
+	if (npin_names < NTS_PIN_NAMES_MAX)
+		snprintf(pin_names[npin_names++], BPF_OBJ_NAME_LEN, "%s", name);
+}
+
+/* The maps of @obj that libbpf pins by name (LIBBPF_PIN_BY_NAME). */
+static void pin_names_of(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__pin_path(map))
+			pin_name_add(bpf_map__name(map));
+}
+
+#define NTS_PIN_NAME_ADD(name) pin_name_add(#name);
+/*
+ * From the objects themselves, so that a map added to bpf/ is known here
+ * without a list to keep in step; NTS_MAPS as well, should opening fail.
+ */
+static void pin_names_init(void)
+{
+	struct nts_wan_in *in = nts_wan_in__open();
+	struct nts_wan_out *out = nts_wan_out__open();
+	struct nts_lan_in *lan = nts_lan_in__open();
+
+	npin_names = 0;
+	NTS_MAPS(NTS_PIN_NAME_ADD)
+	if (in)
+		pin_names_of(in->obj);
+	if (out)
+		pin_names_of(out->obj);
+	if (lan)
+		pin_names_of(lan->obj);
+	nts_lan_in__destroy(lan);
+	nts_wan_out__destroy(out);
+	nts_wan_in__destroy(in);
+}
+
+bool nts_dp_pins(const char *name)
+{
+	int i;
+
+	if (npin_names < 0)
+		pin_names_init();
+	for (i = 0; i < npin_names; i++)
+		if (!strcmp(pin_names[i], name))
+			return true;
+	return false;
 }

@@ -3,6 +3,8 @@
 #ifndef NTS_DATAPATH_H
 #define NTS_DATAPATH_H
 
+#include <stdbool.h>
+
 #include "pin.h"
 
 struct nts_wan_in;
@@ -42,5 +44,11 @@ int nts_dp_frag_events_fd(const struct nts_datapath *dp);
 
 /* The map fds of a loaded datapath (owned by it, not to be closed). */
 void nts_dp_maps(const struct nts_datapath *dp, struct nts_maps *m);
+
+/*
+ * Is @name one of the maps the datapath pins? What ntsload may remove
+ * from a pin directory, and all it expects to find there.
+ */
+bool nts_dp_pins(const char *name);
 
 #endif /* NTS_DATAPATH_H */

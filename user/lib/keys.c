@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 
 #include "keys.h"
@@ -13,6 +16,7 @@
 struct lex {
 	const char *p;
 	int line;
+	bool cut;		/* the last token was longer than tok */
 	char tok[512];
 };
 
@@ -42,12 +46,15 @@ static bool next(struct lex *l)
 	size_t n = 0;
 
 	skip_space(l);
+	l->cut = false;
 	if (!*l->p)
 		return false;
 	if (*l->p == '"') {
 		for (l->p++; *l->p && *l->p != '"'; l->p++)
 			if (n < sizeof(l->tok) - 1)
 				l->tok[n++] = *l->p;
+			else
+				l->cut = true;
 		if (*l->p)
 			l->p++;
 	} else if (strchr("{};", *l->p)) {
@@ -55,10 +62,12 @@ static bool next(struct lex *l)
 	} else {
 		while (*l->p && !isspace((unsigned char)*l->p) &&
 		       !strchr("{};\"", *l->p))
-			if (n < sizeof(l->tok) - 1)
+			if (n < sizeof(l->tok) - 1) {
 				l->tok[n++] = *l->p++;
-			else
+			} else {
+				l->cut = true;
 				l->p++;
+			}
 	}
 	l->tok[n] = '\0';
 	return true;
@@ -83,19 +92,44 @@ static int key_name(char *out, const char *in)
 	return 0;
 }
 
-static int secret_decode(struct nts_key *k, const char *b64)
+/* The bytes that @n characters of base64 with @pad '=' decode to. */
+static size_t b64_len(size_t n, size_t pad)
+{
+	return n / 4 * 3 - pad;
+}
+
+static bool b64_chars(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("+/=", *s))
+			return false;
+	return true;
+}
+
+/*
+ * 0, -EINVAL (not base64) or -E2BIG (base64, but longer than
+ * KEY_SECRET_MAX: a different complaint, so that nobody hunts for a bad
+ * character that isn't there).
+ */
+static int secret_decode(struct nts_key *k, const char *b64, bool cut)
 {
 	uint8_t buf[KEY_SECRET_MAX * 2];
 	size_t n = strlen(b64), pad = 0;
 	int len;
 
-	if (!n || n % 4 || n > sizeof(buf) / 3 * 4)
+	if (!n || !b64_chars(b64))
 		return -EINVAL;
+	if (cut)
+		return -E2BIG;
+	while (pad < 2 && n > pad && b64[n - 1 - pad] == '=')
+		pad++;
+	if (n % 4)
+		return -EINVAL;
+	if (b64_len(n, pad) > KEY_SECRET_MAX)
+		return -E2BIG;
 	len = EVP_DecodeBlock(buf, (const unsigned char *)b64, n);
 	if (len < 0)
 		return -EINVAL;
-	while (pad < 2 && n > pad && b64[n - 1 - pad] == '=')
-		pad++;
 	len -= pad;
 	if (len <= 0 || len > KEY_SECRET_MAX)
 		return -EINVAL;
@@ -112,23 +146,59 @@ static int secret_decode(struct nts_key *k, const char *b64)
 		goto out;                                                     \
 	} while (0)
 
+/*
+ * A key file is a regular file: a FIFO would block ntsload until somebody
+ * writes to it, a device would never end. O_NONBLOCK opens a FIFO without
+ * waiting for a writer, so that fstat() can say what it is.
+ */
+static FILE *open_regular(const char *path, char *err, size_t errlen,
+			  int *rc)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*rc = -errno;
+		if (err)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		*rc = -EINVAL;
+		if (err)
+			snprintf(err, errlen,
+				 "%s: not a regular file (a FIFO, device or "
+				 "directory?); give the key file itself",
+				 path);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		*rc = -errno;
+		if (err)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int keys_load(struct nts_keyring *kr, const char *path, char *err,
 	      size_t errlen)
 {
 	struct lex l = { .line = 1 };
 	struct nts_key k, *more;
+	const struct nts_key *dup;
 	char *text = NULL, algo[64];
 	long size;
-	int rc = 0, found = 0;
+	int rc = 0, found = 0, e;
 	FILE *f;
 
-	f = fopen(path, "r");
-	if (!f) {
-		rc = -errno;
-		if (err)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	f = open_regular(path, err, errlen, &rc);
+	if (!f)
 		return rc;
-	}
 	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || size > 65536 ||
 	    fseek(f, 0, SEEK_SET))
 		FAIL("%s: not a key file (too large or unreadable)", path);
@@ -151,7 +221,15 @@ int keys_load(struct nts_keyring *kr, const char *path, char *err,
 			if (!strcmp(l.tok, "algorithm") && next(&l)) {
 				snprintf(algo, sizeof(algo), "%s", l.tok);
 			} else if (!strcmp(l.tok, "secret") && next(&l)) {
-				if (secret_decode(&k, l.tok))
+				e = secret_decode(&k, l.tok, l.cut);
+				if (e == -E2BIG)
+					FAIL("%s:%d: the secret of key '%s' "
+					     "is longer than %d bytes, the "
+					     "limit (tsig-keygen -a "
+					     "hmac-sha256 makes 32)",
+					     path, l.line, k.name,
+					     KEY_SECRET_MAX);
+				else if (e)
 					FAIL("%s:%d: the secret of key '%s' "
 					     "is not base64",
 					     path, l.line, k.name);
@@ -171,6 +249,13 @@ int keys_load(struct nts_keyring *kr, const char *path, char *err,
 			     path, k.name, algo[0] ? algo : "no algorithm");
 		if (!k.secret_len)
 			FAIL("%s: key '%s' has no secret", path, k.name);
+		/* Which of two secrets would sign? Neither: refuse. */
+		dup = keys_find(kr, k.name, strlen(k.name));
+		if (dup)
+			FAIL("key '%s' is in %s and again in %s; a key name "
+			     "may be given once",
+			     k.name, dup->file, path);
+		snprintf(k.file, sizeof(k.file), "%s", path);
 		more = realloc(kr->keys, (kr->n + 1) * sizeof(*more));
 		if (!more)
 			FAIL("out of memory");

@@ -15,6 +15,7 @@ struct nts_key {
 	char name[256];		/* lowercase, no trailing dot */
 	uint8_t secret[KEY_SECRET_MAX];
 	size_t secret_len;
+	char file[256];		/* where it was read, for messages (cut) */
 };
 
 struct nts_keyring {
@@ -23,8 +24,9 @@ struct nts_keyring {
 };
 
 /*
- * Add every key of file @path to @kr. Only hmac-sha256. On error returns
- * -errno and, in @err (may be NULL), what is wrong and where.
+ * Add every key of file @path to @kr. Only hmac-sha256; @path must be a
+ * regular file; a name already in @kr is refused. On error returns -errno
+ * and, in @err (may be NULL), what is wrong and where.
  */
 int keys_load(struct nts_keyring *kr, const char *path, char *err,
 	      size_t errlen);

@@ -26,6 +26,8 @@ const char *nego_strerror(int err)
 		[NEGO_E_TIME] = "time more than 30 s off",
 		[NEGO_E_REPLAY] = "replayed nonce",
 		[NEGO_E_BUSY] = "too many nonces to remember",
+		[NEGO_E_STALE] = "signed before this receiver started (a "
+				 "replay?)",
 	};
 
 	err = err < 0 ? -err : err;
@@ -309,6 +311,13 @@ int nego_receive(const __u8 *buf, size_t len, const struct nego_auth *a,
 		*key = k;
 	if (m->time + NEGO_TIME_SKEW < now || m->time > now + NEGO_TIME_SKEW)
 		return -NEGO_E_TIME;
+	/*
+	 * The nonces of before our start are forgotten: a message signed
+	 * then may be a replay, within the skew window, of one accepted by
+	 * the process before us. No allowance: the sender signs afresh.
+	 */
+	if (m->time < a->not_before)
+		return -NEGO_E_STALE;
 	if (a->replay)
 		return replay_check(a->replay, m->nonce, m->time, now);
 	return 0;

@@ -41,6 +41,7 @@ enum nego_err {
 	NEGO_E_TIME,		/* time too far from ours */
 	NEGO_E_REPLAY,		/* a nonce seen in the last 60 s */
 	NEGO_E_BUSY,		/* too many nonces to remember */
+	NEGO_E_STALE,		/* signed before auth->not_before */
 	NEGO_E_MAX,
 };
 
@@ -72,11 +73,16 @@ struct nego_auth {
 	const struct nts_keyring *keys;
 	bool insecure;			/* accept unsigned messages */
 	struct nego_replay *replay;	/* NULL: no replay check */
+	/*
+	 * Unix time the replay cache starts from (the receiver's start):
+	 * messages signed earlier are refused, NEGO_E_STALE. 0: none.
+	 */
+	__u64 not_before;
 };
 
 /*
  * Decode and authenticate a received message at Unix time @now: MAC,
- * time, then nonce (remembered only once the MAC held). @key (may be
+ * time, not_before, then nonce (remembered only once the MAC held). @key (may be
  * NULL) gets the key that signed it, NULL when unsigned. 0 or -err.
  */
 int nego_receive(const __u8 *buf, size_t len, const struct nego_auth *a,

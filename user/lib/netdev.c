@@ -28,6 +28,22 @@ int netdev_ipv4_addrs(const char *ifname, struct addr_set *s)
 	return s->n ? 0 : -EADDRNOTAVAIL;
 }
 
+bool netdev_has_ipv4(const char *ifname, __be32 addr)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifa))
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next)
+		found = i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+			!strcmp(i->ifa_name, ifname) &&
+			((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr ==
+				addr;
+	freeifaddrs(ifa);
+	return found;
+}
+
 /* From linux/netdev.h, which 6.1's UAPI headers don't have yet. */
 #define NETDEV_FAMILY_NAME	  "netdev"
 #define NETDEV_CMD_DEV_GET	  1

@@ -41,6 +41,9 @@ static inline bool addr_set_eq(const struct addr_set *x,
  * (-EADDRNOTAVAIL: none). */
 int netdev_ipv4_addrs(const char *ifname, struct addr_set *s);
 
+/* Is @addr one of @ifname's IPv4 addresses (however many it has)? */
+bool netdev_has_ipv4(const char *ifname, __be32 addr);
+
 /*
  * Whether the device accepts XDP_REDIRECTed frames (NETDEV_XDP_ACT_NDO_XMIT,
  * which for a veth also means its peer can receive them). Asked over the

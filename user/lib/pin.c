@@ -68,7 +68,30 @@ int nts_pin_mkdir(const char *dir)
 	return 0;
 }
 
-int nts_pin_remove(const char *dir)
+/* An entry of @dir that isn't ours (or is no file); 1 if found, 0, -errno. */
+int nts_pin_foreign(const char *dir, bool (*ours)(const char *name),
+		    char *name, size_t len)
+{
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (!found && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (de->d_type == DT_REG && ours(de->d_name))
+			continue;
+		snprintf(name, len, "%s", de->d_name);
+		found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
+int nts_pin_remove(const char *dir, bool (*ours)(const char *name))
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -79,14 +102,17 @@ int nts_pin_remove(const char *dir)
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		/* Pins on bpffs are DT_REG; a directory is nobody's we know. */
+		if (de->d_type != DT_REG || !ours(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (unlink(path) && errno != ENOENT)
 			err = -errno;
 	}
 	closedir(d);
-	if (rmdir(dir) && errno != ENOENT)
+	/* Others' pins keep the directory: it is theirs as much as ours. */
+	if (rmdir(dir) && errno != ENOENT && errno != ENOTEMPTY &&
+	    errno != EEXIST)
 		err = -errno;
 	return err;
 }

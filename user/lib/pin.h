@@ -3,6 +3,7 @@
 #ifndef NTS_PIN_H
 #define NTS_PIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NTS_BPFFS	"/sys/fs/bpf"
@@ -28,8 +29,18 @@ int nts_bpffs_check(const char *dir);
 /* mkdir -p on bpffs. */
 int nts_pin_mkdir(const char *dir);
 
-/* Unpin every object in @dir and remove it. */
-int nts_pin_remove(const char *dir);
+/*
+ * Unpin the objects of @dir that @ours says are ours, and remove @dir if
+ * nothing else is left in it. 0 or -errno.
+ */
+int nts_pin_remove(const char *dir, bool (*ours)(const char *name));
+
+/*
+ * Is there something in @dir that @ours does not know? 1 (its name in
+ * @name), 0 (no, or no @dir), or -errno.
+ */
+int nts_pin_foreign(const char *dir, bool (*ours)(const char *name),
+		    char *name, size_t len);
 
 /* Open the pinned maps in @dir; prints what is missing. 0 or -errno. */
 int nts_maps_open(struct nts_maps *m, const char *dir);

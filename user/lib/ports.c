@@ -28,9 +28,16 @@ struct port_range nat_port_range_default(const struct port_range *local)
 {
 	struct port_range below = { 1024, local->lo - 1 };
 	struct port_range above = { local->hi + 1, 65535 };
+	struct port_range none = { 1024, 1023 };
 	unsigned int nbelow = local->lo > 1024 ? local->lo - 1024 : 0;
-	unsigned int nabove = 65535 - local->hi;
+	unsigned int nabove = local->hi >= 1024 ? 65535 - local->hi :
+						  65535 - 1024 + 1;
 
+	if (local->hi < 1024)
+		above.lo = 1024;
+	/* Spelt out: local->lo - 1 or local->hi + 1 would wrap around. */
+	if (!nbelow && !nabove)
+		return none;
 	return nbelow >= nabove ? below : above;
 }
 

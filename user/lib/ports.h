@@ -16,8 +16,20 @@ struct port_range {
 /* net.ipv4.ip_local_port_range of the current network namespace. */
 int local_port_range(struct port_range *r);
 
-/* The larger stretch of 1024-65535 outside @local. */
+/*
+ * The larger stretch of 1024-65535 outside @local; empty (1024-1023) when
+ * @local leaves nothing.
+ */
 struct port_range nat_port_range_default(const struct port_range *local);
+
+/* How many ports @r holds: 0 when HI < LO. */
+static inline unsigned int port_range_size(const struct port_range *r)
+{
+	return r->hi >= r->lo ? r->hi - r->lo + 1U : 0;
+}
+
+/* Fewer ports than this by default: the NAT would starve, refuse it. */
+#define NAT_PORTS_MIN 1024
 
 /* "LO-HI"; 0 or -EINVAL. */
 int port_range_parse(const char *s, struct port_range *r);

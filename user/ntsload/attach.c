@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_link.h>
@@ -67,6 +70,99 @@ static __u32 mode_flags(enum xdp_mode mode)
 					  XDP_FLAGS_DRV_MODE;
 }
 
+/*
+ * What XDP program @ifindex has: 0 none, 1 ours (its id in @id), -EBUSY
+ * somebody else's (printed unless @quiet), or -errno.
+ */
+static int xdp_ours(int ifindex, const char *ifname,
+		    struct bpf_xdp_query_opts *q, __u32 *id, bool quiet)
+{
+	int err;
+
+	err = bpf_xdp_query(ifindex, 0, q);
+	if (err) {
+		pr_err("cannot query XDP on %s: %s", ifname, strerror(-err));
+		return err;
+	}
+	*id = q->drv_prog_id ? q->drv_prog_id : q->skb_prog_id;
+	if (q->attach_mode == XDP_ATTACHED_NONE)
+		return 0;
+	if (q->attach_mode == XDP_ATTACHED_MULTI || q->hw_prog_id ||
+	    !prog_is(*id, XDP_PROG_NAME)) {
+		if (!quiet)
+			pr_err("%s already has another XDP program (id %u); "
+			       "remove it first: ip link set dev %s xdp off",
+			       ifname, *id ? *id : q->hw_prog_id, ifname);
+		return -EBUSY;
+	}
+	return 1;
+}
+
+/* The id of the map pinned at @dir/@name; 0 if there is none. */
+static __u32 pinned_map_id(const char *dir, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.id = 0;
+	close(fd);
+	return info.id;
+}
+
+/* Does program @prog_id use map @map_id? */
+static bool prog_uses_map(__u32 prog_id, __u32 map_id)
+{
+	__u32 ids[64], len, i;
+	struct bpf_prog_info info;
+	bool found = false;
+	int fd;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return false;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(info);
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		for (i = 0; i < info.nr_map_ids && i < 64; i++)
+			found |= ids[i] == map_id;
+	close(fd);
+	return found;
+}
+
+int xdp_check(int ifindex, const char *ifname, const char *pin_dir,
+	      bool detaching)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 id, map;
+	int err;
+
+	/* --detach leaves somebody else's program alone: no error then. */
+	err = xdp_ours(ifindex, ifname, &q, &id, detaching);
+	if (err == -EBUSY && detaching)
+		return 0;
+	if (err <= 0)
+		return err;
+	/* Ours, but whose maps? Only a datapath kept in @pin_dir is ours. */
+	map = pinned_map_id(pin_dir, "config");
+	if (map && prog_uses_map(id, map))
+		return 0;
+	pr_err("%s has an NTS datapath (XDP program id %u) whose maps are not "
+	       "in %s: an ntsload with another --pin-path kept it (--keep, or "
+	       "it crashed). Remove it first: ntsload --detach --pin-path "
+	       "THAT_DIR %s, or ip link set dev %s xdp off",
+	       ifname, id, pin_dir, ifname, ifname);
+	return -EBUSY;
+}
+
 int xdp_attach(int ifindex, const char *ifname, int prog_fd,
 	       enum xdp_mode mode, enum xdp_mode *got)
 {
@@ -74,24 +170,13 @@ int xdp_attach(int ifindex, const char *ifname, int prog_fd,
 	enum xdp_mode cur = XDP_MODE_AUTO;
 	enum xdp_mode try[2];
 	int i, n = 0, err;
+	__u32 id;
 
-	err = bpf_xdp_query(ifindex, 0, &q);
-	if (err) {
-		pr_err("cannot query XDP on %s: %s", ifname, strerror(-err));
+	err = xdp_ours(ifindex, ifname, &q, &id, false);
+	if (err < 0)
 		return err;
-	}
-	if (q.attach_mode != XDP_ATTACHED_NONE) {
-		__u32 id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
-
-		if (q.attach_mode == XDP_ATTACHED_MULTI || q.hw_prog_id ||
-		    !prog_is(id, XDP_PROG_NAME)) {
-			pr_err("%s already has another XDP program (id %u); "
-			       "remove it first: ip link set dev %s xdp off",
-			       ifname, id ? id : q.hw_prog_id, ifname);
-			return -EBUSY;
-		}
+	if (err)
 		cur = q.drv_prog_id ? XDP_MODE_NATIVE : XDP_MODE_GENERIC;
-	}
 
 	if (mode == XDP_MODE_AUTO) {
 		/* Keep the mode of a running datapath, else prefer native. */
@@ -139,12 +224,27 @@ int xdp_detach(int ifindex, const char *ifname)
 	return err;
 }
 
-int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
+int tc_check(int ifindex, const char *ifname, enum tc_hook h)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 		    .attach_point = tc_hooks[h].point);
 	LIBBPF_OPTS(bpf_tc_opts, q, .handle = NTS_TC_HANDLE,
 		    .priority = NTS_TC_PRIO);
+
+	/* No qdisc or no filter at our place: the query fails, all is well. */
+	if (bpf_tc_query(&hook, &q) || prog_is(q.prog_id, tc_hooks[h].name))
+		return 0;
+	pr_err("%s %s already has a filter at handle 0x%x prio %d (program id "
+	       "%u); remove it: tc filter del dev %s %s prio %d",
+	       ifname, tc_hooks[h].dir, NTS_TC_HANDLE, NTS_TC_PRIO, q.prog_id,
+	       ifname, tc_hooks[h].dir, NTS_TC_PRIO);
+	return -EBUSY;
+}
+
+int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = tc_hooks[h].point);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NTS_TC_HANDLE,
 		    .priority = NTS_TC_PRIO, .prog_fd = prog_fd,
 		    .flags = BPF_TC_F_REPLACE);
@@ -156,14 +256,9 @@ int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
 		       strerror(-err));
 		return err;
 	}
-	if (!bpf_tc_query(&hook, &q) && !prog_is(q.prog_id, tc_hooks[h].name)) {
-		pr_err("%s %s already has a filter at handle 0x%x prio %d "
-		       "(program id %u); remove it: tc filter del dev %s %s "
-		       "prio %d",
-		       ifname, tc_hooks[h].dir, NTS_TC_HANDLE, NTS_TC_PRIO,
-		       q.prog_id, ifname, tc_hooks[h].dir, NTS_TC_PRIO);
-		return -EBUSY;
-	}
+	err = tc_check(ifindex, ifname, h);
+	if (err)
+		return err;
 	err = bpf_tc_attach(&hook, &o);
 	if (err)
 		pr_err("cannot attach %s to %s %s: %s", tc_hooks[h].name, ifname,

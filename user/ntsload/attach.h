@@ -3,6 +3,8 @@
 #ifndef NTSLOAD_ATTACH_H
 #define NTSLOAD_ATTACH_H
 
+#include <stdbool.h>
+
 enum xdp_mode {
 	XDP_MODE_AUTO,
 	XDP_MODE_NATIVE,
@@ -17,6 +19,15 @@ int xdp_mode_parse(const char *s, enum xdp_mode *mode);
 const char *xdp_mode_name(enum xdp_mode mode);
 
 /*
+ * Before anything is loaded or pinned: refuse (-EBUSY, printed) when
+ * @ifindex has an XDP program that is not ours (unless @detaching: it is
+ * left alone then), or an NTS datapath whose maps are not those pinned in
+ * @pin_dir (another ntsload's, kept).
+ */
+int xdp_check(int ifindex, const char *ifname, const char *pin_dir,
+	      bool detaching);
+
+/*
  * Attach (or atomically replace our earlier) XDP program. Refuses to
  * replace somebody else's. @got is the mode that worked. 0 or -errno.
  */
@@ -28,6 +39,8 @@ enum tc_hook {
 	TC_LAN_INGRESS,	/* nts_lan_in */
 };
 
+/* Refuse (-EBUSY, printed) a foreign filter where ours goes. */
+int tc_check(int ifindex, const char *ifname, enum tc_hook h);
 int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h);
 
 /* Remove our programs; others' are left alone. 0 or -errno. */

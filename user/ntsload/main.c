@@ -2,7 +2,7 @@
 /*
  * ntsload: the NTS router daemon. Loads the NAT datapath onto the WAN
  * interface, keeps its tables, and runs in the foreground until SIGINT or
- * SIGTERM.
+ * SIGTERM; SIGHUP reloads the key files.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
@@ -30,8 +31,10 @@
 #include "datapath.h"
 #include "dnsname.h"
 #include "flow.h"
+#include "fmt.h"
 #include "frags.h"
 #include "housekeep.h"
+#include "instance.h"
 #include "log.h"
 #include "nego_server.h"
 #include "netdev.h"
@@ -39,6 +42,8 @@
 #include "pin.h"
 #include "ports.h"
 #include "refresh.h"
+
+#define KEY_FILES_MAX 32
 
 struct ntsload {
 	const char *ifname;
@@ -64,6 +69,11 @@ struct ntsload {
 	bool hairpin;
 	const char *lan;
 	int lan_ifindex;
+	/* -k and --inner-key files, for a reload on SIGHUP */
+	const char *key_files[KEY_FILES_MAX];
+	int nkey_files;
+	const char *inner_files[KEY_FILES_MAX];
+	int ninner_files;
 	struct nego_config nego_cfg;
 	struct nego_server nego;
 	struct frag_park frags;
@@ -78,6 +88,7 @@ struct ntsload {
 	struct phl_log phl_log;
 	struct housekeep hk;
 	int lock_fd;
+	int instance_fd;	/* our claim on IFACE (instance.c) */
 	struct nts_datapath dp;
 	struct nts_maps maps;
 };
@@ -92,18 +103,22 @@ static void usage(FILE *f)
 "Load the NTS NAT datapath onto the WAN interface IFACE: XDP on ingress,\n"
 "tc on egress. Every packet that leaves IFACE with a source other than the\n"
 "router's address is translated (NAPT), as iptables MASQUERADE would.\n"
-"Runs in the foreground; SIGINT or SIGTERM detaches and unpins.\n"
+"Runs in the foreground; SIGINT or SIGTERM detaches and unpins, SIGHUP\n"
+"reloads the key files (-k, --inner-key), keeping the old keys on error.\n"
 "\n"
 "  -a, --addr ADDR          a global address the router owns on IFACE;\n"
-"                           repeatable, up to 8 (default: IFACE's addresses)\n"
+"                           repeatable, up to 8, each one of IFACE's\n"
+"                           (default: IFACE's addresses)\n"
 "      --snat-addr ADDR     the source of outbound NAT (default: the first)\n"
 "  -m, --xdp-mode MODE      native, generic or auto (default: auto, native\n"
 "                           where the driver has it)\n"
 "  -p, --port-range LO-HI   external ports for TCP, UDP and ICMP ids\n"
 "                           (default: the larger stretch of 1024-65535\n"
-"                           outside net.ipv4.ip_local_port_range)\n"
+"                           outside net.ipv4.ip_local_port_range;\n"
+"                           fewer than 1024 ports there: refused)\n"
 "  -P, --pin-path DIR       where to pin the maps (default:\n"
-"                           " NTS_PIN_ROOT "/IFACE)\n"
+"                           " NTS_PIN_ROOT "/IFACE); a directory with\n"
+"                           pins that are not ntsload's is refused\n"
 "      --mapping KIND       eim (endpoint-independent, default), adm\n"
 "                           (address-dependent) or apdm (address and port)\n"
 "      --filtering KIND     eif (endpoint-independent), adf (address-\n"
@@ -291,6 +306,26 @@ static int parse_zone(struct ntsload *l, const char *arg)
 	return 0;
 }
 
+/* Load key file @path into @kr, and remember it for SIGHUP. */
+static int key_file(const char **files, int *n, struct nts_keyring *kr,
+		    const char *opt, const char *path)
+{
+	char why[512];
+	int err;
+
+	if (*n == KEY_FILES_MAX) {
+		pr_err("%s: %d files at most", opt, KEY_FILES_MAX);
+		return -E2BIG;
+	}
+	err = keys_load(kr, path, why, sizeof(why));
+	if (err) {
+		pr_err("%s: %s", opt, why);
+		return err;
+	}
+	files[(*n)++] = path;
+	return 0;
+}
+
 static int parse_args(struct ntsload *l, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -340,7 +375,6 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 	int c, verbose = 0, err = 0;
 	unsigned int port;
 	struct in_addr a;
-	char why[512];
 
 	while ((c = getopt_long(argc, argv, "a:m:p:P:k:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -419,16 +453,13 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 					 &l->gc_interval);
 			break;
 		case 'k':
-			err = keys_load(&l->nego.keys, optarg, why,
-					sizeof(why));
-			if (err)
-				pr_err("--key: %s", why);
+			err = key_file(l->key_files, &l->nkey_files,
+				       &l->nego.keys, "--key", optarg);
 			break;
 		case OPT_INNER_KEY:
-			err = keys_load(&l->nego.inner_keys, optarg, why,
-					sizeof(why));
-			if (err)
-				pr_err("--inner-key: %s", why);
+			err = key_file(l->inner_files, &l->ninner_files,
+				       &l->nego.inner_keys, "--inner-key",
+				       optarg);
 			break;
 		case OPT_RELAY_TIMEOUT:
 			err = parse_uint("--relay-timeout", optarg, 10, 10000,
@@ -638,6 +669,51 @@ static int lock_pins(struct ntsload *l, bool create)
 	return 0;
 }
 
+/*
+ * Remove our pins and, if nothing else is there, the directory. Others'
+ * pins in a shared --pin-path are theirs: left, and said so.
+ */
+static int unpin(struct ntsload *l)
+{
+	/* Names somebody else chose: escaped for the log. */
+	char other[256], name[4 * sizeof(other)];
+	int err;
+
+	err = nts_pin_remove(l->pin_dir, nts_dp_pins);
+	if (err) {
+		pr_err("cannot remove the maps pinned in %s: %s", l->pin_dir,
+		       strerror(-err));
+		return err;
+	}
+	if (nts_pin_foreign(l->pin_dir, nts_dp_pins, other, sizeof(other)) > 0)
+		pr_info("left %s in place: it holds %s, which is not one of "
+			"ntsload's maps",
+			l->pin_dir, fmt_escape(name, sizeof(name), other,
+					       sizeof(other)));
+	return 0;
+}
+
+/* A pin directory ntsload shares with somebody else's pins: not ours. */
+static int check_pins(struct ntsload *l)
+{
+	char other[256], name[4 * sizeof(other)];
+	int err;
+
+	err = nts_pin_foreign(l->pin_dir, nts_dp_pins, other, sizeof(other));
+	if (err < 0) {
+		pr_err("cannot read %s: %s", l->pin_dir, strerror(-err));
+		return err;
+	}
+	if (err > 0) {
+		pr_err("%s holds %s, which is not one of ntsload's maps; give "
+		       "ntsload a directory of its own (--pin-path DIR)",
+		       l->pin_dir,
+		       fmt_escape(name, sizeof(name), other, sizeof(other)));
+		return -EEXIST;
+	}
+	return 0;
+}
+
 /* The LAN interface a kept datapath hairpins on, from its pinned config. */
 static int kept_lan(const char *pin_dir)
 {
@@ -658,6 +734,11 @@ static int do_detach(struct ntsload *l)
 	int err = 0, e, lan_ifindex;
 
 	l->lock_fd = -1;
+	err = instance_claim(l->ifindex, l->ifname, &l->instance_fd);
+	if (!err)
+		err = xdp_check(l->ifindex, l->ifname, l->pin_dir, true);
+	if (err)
+		return err;
 	e = lock_pins(l, false);
 	if (e == -EBUSY)
 		return e;
@@ -669,11 +750,10 @@ static int do_detach(struct ntsload *l)
 		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS);
 		err = err ? err : e;
 	}
-	e = nts_pin_remove(l->pin_dir);
-	if (e)
-		pr_err("cannot remove %s: %s", l->pin_dir, strerror(-e));
+	e = unpin(l);
 	if (l->lock_fd >= 0)
 		close(l->lock_fd);
+	close(l->instance_fd);
 	return err ? err : e;
 }
 
@@ -787,13 +867,44 @@ static void snat_first(struct ntsload *l)
 	}
 }
 
+/*
+ * An --addr the interface doesn't have: the router would NAT from an
+ * address whose replies never reach it, and answer NOTICEs for it.
+ */
+static int addrs_on_iface(struct ntsload *l)
+{
+	char buf[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
+	struct addr_set has;
+	int i;
+
+	for (i = 0; i < l->addrs.n; i++) {
+		if (netdev_has_ipv4(l->ifname, l->addrs.a[i]))
+			continue;
+		if (netdev_ipv4_addrs(l->ifname, &has))
+			snprintf(buf, sizeof(buf), "none");
+		else
+			addrs_str(&has, buf, sizeof(buf));
+		pr_err("--addr %s is not an address of %s (it has: %s); add "
+		       "it first (ip addr add ADDR/LEN dev %s) or leave it "
+		       "out",
+		       inet_ntoa(*(struct in_addr *)&l->addrs.a[i]), l->ifname,
+		       buf, l->ifname);
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
 static int choose_addrs(struct ntsload *l)
 {
 	__be32 snat = l->snat;
 	char buf[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
 	int err = 0;
 
-	if (!l->addrs_given) {
+	if (l->addrs_given) {
+		err = addrs_on_iface(l);
+		if (err)
+			return err;
+	} else {
 		err = netdev_ipv4_addrs(l->ifname, &l->addrs);
 		if (err == -EADDRNOTAVAIL)
 			pr_err("%s has no IPv4 address; give one with --addr",
@@ -815,6 +926,33 @@ static int choose_addrs(struct ntsload *l)
 	return 0;
 }
 
+/*
+ * What ip_local_port_range leaves of 1024-65535. Too little makes a NAT
+ * that drops most flows: refuse it rather than start as if all were well.
+ * An explicit --port-range, however small, is the operator's choice.
+ */
+static int default_ports(struct ntsload *l, const struct port_range *local)
+{
+	unsigned int n;
+	char what[64];
+
+	l->range = nat_port_range_default(local);
+	n = port_range_size(&l->range);
+	if (n >= NAT_PORTS_MIN)
+		return 0;
+	if (n)
+		snprintf(what, sizeof(what), "only %u ports (%u-%u)", n,
+			 l->range.lo, l->range.hi);
+	else
+		snprintf(what, sizeof(what), "no port");
+	pr_err("net.ipv4.ip_local_port_range %u %u leaves %s of 1024-65535 "
+	       "for NAT, fewer than %u: narrow it (sysctl -w "
+	       "net.ipv4.ip_local_port_range=\"32768 60999\") or give "
+	       "--port-range LO-HI outside it",
+	       local->lo, local->hi, what, NAT_PORTS_MIN);
+	return -ERANGE;
+}
+
 static int choose_ports(struct ntsload *l)
 {
 	struct port_range local;
@@ -826,10 +964,8 @@ static int choose_ports(struct ntsload *l)
 		       strerror(-err));
 		return err;
 	}
-	if (!l->range_given) {
-		l->range = nat_port_range_default(&local);
-		return 0;
-	}
+	if (!l->range_given)
+		return default_ports(l, &local);
 	if (port_range_overlap(&l->range, &local)) {
 		pr_err("--port-range %u-%u overlaps the router's own ephemeral "
 		       "ports (net.ipv4.ip_local_port_range %u-%u); choose "
@@ -838,6 +974,48 @@ static int choose_ports(struct ntsload *l)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Every key of @files into @kr, a new ring; 0 or -errno (printed). */
+static int load_keys(const char *const *files, int n, const char *opt,
+		     struct nts_keyring *kr)
+{
+	char why[512];
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		err = keys_load(kr, files[i], why, sizeof(why));
+		if (err) {
+			pr_err("SIGHUP: cannot reload %s: %s", opt, why);
+			keys_free(kr);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * SIGHUP: read the key files again, so that keys can be rotated without
+ * a restart. All or nothing: on any error the keys loaded before stay.
+ */
+static void reload_keys(struct ntsload *l)
+{
+	struct nts_keyring keys = {}, inner = {};
+	size_t n;
+
+	if (load_keys(l->key_files, l->nkey_files, "--key", &keys) ||
+	    load_keys(l->inner_files, l->ninner_files, "--inner-key",
+		      &inner)) {
+		keys_free(&keys);
+		pr_err("SIGHUP: keeping the %zu key%s loaded before",
+		       l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s");
+		return;
+	}
+	n = keys.n;
+	nego_server_set_keys(&l->nego, &keys, &inner);
+	pr_info("SIGHUP: reloaded %zu key%s from %d file%s%s", n,
+		n == 1 ? "" : "s", l->nkey_files, l->nkey_files == 1 ? "" : "s",
+		l->ninner_files ? " and the inner keys" : "");
 }
 
 /*
@@ -874,13 +1052,15 @@ static int run(struct ntsload *l)
 		.it_interval.tv_sec = 1,
 		.it_value.tv_sec = 1,
 	};
-	struct pollfd pfd[5];
+	struct pollfd pfd[6] = {};
 	sigset_t mask;
 	__u64 ticks;
+	size_t i;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	pfd[0].fd = signalfd(-1, &mask, SFD_CLOEXEC);
 	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
@@ -891,13 +1071,15 @@ static int run(struct ntsload *l)
 	}
 	pfd[3].fd = frag_park_fd(&l->frags);
 	pfd[4].fd = phl_log_fd(&l->phl_log);
-	pfd[0].events = pfd[1].events = pfd[2].events = pfd[3].events = POLLIN;
-	pfd[4].events = POLLIN;
+	pfd[5].fd = l->instance_fd;
+	for (i = 0; i < sizeof(pfd) / sizeof(pfd[0]); i++)
+		pfd[i].events = POLLIN;
 
 	for (;;) {
 		/* The socket may change with the WAN address. */
 		pfd[2].fd = l->nego.fd;
-		if (poll(pfd, 5, nego_server_timeout_ms(&l->nego)) < 0) {
+		if (poll(pfd, sizeof(pfd) / sizeof(pfd[0]),
+			 nego_server_timeout_ms(&l->nego)) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
@@ -906,8 +1088,13 @@ static int run(struct ntsload *l)
 		if (pfd[0].revents) {
 			struct signalfd_siginfo si;
 
-			if (read(pfd[0].fd, &si, sizeof(si)) == sizeof(si))
-				pr_info("%s, stopping", strsignal(si.ssi_signo));
+			if (read(pfd[0].fd, &si, sizeof(si)) != sizeof(si))
+				break;
+			if (si.ssi_signo == SIGHUP) {
+				reload_keys(l);
+				continue;
+			}
+			pr_info("%s, stopping", strsignal(si.ssi_signo));
 			break;
 		}
 		if (pfd[1].revents &&
@@ -919,6 +1106,8 @@ static int run(struct ntsload *l)
 			frag_park_input(&l->frags);
 		if (pfd[4].revents)
 			phl_log_input(&l->phl_log);
+		if (pfd[5].revents)
+			instance_serve(l->instance_fd, l->pin_dir);
 		nego_server_tick(&l->nego);
 	}
 	close(pfd[0].fd);
@@ -935,6 +1124,24 @@ static bool pins_exist(const char *dir)
 	return !access(path, F_OK);
 }
 
+/*
+ * Before anything is pinned or attached: IFACE is ours alone, and no
+ * program of somebody else's sits where ours go.
+ */
+static int claim(struct ntsload *l)
+{
+	int err;
+
+	err = instance_claim(l->ifindex, l->ifname, &l->instance_fd);
+	if (!err)
+		err = xdp_check(l->ifindex, l->ifname, l->pin_dir, false);
+	if (!err)
+		err = tc_check(l->ifindex, l->ifname, TC_WAN_EGRESS);
+	if (!err && l->hairpin)
+		err = tc_check(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
+	return err;
+}
+
 static int start(struct ntsload *l)
 {
 	char addr[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
@@ -945,9 +1152,15 @@ static int start(struct ntsload *l)
 	if (!err)
 		err = choose_ports(l);
 	if (!err)
+		err = claim(l);
+	if (!err)
+		err = check_pins(l);
+	if (!err)
 		err = lock_pins(l, true);
-	if (err)
+	if (err) {
+		close(l->instance_fd);
 		return err;
+	}
 	fresh = !pins_exist(l->pin_dir);
 	err = nts_dp_load_sized(&l->dp, l->pin_dir, &l->sizes);
 	if (err)
@@ -1018,8 +1231,9 @@ fail_dp:
 	nts_dp_destroy(&l->dp);
 fail_pins:
 	if (fresh)
-		nts_pin_remove(l->pin_dir);
+		unpin(l);
 	close(l->lock_fd);
+	close(l->instance_fd);
 	return err;
 }
 
@@ -1040,11 +1254,13 @@ static void stop(struct ntsload *l)
 		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
 		if (l->hairpin)
 			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
-		nts_pin_remove(l->pin_dir);
+		unpin(l);
 		pr_info("detached from %s", l->ifname);
 	}
 	nts_dp_destroy(&l->dp);
 	close(l->lock_fd);
+	/* Last: no second ntsload may start while we take ours off. */
+	close(l->instance_fd);
 }
 
 int main(int argc, char **argv)
@@ -1068,10 +1284,12 @@ int main(int argc, char **argv)
 		.nego.fd = -1,
 		.frags.raw = -1,
 		.lock_fd = -1,
+		.instance_fd = -1,
 	};
 	int err;
 
 	nts_log_init("ntsload", 0);
+	l.nego_cfg.started = time(NULL);
 	err = parse_args(&l, argc, argv);
 	if (!err)
 		err = check_env(&l);

@@ -13,6 +13,7 @@
 #include <nts/phl.h>
 
 #include "flow.h"
+#include "fmt.h"
 #include "log.h"
 #include "nego_server.h"
 #include "rc.h"
@@ -26,7 +27,7 @@
 void nego_log(struct nego_server *s, const char *fmt, ...)
 {
 	__u64 sec = mono_ns() / 1000000000;
-	char line[512];
+	char line[NEGO_WHAT_MAX + 256];
 	va_list ap;
 
 	if (sec != s->log_sec) {
@@ -90,9 +91,12 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	s->rc_ttl = c->rc_ttl;
 	s->auth.keys = &s->keys;
 	s->auth.insecure = c->insecure;
+	/* The nonce cache is in memory: it remembers from our start only. */
+	s->auth.not_before = c->started;
 	s->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
 	s->relay_timeout_ms = c->relay_timeout_ms;
 	s->inner_auth.keys = &s->inner_keys;
+	s->inner_auth.not_before = c->started;
 	s->inner_auth.replay = nego_replay_new(c->replay_max);
 	s->auth.replay = nego_replay_new(c->replay_max);
 	s->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
@@ -173,16 +177,17 @@ static void answer(struct nego_server *s, const struct nego_msg *n,
 	answer_via(s, n, key, p, type, 0);
 }
 
+/* The name is the peer's, valid or not: escaped, or it could forge lines. */
 static void describe(char *buf, size_t len, const struct nego_msg *m,
 		     const struct nego_peer *p)
 {
-	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN];
+	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN], name[FMT_ESCAPED_MAX];
 
 	inet_ntop(AF_INET, &m->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->from.sin_addr, src, sizeof(src));
-	snprintf(buf, len, "%s for GN %s (from %s:%u)",
-		 m->fqdn[0] ? m->fqdn : "?", gn, src,
-		 ntohs(p->from.sin_port));
+	fmt_escape(name, sizeof(name), m->fqdn, sizeof(m->fqdn));
+	snprintf(buf, len, "%s for GN %s (from %s:%u)", name[0] ? name : "?",
+		 gn, src, ntohs(p->from.sin_port));
 }
 
 static bool defer(struct nego_server *s, const struct nego_msg *m,
@@ -249,7 +254,7 @@ static void notice(struct nego_server *s, const struct nego_msg *m,
 	struct phl_key k = {};
 	struct phl_entry e;
 	struct nts_policy pol;
-	char what[400], in[INET_ADDRSTRLEN];
+	char what[NEGO_WHAT_MAX], in[INET_ADDRSTRLEN];
 	__u64 now = mono_ns();
 
 	nego_count(s, NTS_STAT_NEGO_NOTICE);
@@ -312,7 +317,7 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 {
 	const struct nts_key *key;
 	struct nego_msg m;
-	char what[400];
+	char what[NEGO_WHAT_MAX];
 	int err;
 
 	if (relay_answer(s, buf, len, p))
@@ -324,7 +329,7 @@ static void datagram(struct nego_server *s, const __u8 *buf, size_t len,
 		return;
 	}
 	if (err == -NEGO_E_TIME || err == -NEGO_E_REPLAY ||
-	    err == -NEGO_E_BUSY)
+	    err == -NEGO_E_BUSY || err == -NEGO_E_STALE)
 		nego_count(s, NTS_STAT_NEGO_STALE);
 	else
 		nego_count(s, NTS_STAT_NEGO_BAD);
@@ -412,7 +417,7 @@ void nego_server_input(struct nego_server *s)
 void nego_server_tick(struct nego_server *s)
 {
 	__u64 now = mono_ns();
-	char what[400];
+	char what[NEGO_WHAT_MAX];
 	int i = 0;
 
 	relay_tick(s, now);
@@ -439,6 +444,61 @@ void nego_server_tick(struct nego_server *s)
 		}
 		*d = s->defer[--s->ndefer];
 	}
+}
+
+/* The key named as @k in @kr, for what waits signed with @k; NULL: gone. */
+static const struct nts_key *rekey(const struct nts_keyring *kr,
+				   const struct nts_key *k)
+{
+	return keys_find(kr, k->name, strlen(k->name));
+}
+
+/*
+ * What waits holds pointers into the old rings: point them at the new
+ * keys of the same names first. A NOTICE whose key is gone can't be
+ * answered (nothing to sign with): it is dropped, as if lost.
+ */
+static void rekey_waiting(struct nego_server *s, const struct nts_keyring *kr)
+{
+	char what[NEGO_WHAT_MAX];
+	int i = 0;
+
+	while (i < s->ndefer) {
+		struct nego_deferred *d = &s->defer[i];
+
+		if (!d->key || (d->key = rekey(kr, d->key))) {
+			i++;
+			continue;
+		}
+		describe(what, sizeof(what), &d->m, &d->peer);
+		nego_log(s, "dropped %s: its key is no longer loaded", what);
+		*d = s->defer[--s->ndefer];
+	}
+	i = 0;
+	while (i < s->nrelays) {
+		struct nego_relay *r = &s->relays[i];
+
+		if (!r->key || (r->key = rekey(kr, r->key))) {
+			i++;
+			continue;
+		}
+		describe(what, sizeof(what), &r->m, &r->peer);
+		nego_log(s, "dropped %s: its key is no longer loaded", what);
+		s->relays[i] = s->relays[--s->nrelays];
+	}
+}
+
+void nego_server_set_keys(struct nego_server *s, struct nts_keyring *keys,
+			  struct nts_keyring *inner)
+{
+	rekey_waiting(s, keys);
+	keys_free(&s->keys);
+	keys_free(&s->inner_keys);
+	s->keys = *keys;
+	s->inner_keys = *inner;
+	/* The rings are ours now. */
+	memset(keys, 0, sizeof(*keys));
+	memset(inner, 0, sizeof(*inner));
 }
 
 int nego_server_timeout_ms(const struct nego_server *s)

@@ -12,6 +12,7 @@
 
 #include <nts/policy.h>
 
+#include "fmt.h"
 #include "keys.h"
 #include "nego.h"
 #include "netdev.h"
@@ -22,6 +23,8 @@
 #define NEGO_DEFER_MAX 256
 #define NEGO_RELAY_MAX 256
 #define NEGO_INNER_MAX 256
+/* "NAME for GN A (from B:P)", NAME escaped (fmt_escape) */
+#define NEGO_WHAT_MAX (FMT_ESCAPED_MAX + 64)
 
 /* Where a NOTICE came from, and to which of our addresses. */
 struct nego_peer {
@@ -95,6 +98,7 @@ struct nego_config {
 	bool expose_none;	/* hosts without a policy expose nothing */
 	unsigned int relay_timeout_ms;	/* an inner router's answer */
 	unsigned int replay_max;	/* nonces remembered at once */
+	__u64 started;		/* Unix time: NOTICEs signed before, refused */
 };
 
 /* Keys must be loaded into s->keys first. 0 or -errno (printed). */
@@ -105,6 +109,13 @@ void nego_server_fini(struct nego_server *s);
 void nego_server_input(struct nego_server *s);
 /* Answer the deferred NOTICEs that can be answered now. */
 void nego_server_tick(struct nego_server *s);
+/*
+ * Replace the keys (-k) and inner keys (--inner-key) with @keys and
+ * @inner, which the server takes over (they are left empty). NOTICEs
+ * waiting are re-signed with the new keys of the same names.
+ */
+void nego_server_set_keys(struct nego_server *s, struct nts_keyring *keys,
+			  struct nts_keyring *inner);
 /* How soon nego_server_tick() wants to run again: -1 for no hurry. */
 int nego_server_timeout_ms(const struct nego_server *s);
 

@@ -122,9 +122,11 @@ static void relay_done(struct nego_server *s, int i, enum nego_type type,
 		       const char *why)
 {
 	struct nego_relay *r = &s->relays[i];
-	char in[INET_ADDRSTRLEN];
+	char in[INET_ADDRSTRLEN], name[FMT_ESCAPED_MAX];
 
 	inet_ntop(AF_INET, &r->inside, in, sizeof(in));
+	/* Checked when it came, but it is the peer's: escaped all the same. */
+	fmt_escape(name, sizeof(name), r->m.fqdn, sizeof(r->m.fqdn));
 	if (type == NEGO_ACCEPT) {
 		nego_count(s, NTS_STAT_NEGO_ACCEPT);
 	} else {
@@ -135,8 +137,8 @@ static void relay_done(struct nego_server *s, int i, enum nego_type type,
 		nego_count(s, type == NEGO_REJECT ? NTS_STAT_NEGO_REJECT :
 						    NTS_STAT_NEGO_FULL);
 	}
-	nego_log(s, "%s %s for GN %s: %s %s", nego_type_name(type),
-		 r->m.fqdn, inet_ntoa(*(struct in_addr *)&r->m.gn), in, why);
+	nego_log(s, "%s %s for GN %s: %s %s", nego_type_name(type), name,
+		 inet_ntoa(*(struct in_addr *)&r->m.gn), in, why);
 	answer_via(s, &r->m, r->key, &r->peer, type, r->via);
 	s->relays[i] = s->relays[--s->nrelays];
 }
