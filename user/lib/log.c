@@ -44,11 +44,10 @@ void pr_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_limited(struct log_limit *l, const char *fmt, ...)
+void vlog_limited(struct log_limit *l, const char *fmt, va_list ap)
 {
 	struct timespec ts;
-	char line[1024];
-	va_list ap;
+	char line[4096];
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if ((__u64)ts.tv_sec != l->sec) {
@@ -63,10 +62,17 @@ void log_limited(struct log_limit *l, const char *fmt, ...)
 		l->dropped++;
 		return;
 	}
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	pr_info("%s: %s", l->what, line);
+}
+
+void log_limited(struct log_limit *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_limited(l, fmt, ap);
+	va_end(ap);
 }
 
 /* libbpf speaks only when asked to: -v warnings, -vv everything. */

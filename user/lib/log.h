@@ -30,5 +30,6 @@ struct log_limit {
 
 __attribute__((format(printf, 2, 3))) void
 log_limited(struct log_limit *l, const char *fmt, ...);
+void vlog_limited(struct log_limit *l, const char *fmt, va_list ap);
 
 #endif /* NTS_LOG_H */

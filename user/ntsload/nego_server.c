@@ -26,26 +26,11 @@
 /* One line per event, but no flood: at most LOG_LINES_PER_SEC a second. */
 void nego_log(struct nego_server *s, const char *fmt, ...)
 {
-	__u64 sec = mono_ns() / 1000000000;
-	char line[NEGO_WHAT_MAX + 256];
 	va_list ap;
 
-	if (sec != s->log_sec) {
-		if (s->log_dropped)
-			pr_info("nego: %u more messages left out",
-				s->log_dropped);
-		s->log_sec = sec;
-		s->log_lines = 0;
-		s->log_dropped = 0;
-	}
-	if (++s->log_lines > LOG_LINES_PER_SEC) {
-		s->log_dropped++;
-		return;
-	}
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vlog_limited(&s->log, fmt, ap);
 	va_end(ap);
-	pr_info("nego: %s", line);
 }
 
 void nego_count(struct nego_server *s, enum nts_stat id)
@@ -85,6 +70,7 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 		     const struct nts_maps *maps, const struct addr_set *addrs)
 {
 	s->fd = -1;
+	s->log = (struct log_limit)LOG_LIMIT_INIT("nego", LOG_LINES_PER_SEC);
 	s->port = c->port;
 	s->maps = maps;
 	s->addrs = addrs;

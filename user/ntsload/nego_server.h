@@ -14,6 +14,7 @@
 
 #include "fmt.h"
 #include "keys.h"
+#include "log.h"
 #include "nego.h"
 #include "netdev.h"
 #include "pin.h"
@@ -84,9 +85,7 @@ struct nego_server {
 	int ninner;
 	__u8 next_txid;
 	/* log lines this second, and those left out */
-	__u64 log_sec;
-	unsigned int log_lines;
-	unsigned int log_dropped;
+	struct log_limit log;
 };
 
 struct nego_config {
