@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/resource.h>
 
 #include <nts/config.h> /* NTS_NEGO_PORT */
@@ -91,6 +93,82 @@ static int number(const char *opt, const char *s, unsigned long min,
 		return 0;
 	pr_err("%s: '%s' is not a number from %lu to %lu", opt, s, min, max);
 	return -EINVAL;
+}
+
+/* Is @a an address of this host? Then a socket can be bound to it. */
+static bool is_local(const struct sockaddr_storage *a)
+{
+	struct sockaddr_storage b = *a;
+	int fd = socket(a->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool local;
+
+	if (fd < 0)
+		return false;
+	if (b.ss_family == AF_INET)
+		((struct sockaddr_in *)&b)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&b)->sin6_port = 0;
+	local = !bind(fd, (const struct sockaddr *)&b, addr_len(&b));
+	close(fd);
+	return local;
+}
+
+static uint16_t port_of(const struct sockaddr_storage *a)
+{
+	return a->ss_family == AF_INET
+		       ? ((const struct sockaddr_in *)a)->sin_port
+		       : ((const struct sockaddr_in6 *)a)->sin6_port;
+}
+
+/* Would a query sent to @up come back to listener @l: to ourselves? */
+static bool loops(const struct sockaddr_storage *up,
+		  const struct sockaddr_storage *l)
+{
+	if (up->ss_family != l->ss_family || port_of(up) != port_of(l))
+		return false;
+	return addr_eq(up, l) || (addr_is_any(l) && is_local(up));
+}
+
+/* An upstream that is ntsdns itself fills the table with its own queries. */
+static int check_upstreams(const struct config *c)
+{
+	char u[ADDR_STRLEN], l[ADDR_STRLEN];
+	size_t i, j;
+
+	for (i = 0; i < c->nupstream; i++)
+		for (j = 0; j < c->nlisten; j++) {
+			if (!loops(&c->upstream[i], &c->listen[j]))
+				continue;
+			pr_err("--upstream %s is ntsdns itself (it listens on "
+			       "%s): its queries would come back to it; give "
+			       "the resolver behind it (e.g. -u "
+			       "127.0.0.1:10053)",
+			       addr_str(&c->upstream[i], u, sizeof(u)),
+			       addr_str(&c->listen[j], l, sizeof(l)));
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* Shorter than this, a --trust-ecs network is hardly "our forwarders". */
+#define TRUST_ECS_WARN_LEN 8
+
+static void check_trust_ecs(const struct config *c)
+{
+	char net[INET_ADDRSTRLEN];
+	unsigned int len;
+	size_t i;
+
+	for (i = 0; i < c->ntrust_ecs; i++) {
+		len = __builtin_popcount(c->trust_ecs[i].mask);
+		if (len >= TRUST_ECS_WARN_LEN)
+			continue;
+		inet_ntop(AF_INET, &c->trust_ecs[i].net, net, sizeof(net));
+		pr_info("warning: --trust-ecs %s/%u: anyone with an address "
+			"there can name any GN, and so have the routers let "
+			"any address in; trust only the forwarders you run",
+			net, len);
+	}
 }
 
 static int parse(struct config *c, int argc, char **argv)
@@ -212,7 +290,8 @@ static int parse(struct config *c, int argc, char **argv)
 	}
 	if (!c->nlisten)
 		addr_parse("0.0.0.0", 53, &c->listen[c->nlisten++]);
-	return 0;
+	check_trust_ecs(c);
+	return check_upstreams(c);
 }
 
 static void counters_print(const struct proxy *px)
