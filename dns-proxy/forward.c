@@ -121,7 +121,7 @@ static void udp_answer(evutil_socket_t fd, short what, void *arg)
 		if (up < 0 || dnsr_parse(&q->dq, q->up_id, px->buf, n, &r)) {
 			/* Late, spoofed or broken: as if never sent. */
 			px->cnt.upstream_ignored++;
-			pr_debug("ignored %zd bytes from %s: not the answer "
+			ev_debug("ignored %zd bytes from %s: not the answer "
 				 "to a query in flight",
 				 n, addr_str(&from, who, sizeof(who)));
 			continue;
@@ -178,7 +178,7 @@ static void tcp_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED)
 		return;
 	q->up_err = what & BEV_EVENT_EOF ? ECONNRESET : EVUTIL_SOCKET_ERROR();
-	pr_debug("upstream %s over TCP: %s",
+	ev_debug("upstream %s over TCP: %s",
 		 addr_str(&q->px->cfg.upstream[q->cur_up], who, sizeof(who)),
 		 strerror(q->up_err));
 	attempt_failed(q);
@@ -213,7 +213,7 @@ static void udp_ask(struct query *q, const struct sockaddr_storage *to)
 	/* A failure here is a lost datagram: the timer tries again. */
 	if (sendto(fd, q->wire, q->len, MSG_DONTWAIT,
 		   (const struct sockaddr *)to, addr_len(to)) < 0)
-		pr_debug("cannot send a query to %s: %s",
+		ev_debug("cannot send a query to %s: %s",
 			 addr_str(to, who, sizeof(who)), strerror(errno));
 }
 

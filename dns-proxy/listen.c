@@ -128,7 +128,7 @@ static void udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	}
 	if (sendmsg(cl->udp->fd, &mh, MSG_DONTWAIT) < 0)
-		pr_debug("cannot answer %s: %s",
+		ev_debug("cannot answer %s: %s",
 			 addr_str(&cl->addr, who, sizeof(who)),
 			 strerror(errno));
 }
@@ -326,7 +326,7 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 	(void)l;
 	if (px->nconns >= TCP_CONN_MAX) {
-		pr_debug("%u TCP clients already: one more refused",
+		ev_debug("%u TCP clients already: one more refused",
 			 px->nconns);
 		close(fd);
 		return;

@@ -25,6 +25,8 @@
 #define UPSTREAM_TIMEOUT_MS 3000
 #define NEGO_TIMEOUT_MS	    1000
 #define TCP_IDLE_MS	    10000
+/* As ntsload's NTS-Nego log: a flood of queries is not a flood of lines. */
+#define LOG_RATE 20
 
 /* clang-format off */
 static void usage(FILE *f)
@@ -57,6 +59,9 @@ static void usage(FILE *f)
 "                              of ntsdns) name the outside host in EDNS\n"
 "                              Client Subnet: an IPv4 /32 in it is the GN\n"
 "                              (repeatable; default: trust none)\n"
+"      --log-rate N            lines about queries, answers and routers:\n"
+"                              N a second at most, then one line saying how\n"
+"                              many were left out (default 20; 0: no limit)\n"
 "  -v, --verbose               also a line per query, and what is ignored\n"
 "  -h, --help                  this text\n"
 "\n"
@@ -72,6 +77,7 @@ enum {
 	OPT_UPSTREAM_TIMEOUT,
 	OPT_TCP_IDLE,
 	OPT_TRUST_ECS,
+	OPT_LOG_RATE,
 };
 
 uint64_t now_ms(void)
@@ -184,6 +190,7 @@ static int parse(struct config *c, int argc, char **argv)
 		  OPT_UPSTREAM_TIMEOUT },
 		{ "tcp-idle-timeout", required_argument, NULL, OPT_TCP_IDLE },
 		{ "trust-ecs", required_argument, NULL, OPT_TRUST_ECS },
+		{ "log-rate", required_argument, NULL, OPT_LOG_RATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -266,6 +273,11 @@ static int parse(struct config *c, int argc, char **argv)
 				return -EINVAL;
 			}
 			break;
+		case OPT_LOG_RATE:
+			if (number("--log-rate", optarg, 0, 1000000, &v))
+				return -EINVAL;
+			c->log_rate = v;
+			break;
 		case 'v':
 			c->verbose++;
 			break;
@@ -301,11 +313,12 @@ static void counters_print(const struct proxy *px)
 	pr_info("counters: queries %llu, negotiated %llu, accepted %llu, "
 		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
 		"malformed %llu, truncated %llu, duplicates %llu, "
-		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu",
+		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu, "
+		"log_left_out %llu",
 		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
 		c->timeouts, c->servfail, c->malformed, c->truncated,
 		c->duplicates, c->upstream_ignored, c->nego_ignored,
-		c->nego_errors);
+		c->nego_errors, c->log_left_out);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -376,6 +389,7 @@ int main(int argc, char **argv)
 			.nego_timeout_ms = NEGO_TIMEOUT_MS,
 			.upstream_timeout_ms = UPSTREAM_TIMEOUT_MS,
 			.tcp_idle_ms = TCP_IDLE_MS,
+			.log_rate = LOG_RATE,
 		},
 		.up_fd4 = -1,
 		.up_fd6 = -1,
@@ -405,13 +419,16 @@ int main(int argc, char **argv)
 		if (!sigs[i] || event_add(sigs[i], NULL))
 			goto out;
 	}
-	if (forward_init(&px) || nego_init(&px) || listen_open(&px))
+	if (evlog_init(&px) || forward_init(&px) || nego_init(&px) ||
+	    listen_open(&px))
 		goto out;
 	started(&px);
 	event_base_dispatch(px.base);
+	evlog_fini(); /* what was left out, before the counters */
 	counters_print(&px);
 	rc = 0;
 out:
+	evlog_fini();
 	listen_close(&px);
 	query_free_all(&px);
 	nego_fini(&px);

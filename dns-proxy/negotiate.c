@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "fmt.h"
 #include "log.h"
 #include "nego.h"
 #include "ntsdns.h"
@@ -134,40 +135,43 @@ static void log_peer(struct hold *h, const struct peer *p)
 	struct proxy *px = h->q->px;
 	char gn[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], to[INET_ADDRSTRLEN];
 	unsigned int ms = now_ms() - h->start_ms;
+	char name[FMT_ESCAPED_MAX];
 
+	/* From the upstream's answer: escaped, though it is a host name. */
+	fmt_escape(name, sizeof(name), h->t.fqdn, sizeof(h->t.fqdn));
 	inet_ntop(AF_INET, &h->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->router, via, sizeof(via));
 	switch (p->state) {
 	case PEER_ACCEPT:
 		if (p->has_addr)
-			pr_info("%s for %s via %s: ACCEPT in %u ms; answered "
+			ev_info("%s for %s via %s: ACCEPT in %u ms; answered "
 				"with %s, TTL %u",
-				h->t.fqdn, gn, via, ms,
+				name, gn, via, ms,
 				inet_ntop(AF_INET, &p->addr, to, sizeof(to)),
 				px->cfg.ttl);
 		else
-			pr_info("%s for %s via %s: ACCEPT in %u ms; TTL %u",
-				h->t.fqdn, gn, via, ms, px->cfg.ttl);
+			ev_info("%s for %s via %s: ACCEPT in %u ms; TTL %u",
+				name, gn, via, ms, px->cfg.ttl);
 		break;
 	case PEER_REJECT:
-		pr_info("%s for %s via %s: REJECT in %u ms (the router has no "
+		ev_info("%s for %s via %s: REJECT in %u ms (the router has no "
 			"such host); answered unchanged",
-			h->t.fqdn, gn, via, ms);
+			name, gn, via, ms);
 		break;
 	case PEER_REFUSED:
-		pr_info("%s for %s via %s: REFUSED in %u ms (see the router's "
+		ev_info("%s for %s via %s: REFUSED in %u ms (see the router's "
 			"log); answered unchanged",
-			h->t.fqdn, gn, via, ms);
+			name, gn, via, ms);
 		break;
 	case PEER_TIMEOUT:
-		pr_info("%s for %s via %s: no answer in %u ms (no NTS router "
+		ev_info("%s for %s via %s: no answer in %u ms (no NTS router "
 			"there, or another key?); answered unchanged",
-			h->t.fqdn, gn, via, ms);
+			name, gn, via, ms);
 		break;
 	case PEER_ERROR:
-		pr_info("%s for %s via %s: cannot send the NOTICE: %s; "
+		ev_info("%s for %s via %s: cannot send the NOTICE: %s; "
 			"answered unchanged",
-			h->t.fqdn, gn, via,
+			name, gn, via,
 			p->err == -EADDRNOTAVAIL ? "not a unicast address"
 						 : strerror(-p->err));
 		break;
@@ -327,7 +331,7 @@ bool nego_start(struct query *q, struct nts_target *t, uint32_t gn)
 		if (j < nr)
 			continue;
 		if (nr == PEERS_MAX) {
-			pr_info("%s: more than %d addresses; answered "
+			ev_info("%s: more than %d addresses; answered "
 				"unchanged, without NTS-Nego",
 				t->fqdn, PEERS_MAX);
 			nts_target_free(t);
@@ -416,7 +420,7 @@ static void datagram(struct proxy *px, const __u8 *buf, size_t len,
 	if (!p) {
 		/* Forged, stale, late or not ours: as if it never came. */
 		px->cnt.nego_ignored++;
-		pr_debug("ignored an NTS-Nego %s from %s: %s",
+		ev_debug("ignored an NTS-Nego %s from %s: %s",
 			 m.type ? nego_type_name(m.type) : "message",
 			 inet_ntop(AF_INET, &from->sin_addr, who, sizeof(who)),
 			 err ? nego_strerror(err)

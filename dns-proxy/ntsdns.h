@@ -9,6 +9,7 @@
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
  *   negotiate.c  NTS-Nego: NOTICEs out, answers in, the held answer
  *   dnsmsg.c     the DNS messages themselves, no sockets (fuzzed)
+ *   evlog.c      log lines about events, rate-limited
  */
 #ifndef NTSDNS_H
 #define NTSDNS_H
@@ -48,6 +49,7 @@ struct config {
 	unsigned int upstream_timeout_ms;
 	unsigned int tcp_idle_ms;
 	uint32_t ttl;
+	unsigned int log_rate; /* event lines a second; 0: all */
 	int verbose;
 };
 
@@ -66,6 +68,7 @@ struct counters {
 	unsigned long long upstream_ignored;
 	unsigned long long nego_ignored;
 	unsigned long long nego_errors;
+	unsigned long long log_left_out;
 };
 
 struct udp_listener {
@@ -166,6 +169,8 @@ void query_servfail(struct query *q, const char *why);
 void query_reply(struct query *q);
 void query_free(struct query *q);
 void query_free_all(struct proxy *px);
+/* Room for query_name(): an escaped name and a type. */
+#define QNAME_STRLEN (4 * 255 + 32)
 const char *query_name(const struct query *q, char *buf, size_t len);
 
 /* forward.c */
@@ -182,6 +187,13 @@ void nego_fini(struct proxy *px);
 /* Hold @q's answer until the routers of @t have heard about @gn. */
 bool nego_start(struct query *q, struct nts_target *t, uint32_t gn);
 void nego_cancel(struct query *q);
+
+/* evlog.c: lines about events, --log-rate a second (errors at start:
+ * pr_err()). ev_debug() only with -v. */
+int evlog_init(struct proxy *px);
+void evlog_fini(void);
+__attribute__((format(printf, 1, 2))) void ev_info(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void ev_debug(const char *fmt, ...);
 
 uint64_t now_ms(void);
 

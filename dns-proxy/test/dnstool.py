@@ -252,6 +252,26 @@ def cmd_pipeline(args):
     return 0 if got == len(args.names) else 1
 
 
+def cmd_flood(args):
+    """COUNT queries for NAME at once over UDP from one socket, each with
+    its own ID; then the answers, for up to --timeout seconds."""
+    server = hostport(args.server)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    ids = random.sample(range(65536), args.count)
+    for id_ in ids:
+        s.sendto(query_msg(args.name, args.type, id_=id_), server)
+    want, deadline = set(ids), time.time() + args.timeout
+    while want and time.time() < deadline:
+        s.settimeout(max(0.01, deadline - time.time()))
+        try:
+            want.discard(parse(s.recv(65535))["id"])
+        except socket.timeout:
+            break
+    print("answered %d of %d" % (args.count - len(want), args.count))
+    return 0
+
+
 def cmd_idle(args):
     s = socket.create_connection(hostport(args.server), timeout=args.secs)
     try:
@@ -583,6 +603,12 @@ def main():
     p.add_argument("names", nargs="+")
     p.add_argument("--type", default="A")
     p.add_argument("--timeout", type=float, default=5.0)
+    p = sub.add_parser("flood")
+    p.add_argument("server")
+    p.add_argument("name")
+    p.add_argument("count", type=int)
+    p.add_argument("type", nargs="?", default="A")
+    p.add_argument("--timeout", type=float, default=10.0)
     p = sub.add_parser("idle")
     p.add_argument("server")
     p.add_argument("secs", type=float)

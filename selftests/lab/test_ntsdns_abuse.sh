@@ -34,4 +34,41 @@ test_options_refused_or_warned() {
 	lab_stop_clean
 }
 
+# (6) A flood of queries is not a flood of log lines: 300 answers wait
+# for a router that is not there, each a "no answer" line.
+test_log_bounded() {
+	local lines left
+	proxy2_start -u $UP -z "example.net:$STATE/nts.key" --log-rate 5 \
+		--nego-timeout 400
+	expect_eq "all answered" \
+		"$(x gn $TOOL flood $P2 alice.example.net 300)" \
+		"answered 300 of 300"
+	wait_for 5 grep -q "more messages left out" "$TMP/p2.log"
+	lines=$(grep -c "alice\.example\.net for $GN via $RTR: no answer" \
+		"$TMP/p2.log")
+	left=$(p2_counter log_left_out)
+	expect_eq "every one logged or counted" "$((lines + left))" 300
+	expect_eq "most left out" "$((lines < 150))" 1
+	expect_match "and said so" "$(cat "$TMP/p2.log")" \
+		"ntsdns: [0-9]+ more messages left out \(--log-rate 5 a second\)"
+	expect_eq "timeouts: all" "$(p2_counter timeouts)" 300
+	proxy2_stop
+	lab_stop_clean
+}
+
+# (9) A name whose labels hold a newline and ESC is one escaped line.
+test_log_escaped() {
+	local evil=$'x\nntsdns: FORGED ACCEPT\x1b[2K.other.test'
+	proxy2_start -u $UP -v
+	q $P2 "$evil" >/dev/null
+	wait_for 5 grep -q "FORGED" "$TMP/p2.log"
+	expect_no_match "no forged line" "$(cat "$TMP/p2.log")" \
+		$'(^|\n)ntsdns: FORGED'
+	expect_no_match "no ESC byte" "$(cat "$TMP/p2.log")" $'\x1b'
+	expect_match "the name, escaped" "$(cat "$TMP/p2.log")" \
+		'x\\x0antsdns: FORGED ACCEPT\\x1b\[2K\.other\.test\. A: NXDOMAIN'
+	proxy2_stop
+	lab_stop_clean
+}
+
 run_tests
