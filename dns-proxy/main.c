@@ -27,6 +27,9 @@
 #define TCP_IDLE_MS	    10000
 /* As ntsload's NTS-Nego log: a flood of queries is not a flood of lines. */
 #define LOG_RATE 20
+/* One answer, one client: few NOTICEs (issue 22: no amplifier). */
+#define NOTICE_MAX_DEFAULT 4
+#define RATE_CLIENT	   20
 
 /* clang-format off */
 static void usage(FILE *f)
@@ -51,6 +54,15 @@ static void usage(FILE *f)
 "      --nego-timeout MS       how long an answer waits for the routers\n"
 "                              (default 1000; the NOTICE is resent halfway)\n"
 "      --ttl SEC               TTL of negotiated A records (default 0)\n"
+"      --notice-max N          NOTICEs to N router addresses of an answer\n"
+"                              at most (default 4, up to 16); the others\n"
+"                              go unchanged\n"
+"      --rate-client N         NOTICEs a second per GN (bursts of 2N;\n"
+"                              default 20; 0: no limit); over it, answers\n"
+"                              go unchanged\n"
+"      --nego-private          NOTICEs to private addresses too (10/8,\n"
+"                              172.16/12, 192.168/16, 100.64/10); never to\n"
+"                              0/8, 127/8, 169.254/16, 224/4, 240/4\n"
 "      --upstream-timeout MS   SERVFAIL when no upstream has answered by\n"
 "                              then (default 3000)\n"
 "      --tcp-idle-timeout MS   close client TCP connections idle that long\n"
@@ -78,6 +90,9 @@ enum {
 	OPT_TCP_IDLE,
 	OPT_TRUST_ECS,
 	OPT_LOG_RATE,
+	OPT_NOTICE_MAX,
+	OPT_RATE_CLIENT,
+	OPT_NEGO_PRIVATE,
 };
 
 uint64_t now_ms(void)
@@ -191,6 +206,9 @@ static int parse(struct config *c, int argc, char **argv)
 		{ "tcp-idle-timeout", required_argument, NULL, OPT_TCP_IDLE },
 		{ "trust-ecs", required_argument, NULL, OPT_TRUST_ECS },
 		{ "log-rate", required_argument, NULL, OPT_LOG_RATE },
+		{ "notice-max", required_argument, NULL, OPT_NOTICE_MAX },
+		{ "rate-client", required_argument, NULL, OPT_RATE_CLIENT },
+		{ "nego-private", no_argument, NULL, OPT_NEGO_PRIVATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -278,6 +296,19 @@ static int parse(struct config *c, int argc, char **argv)
 				return -EINVAL;
 			c->log_rate = v;
 			break;
+		case OPT_NOTICE_MAX:
+			if (number("--notice-max", optarg, 1, NOTICE_MAX, &v))
+				return -EINVAL;
+			c->notice_max = v;
+			break;
+		case OPT_RATE_CLIENT:
+			if (number("--rate-client", optarg, 0, 1000000, &v))
+				return -EINVAL;
+			c->rate_client = v;
+			break;
+		case OPT_NEGO_PRIVATE:
+			c->nego_private = true;
+			break;
 		case 'v':
 			c->verbose++;
 			break;
@@ -314,11 +345,13 @@ static void counters_print(const struct proxy *px)
 		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
 		"malformed %llu, truncated %llu, duplicates %llu, "
 		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu, "
-		"log_left_out %llu",
+		"suppressed_addr %llu, suppressed_private %llu, "
+		"suppressed_max %llu, suppressed_rate %llu, log_left_out %llu",
 		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
 		c->timeouts, c->servfail, c->malformed, c->truncated,
 		c->duplicates, c->upstream_ignored, c->nego_ignored,
-		c->nego_errors, c->log_left_out);
+		c->nego_errors, c->suppressed_addr, c->suppressed_private,
+		c->suppressed_max, c->suppressed_rate, c->log_left_out);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -378,6 +411,14 @@ static void started(const struct proxy *px)
 		append(line, sizeof(line), " none (a plain forwarder)");
 	append(line, sizeof(line), "; NTS-Nego port %u, timeout %u ms, TTL %u",
 	       c->nego_port, c->nego_timeout_ms, c->ttl);
+	append(line, sizeof(line), "; NOTICEs: %u routers an answer, ",
+	       c->notice_max);
+	if (c->rate_client)
+		append(line, sizeof(line), "%u/s a GN", c->rate_client);
+	else
+		append(line, sizeof(line), "no limit a GN");
+	append(line, sizeof(line), "%s",
+	       c->nego_private ? ", private addresses too" : "");
 	pr_info("%s", line);
 }
 
@@ -390,6 +431,8 @@ int main(int argc, char **argv)
 			.upstream_timeout_ms = UPSTREAM_TIMEOUT_MS,
 			.tcp_idle_ms = TCP_IDLE_MS,
 			.log_rate = LOG_RATE,
+			.notice_max = NOTICE_MAX_DEFAULT,
+			.rate_client = RATE_CLIENT,
 		},
 		.up_fd4 = -1,
 		.up_fd6 = -1,

@@ -34,6 +34,8 @@
 /* Queries one TCP connection may have in flight before we stop reading. */
 #define TCP_PIPELINE 64
 #define TCP_CONN_MAX 1024
+/* Routers notified about one answer: --notice-max's largest value. */
+#define NOTICE_MAX 16
 
 struct config {
 	struct sockaddr_storage listen[MAX_LISTEN];
@@ -49,6 +51,9 @@ struct config {
 	unsigned int upstream_timeout_ms;
 	unsigned int tcp_idle_ms;
 	uint32_t ttl;
+	unsigned int notice_max;  /* router addresses notified per answer */
+	unsigned int rate_client; /* NOTICEs a second per GN; 0: no limit */
+	bool nego_private;	  /* NOTICEs to RFC 1918 and 100.64/10 too */
 	unsigned int log_rate; /* event lines a second; 0: all */
 	int verbose;
 };
@@ -68,6 +73,10 @@ struct counters {
 	unsigned long long upstream_ignored;
 	unsigned long long nego_ignored;
 	unsigned long long nego_errors;
+	unsigned long long suppressed_addr;
+	unsigned long long suppressed_private;
+	unsigned long long suppressed_max;
+	unsigned long long suppressed_rate;
 	unsigned long long log_left_out;
 };
 
