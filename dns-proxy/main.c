@@ -25,6 +25,10 @@
 #define UPSTREAM_TIMEOUT_MS 3000
 #define NEGO_TIMEOUT_MS	    1000
 #define TCP_IDLE_MS	    10000
+/* A client that means it sends its query at once (issue 22: slowloris). */
+#define TCP_MSG_MS     2000
+#define TCP_MAX	       1024
+#define TCP_PER_CLIENT 16
 /* As ntsload's NTS-Nego log: a flood of queries is not a flood of lines. */
 #define LOG_RATE 20
 /* One answer, one client: few NOTICEs (issue 22: no amplifier). */
@@ -66,7 +70,13 @@ static void usage(FILE *f)
 "      --upstream-timeout MS   SERVFAIL when no upstream has answered by\n"
 "                              then (default 3000)\n"
 "      --tcp-idle-timeout MS   close client TCP connections idle that long\n"
-"                              (default 10000)\n"
+"                              (default 10000)\n""      --tcp-msg-timeout MS    close a client TCP connection whose message\n"
+"                              is not whole that long after its first byte\n"
+"                              (or after connecting; default 2000)\n"
+"      --tcp-max N             client TCP connections at most; when full,\n"
+"                              the one idle longest is closed (default 1024)\n"
+"      --tcp-per-client N      TCP connections from one address at most\n"
+"                              (default 16)\n"
 "      --trust-ecs CIDR        queries from there (a DNS forwarder in front\n"
 "                              of ntsdns) name the outside host in EDNS\n"
 "                              Client Subnet: an IPv4 /32 in it is the GN\n"
@@ -93,6 +103,9 @@ enum {
 	OPT_NOTICE_MAX,
 	OPT_RATE_CLIENT,
 	OPT_NEGO_PRIVATE,
+	OPT_TCP_MSG,
+	OPT_TCP_MAX,
+	OPT_TCP_PER_CLIENT,
 };
 
 uint64_t now_ms(void)
@@ -209,6 +222,10 @@ static int parse(struct config *c, int argc, char **argv)
 		{ "notice-max", required_argument, NULL, OPT_NOTICE_MAX },
 		{ "rate-client", required_argument, NULL, OPT_RATE_CLIENT },
 		{ "nego-private", no_argument, NULL, OPT_NEGO_PRIVATE },
+		{ "tcp-msg-timeout", required_argument, NULL, OPT_TCP_MSG },
+		{ "tcp-max", required_argument, NULL, OPT_TCP_MAX },
+		{ "tcp-per-client", required_argument, NULL,
+		  OPT_TCP_PER_CLIENT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -309,6 +326,22 @@ static int parse(struct config *c, int argc, char **argv)
 		case OPT_NEGO_PRIVATE:
 			c->nego_private = true;
 			break;
+		case OPT_TCP_MSG:
+			if (number("--tcp-msg-timeout", optarg, 100, 3600000,
+				   &v))
+				return -EINVAL;
+			c->tcp_msg_ms = v;
+			break;
+		case OPT_TCP_MAX:
+			if (number("--tcp-max", optarg, 1, 16384, &v))
+				return -EINVAL;
+			c->tcp_max = v;
+			break;
+		case OPT_TCP_PER_CLIENT:
+			if (number("--tcp-per-client", optarg, 1, 16384, &v))
+				return -EINVAL;
+			c->tcp_per_client = v;
+			break;
 		case 'v':
 			c->verbose++;
 			break;
@@ -346,12 +379,16 @@ static void counters_print(const struct proxy *px)
 		"malformed %llu, truncated %llu, duplicates %llu, "
 		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu, "
 		"suppressed_addr %llu, suppressed_private %llu, "
-		"suppressed_max %llu, suppressed_rate %llu, log_left_out %llu",
+		"suppressed_max %llu, suppressed_rate %llu, tcp_refused %llu, "
+		"tcp_closed_slow %llu, tcp_evicted %llu, upstream_tcp %llu, "
+		"log_left_out %llu",
 		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
 		c->timeouts, c->servfail, c->malformed, c->truncated,
 		c->duplicates, c->upstream_ignored, c->nego_ignored,
 		c->nego_errors, c->suppressed_addr, c->suppressed_private,
-		c->suppressed_max, c->suppressed_rate, c->log_left_out);
+		c->suppressed_max, c->suppressed_rate, c->tcp_refused,
+		c->tcp_closed_slow, c->tcp_evicted, c->upstream_tcp,
+		c->log_left_out);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -430,6 +467,9 @@ int main(int argc, char **argv)
 			.nego_timeout_ms = NEGO_TIMEOUT_MS,
 			.upstream_timeout_ms = UPSTREAM_TIMEOUT_MS,
 			.tcp_idle_ms = TCP_IDLE_MS,
+			.tcp_msg_ms = TCP_MSG_MS,
+			.tcp_max = TCP_MAX,
+			.tcp_per_client = TCP_PER_CLIENT,
 			.log_rate = LOG_RATE,
 			.notice_max = NOTICE_MAX_DEFAULT,
 			.rate_client = RATE_CLIENT,

@@ -31,7 +31,7 @@
 #define REPLAY_SLOTS 65536
 #define UDP_BATCH    64
 /* Per-GN NOTICE budgets; GNs that hash alike share one (never more). */
-#define RATE_SLOTS   65536
+#define RATE_SLOTS 65536
 
 enum peer_state {
 	PEER_WAIT,
@@ -358,7 +358,7 @@ static void add_peer(struct proxy *px, struct hold *h, __be32 router)
 struct choice {
 	__be32 routers[NOTICE_MAX];
 	unsigned int n;
-	unsigned int never, private, over_max, over_rate;
+	unsigned int never, priv, over_max, over_rate;
 };
 
 /* The distinct router addresses of @t to notify, in the answer's order. */
@@ -381,7 +381,7 @@ static void choose(struct proxy *px, const struct nts_target *t, __be32 gn,
 			continue;
 		case ROUTER_PRIVATE:
 			if (!px->cfg.nego_private) {
-				c->private++;
+				c->priv++;
 				continue;
 			}
 			break;
@@ -403,26 +403,24 @@ static void choose(struct proxy *px, const struct nts_target *t, __be32 gn,
 static void suppressed(struct proxy *px, const struct nts_target *t, __be32 gn,
 		       const struct choice *c)
 {
-	struct counters *cnt = &px->cnt;
+	unsigned int n = c->never + c->priv + c->over_max + c->over_rate;
 	char name[FMT_ESCAPED_MAX], who[INET_ADDRSTRLEN];
+	struct counters *cnt = &px->cnt;
 
 	cnt->suppressed_addr += c->never;
-	cnt->suppressed_private += c->private;
+	cnt->suppressed_private += c->priv;
 	cnt->suppressed_max += c->over_max;
 	cnt->suppressed_rate += c->over_rate;
-	if (!(c->never + c->private + c->over_max + c->over_rate))
+	if (!n)
 		return;
 	ev_info("%s for %s: no NOTICE to %u address%s (%u never a router: "
 		"loopback, link-local, multicast, reserved; %u private, see "
 		"--nego-private; %u over --notice-max %u; %u over "
 		"--rate-client %u); those records unchanged",
 		fmt_escape(name, sizeof(name), t->fqdn, sizeof(t->fqdn)),
-		inet_ntop(AF_INET, &gn, who, sizeof(who)),
-		c->never + c->private + c->over_max + c->over_rate,
-		c->never + c->private + c->over_max + c->over_rate == 1 ? ""
-									: "es",
-		c->never, c->private, c->over_max, px->cfg.notice_max,
-		c->over_rate, px->cfg.rate_client);
+		inet_ntop(AF_INET, &gn, who, sizeof(who)), n,
+		n == 1 ? "" : "es", c->never, c->priv, c->over_max,
+		px->cfg.notice_max, c->over_rate, px->cfg.rate_client);
 }
 
 bool nego_start(struct query *q, struct nts_target *t, uint32_t gn)

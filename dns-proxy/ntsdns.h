@@ -33,7 +33,6 @@
 #define DEDUP_BUCKETS 4096
 /* Queries one TCP connection may have in flight before we stop reading. */
 #define TCP_PIPELINE 64
-#define TCP_CONN_MAX 1024
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
 
@@ -50,11 +49,14 @@ struct config {
 	unsigned int nego_timeout_ms;
 	unsigned int upstream_timeout_ms;
 	unsigned int tcp_idle_ms;
+	unsigned int tcp_msg_ms;     /* for a message, from its first byte */
+	unsigned int tcp_max;	     /* client connections */
+	unsigned int tcp_per_client; /* from one address */
 	uint32_t ttl;
 	unsigned int notice_max;  /* router addresses notified per answer */
 	unsigned int rate_client; /* NOTICEs a second per GN; 0: no limit */
 	bool nego_private;	  /* NOTICEs to RFC 1918 and 100.64/10 too */
-	unsigned int log_rate; /* event lines a second; 0: all */
+	unsigned int log_rate;	  /* event lines a second; 0: all */
 	int verbose;
 };
 
@@ -77,6 +79,10 @@ struct counters {
 	unsigned long long suppressed_private;
 	unsigned long long suppressed_max;
 	unsigned long long suppressed_rate;
+	unsigned long long tcp_refused;
+	unsigned long long tcp_closed_slow;
+	unsigned long long tcp_evicted;
+	unsigned long long upstream_tcp;
 	unsigned long long log_left_out;
 };
 
@@ -120,6 +126,7 @@ struct query {
 	ldns_pkt *r;
 	struct hold *hold;
 	bool gn_ecs; /* the GN is the client's ECS address */
+	bool up_tcp; /* asked upstream over TCP: UDP came back TC */
 	LIST_ENTRY(query) dedup;
 	LIST_ENTRY(query) conn;
 };
@@ -128,11 +135,12 @@ struct tcp_conn {
 	struct proxy *px;
 	struct bufferevent *bev;
 	struct sockaddr_storage peer;
-	struct event *idle;
+	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
 	LIST_HEAD(, query) queries;
 	unsigned int nqueries;
-	bool eof; /* the client has said all it will */
-	LIST_ENTRY(tcp_conn) link;
+	bool eof;     /* the client has said all it will */
+	bool partial; /* a message begun, not whole: its time runs */
+	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
 };
 
 struct nego;
@@ -145,7 +153,7 @@ struct proxy {
 	size_t nudp;
 	struct evconnlistener *tcp[MAX_LISTEN];
 	size_t ntcp;
-	LIST_HEAD(, tcp_conn) conns;
+	TAILQ_HEAD(, tcp_conn) conns;
 	unsigned int nconns;
 	/* Upstream UDP sockets by family, and queries by upstream ID. */
 	int up_fd4, up_fd6;

@@ -242,8 +242,7 @@ void query_servfail(struct query *q, const char *why)
 
 	forward_stop(q);
 	px->cnt.servfail++;
-	ev_info("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)),
-		why);
+	ev_info("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)), why);
 	client_send(
 		px, &q->cl, px->tcbuf,
 		dns_servfail(&q->dq, px->tcbuf,

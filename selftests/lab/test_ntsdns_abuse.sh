@@ -101,7 +101,7 @@ test_notice_bounded() {
 	expect_eq "most over the budget" "$(($(tried) <= 20))" 1
 	expect_eq "never: still none" "$(lab_counter suppressed_addr)" 50
 	expect_eq "private: sent" "$(lab_counter suppressed_private)" 0
-	x gn ip addr add 198.51.100.11/24 dev eth0
+	x gn ip addr replace 198.51.100.11/24 dev eth0
 	local before
 	before=$(tried)
 	expect_match "another GN has a budget of its own" \
@@ -146,6 +146,70 @@ test_log_escaped() {
 	expect_match "the name, escaped" "$(cat "$TMP/p2.log")" \
 		'x\\x0antsdns: FORGED ACCEPT\\x1b\[2K\.other\.test\. A: NXDOMAIN'
 	proxy2_stop
+	lab_stop_clean
+}
+
+# TCP connections from $1 to ntss:53, as ntss sees them.
+tcp_from() { x ntss ss -Htn state established "( sport = :53 and dst $1 )" | wc -l; }
+tcp_from_at_least() { [ "$(tcp_from "$1")" -ge "$2" ]; }
+# TCP connections ntss has opened (to BIND, all of them).
+active_opens() { x ntss awk '/^Tcp:/ { if (h) print $6; h = 1 }' /proc/net/snmp; }
+
+# (7) One address opening connections and sending a byte on each cannot
+# lock the others out; such connections are closed soon; when every slot
+# is taken, the one idle longest makes room.
+test_tcp_slowloris() {
+	local a
+	for a in 11 12; do
+		x gn ip addr replace 198.51.100.$a/24 dev eth0
+	done
+	# (a long idle timeout: only --tcp-msg-timeout may close them)
+	lab_restart --tcp-idle-timeout 60000
+	bg gn $TOOL hold $NTSS 1100 20 --src $GN >"$TMP/hold" 2>&1
+	wait_for 20 grep -q connected "$TMP/hold"
+	expect_match "another client's dig +tcp is answered" \
+		"$(answer +tcp -b 198.51.100.11 @$NTSS www.other.test)" \
+		"192\.0\.2\.80$"
+	expect_gt "the flood refused" "$(lab_counter tcp_refused)" 1000
+	wait_for 20 grep -q "open" "$TMP/hold"
+	expect_match "and the 16 taken closed, the message not whole" \
+		"$(cat "$TMP/hold")" "open 0 of 1100"
+	expect_eq "counted" "$(lab_counter tcp_closed_slow)" 16
+	# Full (20): the oldest idle one goes for a new client.
+	lab_restart --tcp-max 20 --tcp-msg-timeout 60000
+	bg gn $TOOL hold $NTSS 16 60 --src $GN >"$TMP/hold1" 2>&1
+	wait_for 10 tcp_from_at_least $GN 16
+	bg gn $TOOL hold $NTSS 4 60 --src 198.51.100.12 >"$TMP/hold2" 2>&1
+	wait_for 10 tcp_from_at_least 198.51.100.12 4
+	expect_match "full: a new client is still answered" \
+		"$(answer +tcp -b 198.51.100.11 @$NTSS www.other.test)" \
+		"192\.0\.2\.80$"
+	expect_eq "one evicted" "$(lab_counter tcp_evicted)" 1
+	expect_eq "the oldest: one of the first 16" "$(tcp_from $GN)" 15
+	kill_procs gn
+	lab_stop_clean
+}
+
+# (7) 20 clients pipelining 64 queries each: answered over UDP upstream,
+# no connection to BIND, no SERVFAIL; TCP upstream only for a TC answer.
+test_tcp_upstream_udp_first() {
+	local i pids=() before
+	before=$(active_opens)
+	for ((i = 0; i < 20; i++)); do
+		x gn $TOOL pipeline $NTSS $(seq -f "t%g.other.test" \
+			$((i * 40)) $((i * 40 + 63))) --type TXT \
+			>"$TMP/pipe$i" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	expect_eq "every answer matched" \
+		"$(cat "$TMP"/pipe* | grep -c 'matched 64 of 64')" 20
+	expect_eq "no SERVFAIL" "$(lab_counter servfail)" 0
+	expect_eq "no TCP connection to BIND" "$(($(active_opens) - before))" 0
+	expect_match "a truncated answer: asked again over TCP" \
+		"$(q $NTSS big.other.test TXT --tcp)" "^rcode NOERROR tc 0 an 1 "
+	expect_eq "one connection" "$(($(active_opens) - before))" 1
+	expect_eq "counted" "$(lab_counter upstream_tcp)" 1
 	lab_stop_clean
 }
 
