@@ -213,4 +213,25 @@ test_tcp_upstream_udp_first() {
 	lab_stop_clean
 }
 
+# (8) Behind dnsdist as README sets it up, a client that sends an ECS
+# option of its own for another address does not get that address let
+# in: dnsdist replaces it (setECSOverride), and the GN is the client.
+test_dnsdist_client_ecs() {
+	router_up
+	lab_restart --trust-ecs 198.51.100.48/28
+	dnsdist_start
+	expect_match "answered, negotiated" \
+		"$(answer -p 5400 +subnet=198.51.100.99/32 @$NTSS alice.example.net)" \
+		"^alice\.example\.net\. 0 $RTR$"
+	expect_match "for the client itself" "$(cat "$LOG")" \
+		"alice\.example\.net for $GN via $RTR: ACCEPT"
+	expect_no_match "not for the address it named" "$(cat "$LOG")" \
+		"for 198\.51\.100\.99 "
+	expect_no_match "no request cache entry for it" "$($NTSCTL rc)" \
+		"198\.51\.100\.99"
+	kill -TERM "$DDPID"
+	DDPID=
+	lab_stop_clean
+}
+
 run_tests
