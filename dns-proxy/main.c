@@ -87,8 +87,8 @@ static void usage(FILE *f)
 "  -v, --verbose               also a line per query, and what is ignored\n"
 "  -h, --help                  this text\n"
 "\n"
-"One log line per negotiation. SIGUSR1 prints the counters; SIGINT and\n"
-"SIGTERM print them and stop.\n");
+"One log line per negotiation (within --log-rate). SIGUSR1 prints the\n"
+"counters; SIGINT and SIGTERM print them and stop.\n");
 }
 /* clang-format on */
 
