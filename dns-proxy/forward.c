@@ -2,8 +2,10 @@
 /*
  * Upstreams: each query goes out with a random ID no other query in
  * flight has; an answer counts only from an upstream the query was sent
- * to, with that ID and the same question. UDP queries go out over UDP,
- * TCP ones over a TCP connection of their own.
+ * to, with that ID and the same question. Every query goes out over UDP
+ * first, a TCP client's too: a connection upstream per TCP query made a
+ * pipelining client open hundreds. A TCP client's query whose UDP
+ * answer is truncated is asked again over a TCP connection of its own.
  *
  * Retries: --upstream-timeout is shared out among the attempts (one per
  * upstream, at least two), each to the next upstream, starting with the
@@ -25,10 +27,10 @@
 /* Receive buffers that hold a burst of answers. */
 #define SOCK_BUF (4 * 1024 * 1024)
 
-/* TCP clients are forwarded over TCP: they take whole answers. */
-static bool over_tcp(const struct query *q)
+/* A TCP client takes whole answers: a truncated one is asked over TCP. */
+static bool wants_whole(const struct query *q, const uint8_t *buf, size_t len)
 {
-	return !q->cl.udp;
+	return !q->cl.udp && len > 2 && (buf[2] & 0x02);
 }
 
 static unsigned int attempts(const struct proxy *px)
@@ -98,6 +100,8 @@ static void accept_answer(struct query *q, int up, const uint8_t *buf,
 	query_answer(q, copy, len, r);
 }
 
+static void over_tcp(struct query *q, int up);
+
 static void udp_answer(evutil_socket_t fd, short what, void *arg)
 {
 	struct proxy *px = arg;
@@ -117,20 +121,23 @@ static void udp_answer(evutil_socket_t fd, short what, void *arg)
 		if (n < 0)
 			return;
 		q = n >= 2 ? px->inflight[px->buf[0] << 8 | px->buf[1]] : NULL;
-		up = q && !over_tcp(q) ? asked(q, &from) : -1;
+		up = q && !q->up_tcp ? asked(q, &from) : -1;
 		if (up < 0 || dnsr_parse(&q->dq, q->up_id, px->buf, n, &r)) {
 			/* Late, spoofed or broken: as if never sent. */
 			px->cnt.upstream_ignored++;
-			pr_debug("ignored %zd bytes from %s: not the answer "
+			ev_debug("ignored %zd bytes from %s: not the answer "
 				 "to a query in flight",
 				 n, addr_str(&from, who, sizeof(who)));
+			continue;
+		}
+		if (wants_whole(q, px->buf, n)) {
+			ldns_pkt_free(r);
+			over_tcp(q, up);
 			continue;
 		}
 		accept_answer(q, up, px->buf, n, r);
 	}
 }
-
-static void attempt(struct query *q);
 
 /* This attempt failed early: the next one now, not at the timeout. */
 static void attempt_failed(struct query *q)
@@ -178,7 +185,7 @@ static void tcp_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED)
 		return;
 	q->up_err = what & BEV_EVENT_EOF ? ECONNRESET : EVUTIL_SOCKET_ERROR();
-	pr_debug("upstream %s over TCP: %s",
+	ev_debug("upstream %s over TCP: %s",
 		 addr_str(&q->px->cfg.upstream[q->cur_up], who, sizeof(who)),
 		 strerror(q->up_err));
 	attempt_failed(q);
@@ -188,6 +195,7 @@ static void tcp_ask(struct query *q, const struct sockaddr_storage *to)
 {
 	uint8_t hdr[2] = { q->len >> 8, q->len & 0xff };
 
+	q->px->cnt.upstream_tcp++;
 	q->up = bufferevent_socket_new(q->px->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!q->up) {
 		attempt_failed(q);
@@ -204,6 +212,14 @@ static void tcp_ask(struct query *q, const struct sockaddr_storage *to)
 	}
 }
 
+/* The same upstream, over TCP, in what is left of this attempt's time. */
+static void over_tcp(struct query *q, int up)
+{
+	q->up_tcp = true;
+	q->cur_up = up;
+	tcp_ask(q, &q->px->cfg.upstream[up]);
+}
+
 static void udp_ask(struct query *q, const struct sockaddr_storage *to)
 {
 	struct proxy *px = q->px;
@@ -213,7 +229,7 @@ static void udp_ask(struct query *q, const struct sockaddr_storage *to)
 	/* A failure here is a lost datagram: the timer tries again. */
 	if (sendto(fd, q->wire, q->len, MSG_DONTWAIT,
 		   (const struct sockaddr *)to, addr_len(to)) < 0)
-		pr_debug("cannot send a query to %s: %s",
+		ev_debug("cannot send a query to %s: %s",
 			 addr_str(to, who, sizeof(who)), strerror(errno));
 }
 
@@ -231,7 +247,7 @@ static void attempt(struct query *q)
 	q->cur_up = i;
 	q->up_err = 0;
 	evtimer_add(q->timer, &tv);
-	if (over_tcp(q))
+	if (q->up_tcp)
 		tcp_ask(q, &px->cfg.upstream[i]);
 	else
 		udp_ask(q, &px->cfg.upstream[i]);
@@ -269,6 +285,8 @@ static void timeout(evutil_socket_t fd, short what, void *arg)
 
 int forward_start(struct query *q)
 {
+	/* Large queries from TCP clients: not as a UDP datagram. */
+	q->up_tcp = !q->cl.udp && q->len > DNS_EDNS_SIZE;
 	q->timer = evtimer_new(q->px->base, timeout, q);
 	if (!q->timer || id_alloc(q->px, q))
 		return -ENOMEM;

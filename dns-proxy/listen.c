@@ -128,7 +128,7 @@ static void udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	}
 	if (sendmsg(cl->udp->fd, &mh, MSG_DONTWAIT) < 0)
-		pr_debug("cannot answer %s: %s",
+		ev_debug("cannot answer %s: %s",
 			 addr_str(&cl->addr, who, sizeof(who)),
 			 strerror(errno));
 }
@@ -205,32 +205,29 @@ static void conn_free(struct tcp_conn *c)
 		LIST_REMOVE(q, conn);
 		q->cl.tcp = NULL;
 	}
-	LIST_REMOVE(c, link);
+	TAILQ_REMOVE(&px->conns, c, link);
 	px->nconns--;
 	event_free(c->idle);
 	bufferevent_free(c->bev);
 	free(c);
 }
 
-static void idle_arm(struct tcp_conn *c)
+static void conn_arm(struct tcp_conn *c, unsigned int ms)
 {
-	struct timeval tv = { c->px->cfg.tcp_idle_ms / 1000,
-			      c->px->cfg.tcp_idle_ms % 1000 * 1000 };
+	struct timeval tv = { ms / 1000, ms % 1000 * 1000 };
 
 	evtimer_add(c->idle, &tv);
 }
 
-static void conn_idle(evutil_socket_t fd, short what, void *arg)
+/* Active now: last in line to be evicted, and idle from now. */
+static void conn_touch(struct tcp_conn *c)
 {
-	struct tcp_conn *c = arg;
+	struct proxy *px = c->px;
 
-	(void)fd;
-	(void)what;
-	if (c->nqueries) {
-		idle_arm(c); /* not idle: waiting for us */
-		return;
-	}
-	conn_free(c);
+	TAILQ_REMOVE(&px->conns, c, link);
+	TAILQ_INSERT_TAIL(&px->conns, c, link);
+	if (!c->partial)
+		conn_arm(c, px->cfg.tcp_idle_ms);
 }
 
 /* The length of the next whole message buffered, or -1. */
@@ -253,6 +250,47 @@ static bool has_room(struct tcp_conn *c)
 		       TCP_OUT_MAX;
 }
 
+/*
+ * A message begun and not whole has --tcp-msg-timeout from its first
+ * byte, however slowly the rest trickles in: one byte a second must not
+ * hold a connection for hours.
+ */
+static void check_partial(struct tcp_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	bool partial = evbuffer_get_length(in) && next_msg(c) < 0;
+
+	if (partial && !c->partial)
+		conn_arm(c, c->px->cfg.tcp_msg_ms);
+	else if (!partial && c->partial)
+		conn_arm(c, c->px->cfg.tcp_idle_ms);
+	c->partial = partial;
+}
+
+static void conn_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct proxy *px = c->px;
+	char who[ADDR_STRLEN];
+
+	(void)fd;
+	(void)what;
+	/* (Not when we stopped reading: then the rest waits for us.) */
+	if (c->partial && has_room(c)) {
+		px->cnt.tcp_closed_slow++;
+		ev_debug("%s: no whole message in %u ms over TCP: closed",
+			 addr_str(&c->peer, who, sizeof(who)),
+			 px->cfg.tcp_msg_ms);
+		conn_free(c);
+		return;
+	}
+	if (c->nqueries || !has_room(c)) {
+		conn_arm(c, px->cfg.tcp_idle_ms); /* not idle: waiting for us */
+		return;
+	}
+	conn_free(c);
+}
+
 /* A client that closed its side goes once all its answers are out. */
 static bool conn_finished(struct tcp_conn *c)
 {
@@ -273,13 +311,15 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	while (has_room(c) && (len = next_msg(c)) >= 0) {
 		evbuffer_drain(bufferevent_get_input(bev), 2);
 		evbuffer_remove(bufferevent_get_input(bev), px->buf, len);
-		idle_arm(c);
+		c->partial = false;
+		conn_touch(c);
 		/* Answers may go out at once; the connection stays. */
 		query_input(px, &cl, px->buf, len);
 	}
 	/* Too much unanswered or unread: the client waits for us. */
 	if (!has_room(c))
 		bufferevent_disable(bev, EV_READ);
+	check_partial(c);
 	conn_finished(c);
 }
 
@@ -318,6 +358,60 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 	conn_free(c);
 }
 
+static bool same_host(const struct sockaddr_storage *a,
+		      const struct sockaddr *b)
+{
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+
+	if (a->ss_family != b->sa_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return !memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr));
+}
+
+/* One address may not take every connection (--tcp-per-client). */
+static bool too_many_from(struct proxy *px, const struct sockaddr *sa)
+{
+	unsigned int n = 0;
+	struct tcp_conn *c;
+
+	for (c = TAILQ_FIRST(&px->conns); c; c = TAILQ_NEXT(c, link))
+		if (same_host(&c->peer, sa) && ++n >= px->cfg.tcp_per_client)
+			return true;
+	return false;
+}
+
+/* Full: the connection idle longest goes, if one has nothing in flight. */
+static bool evict_idle(struct proxy *px)
+{
+	struct tcp_conn *c;
+
+	for (c = TAILQ_FIRST(&px->conns); c; c = TAILQ_NEXT(c, link))
+		if (!c->nqueries) {
+			px->cnt.tcp_evicted++;
+			conn_free(c);
+			return true;
+		}
+	return false;
+}
+
+static void tcp_refuse(struct proxy *px, evutil_socket_t fd,
+		       const struct sockaddr *sa, const char *why)
+{
+	char who[ADDR_STRLEN] = "?";
+	struct sockaddr_storage a = {};
+
+	memcpy(&a, sa,
+	       sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					 : sizeof(struct sockaddr_in));
+	px->cnt.tcp_refused++;
+	ev_debug("%s: TCP connection refused: %s",
+		 addr_str(&a, who, sizeof(who)), why);
+	close(fd);
+}
+
 static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		       struct sockaddr *sa, int salen, void *arg)
 {
@@ -325,10 +419,15 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct tcp_conn *c;
 
 	(void)l;
-	if (px->nconns >= TCP_CONN_MAX) {
-		pr_debug("%u TCP clients already: one more refused",
-			 px->nconns);
-		close(fd);
+	if (too_many_from(px, sa)) {
+		tcp_refuse(px, fd, sa,
+			   "as many from there as --tcp-per-client allows");
+		return;
+	}
+	if (px->nconns >= px->cfg.tcp_max && !evict_idle(px)) {
+		tcp_refuse(px, fd, sa,
+			   "--tcp-max connections, each with a query in "
+			   "flight");
 		return;
 	}
 	c = calloc(1, sizeof(*c));
@@ -352,11 +451,13 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		free(c);
 		return;
 	}
-	LIST_INSERT_HEAD(&px->conns, c, link);
+	TAILQ_INSERT_TAIL(&px->conns, c, link);
 	px->nconns++;
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	idle_arm(c);
+	/* Nothing whole yet: the first message's time runs from now. */
+	c->partial = true;
+	conn_arm(c, px->cfg.tcp_msg_ms);
 }
 
 static int tcp_open(struct proxy *px, const struct sockaddr_storage *a)
@@ -387,7 +488,7 @@ int listen_open(struct proxy *px)
 	size_t i;
 	int err;
 
-	LIST_INIT(&px->conns);
+	TAILQ_INIT(&px->conns);
 	for (i = 0; i < px->cfg.nlisten; i++) {
 		err = udp_open(px, &px->cfg.listen[i]);
 		if (!err)
@@ -402,8 +503,8 @@ void listen_close(struct proxy *px)
 {
 	size_t i;
 
-	while (!LIST_EMPTY(&px->conns))
-		conn_free(LIST_FIRST(&px->conns));
+	while (!TAILQ_EMPTY(&px->conns))
+		conn_free(TAILQ_FIRST(&px->conns));
 	for (i = 0; i < px->nudp; i++) {
 		event_free(px->udp[i].ev);
 		close(px->udp[i].fd);
@@ -428,7 +529,7 @@ void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
 		return; /* the connection is gone */
 	bufferevent_write(c->bev, hdr, 2);
 	bufferevent_write(c->bev, buf, len);
-	idle_arm(c);
+	conn_touch(c);
 }
 
 /*

@@ -22,15 +22,16 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "fmt.h"
 #include "log.h"
 #include "nego.h"
 #include "ntsdns.h"
 
 #define NEGO_BUCKETS 1024
-/* NOTICEs for one answer at most; more addresses: not negotiated. */
-#define PEERS_MAX    16
 #define REPLAY_SLOTS 65536
 #define UDP_BATCH    64
+/* Per-GN NOTICE budgets; GNs that hash alike share one (never more). */
+#define RATE_SLOTS 65536
 
 enum peer_state {
 	PEER_WAIT,
@@ -60,11 +61,18 @@ struct hold {
 	struct query *q;
 	struct nts_target t;
 	__be32 gn;
-	struct peer peer[PEERS_MAX];
+	struct peer peer[NOTICE_MAX];
 	unsigned int npeer, waiting;
 	struct event *timer;
 	bool resent;
 	uint64_t start_ms;
+};
+
+/* A token bucket, in thousandths of a NOTICE. */
+struct rate_slot {
+	__be32 gn;
+	uint64_t tokens;
+	uint64_t last_ms;
 };
 
 struct nego {
@@ -72,6 +80,7 @@ struct nego {
 	struct event *ev;
 	struct nego_auth auth;
 	LIST_HEAD(, peer) bucket[NEGO_BUCKETS];
+	struct rate_slot *rate;
 };
 
 static unsigned int bucket(__be32 router, __u8 txid)
@@ -121,12 +130,50 @@ static int send_notice(struct proxy *px, struct peer *p)
 	return 0;
 }
 
-/* Routers are unicast hosts: no NOTICE to 0/8, multicast or above. */
-static bool unicast(__be32 a)
+enum router_class {
+	ROUTER_OK,
+	ROUTER_NEVER,	/* no router can be there */
+	ROUTER_PRIVATE, /* one can, not on the Internet: --nego-private */
+};
+
+/*
+ * Routers are unicast hosts on the Internet. An answer is the upstream's
+ * (and whoever writes its zone's): never a NOTICE to this host, a
+ * link, a group or nowhere.
+ */
+static enum router_class router_class(__be32 a)
 {
 	uint32_t h = ntohl(a);
 
-	return h >> 24 != 0 && h < 0xe0000000u;
+	if (h >> 24 == 0 || h >> 24 == 127 || h >> 16 == 0xa9fe ||
+	    h >= 0xe0000000u)
+		return ROUTER_NEVER; /* 0/8, 127/8, 169.254/16, 224/4, 240/4 */
+	if (h >> 24 == 10 || h >> 20 == 0xac1 || h >> 16 == 0xc0a8 ||
+	    h >> 22 == 0x191)
+		return ROUTER_PRIVATE; /* RFC 1918, 100.64/10 */
+	return ROUTER_OK;
+}
+
+/* Of @want NOTICEs for @gn, how many its --rate-client budget allows. */
+static unsigned int rate_take(struct proxy *px, __be32 gn, unsigned int want)
+{
+	uint64_t rate = px->cfg.rate_client, cap = 2000 * rate, now = now_ms();
+	struct rate_slot *r;
+	unsigned int got;
+
+	if (!rate)
+		return want;
+	r = &px->nego->rate[(ntohl(gn) * 2654435761u) % RATE_SLOTS];
+	r->tokens += (now - r->last_ms) * rate;
+	if (r->tokens > cap)
+		r->tokens = cap;
+	r->last_ms = now;
+	/* Another GN's slot, spent: theirs to share, not to refill. */
+	if (r->gn != gn && r->tokens == cap)
+		r->gn = gn;
+	got = r->tokens / 1000 < want ? r->tokens / 1000 : want;
+	r->tokens -= got * 1000ULL;
+	return got;
 }
 
 static void log_peer(struct hold *h, const struct peer *p)
@@ -134,42 +181,43 @@ static void log_peer(struct hold *h, const struct peer *p)
 	struct proxy *px = h->q->px;
 	char gn[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], to[INET_ADDRSTRLEN];
 	unsigned int ms = now_ms() - h->start_ms;
+	char name[FMT_ESCAPED_MAX];
 
+	/* From the upstream's answer: escaped, though it is a host name. */
+	fmt_escape(name, sizeof(name), h->t.fqdn, sizeof(h->t.fqdn));
 	inet_ntop(AF_INET, &h->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->router, via, sizeof(via));
 	switch (p->state) {
 	case PEER_ACCEPT:
 		if (p->has_addr)
-			pr_info("%s for %s via %s: ACCEPT in %u ms; answered "
+			ev_info("%s for %s via %s: ACCEPT in %u ms; answered "
 				"with %s, TTL %u",
-				h->t.fqdn, gn, via, ms,
+				name, gn, via, ms,
 				inet_ntop(AF_INET, &p->addr, to, sizeof(to)),
 				px->cfg.ttl);
 		else
-			pr_info("%s for %s via %s: ACCEPT in %u ms; TTL %u",
-				h->t.fqdn, gn, via, ms, px->cfg.ttl);
+			ev_info("%s for %s via %s: ACCEPT in %u ms; TTL %u",
+				name, gn, via, ms, px->cfg.ttl);
 		break;
 	case PEER_REJECT:
-		pr_info("%s for %s via %s: REJECT in %u ms (the router has no "
+		ev_info("%s for %s via %s: REJECT in %u ms (the router has no "
 			"such host); answered unchanged",
-			h->t.fqdn, gn, via, ms);
+			name, gn, via, ms);
 		break;
 	case PEER_REFUSED:
-		pr_info("%s for %s via %s: REFUSED in %u ms (see the router's "
+		ev_info("%s for %s via %s: REFUSED in %u ms (see the router's "
 			"log); answered unchanged",
-			h->t.fqdn, gn, via, ms);
+			name, gn, via, ms);
 		break;
 	case PEER_TIMEOUT:
-		pr_info("%s for %s via %s: no answer in %u ms (no NTS router "
+		ev_info("%s for %s via %s: no answer in %u ms (no NTS router "
 			"there, or another key?); answered unchanged",
-			h->t.fqdn, gn, via, ms);
+			name, gn, via, ms);
 		break;
 	case PEER_ERROR:
-		pr_info("%s for %s via %s: cannot send the NOTICE: %s; "
+		ev_info("%s for %s via %s: cannot send the NOTICE: %s; "
 			"answered unchanged",
-			h->t.fqdn, gn, via,
-			p->err == -EADDRNOTAVAIL ? "not a unicast address"
-						 : strerror(-p->err));
+			name, gn, via, strerror(-p->err));
 		break;
 	case PEER_WAIT:
 		break;
@@ -285,11 +333,6 @@ static void add_peer(struct proxy *px, struct hold *h, __be32 router)
 
 	p->h = h;
 	p->router = router;
-	if (!unicast(router)) {
-		p->err = -EADDRNOTAVAIL;
-		peer_done(p, PEER_ERROR);
-		return;
-	}
 	/* A TxID no NOTICE to this router for this GN and name has. */
 	for (i = 0; i < 256; i++)
 		if (!txid_busy(n, h, router, start + i))
@@ -311,29 +354,88 @@ static void add_peer(struct proxy *px, struct hold *h, __be32 router)
 	p->linked = true;
 }
 
+/* What an answer's addresses came to: NOTICEs, and those not sent. */
+struct choice {
+	__be32 routers[NOTICE_MAX];
+	unsigned int n;
+	unsigned int never, priv, over_max, over_rate;
+};
+
+/* The distinct router addresses of @t to notify, in the answer's order. */
+static void choose(struct proxy *px, const struct nts_target *t, __be32 gn,
+		   struct choice *c)
+{
+	unsigned int i, j, allowed;
+	__be32 a;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < t->n; i++) {
+		a = t->rr[i].addr;
+		for (j = 0; j < c->n && c->routers[j] != a; j++)
+			;
+		if (j < c->n)
+			continue;
+		switch (router_class(a)) {
+		case ROUTER_NEVER:
+			c->never++;
+			continue;
+		case ROUTER_PRIVATE:
+			if (!px->cfg.nego_private) {
+				c->priv++;
+				continue;
+			}
+			break;
+		case ROUTER_OK:
+			break;
+		}
+		if (c->n == px->cfg.notice_max) {
+			c->over_max++;
+			continue;
+		}
+		c->routers[c->n++] = a;
+	}
+	allowed = rate_take(px, gn, c->n);
+	c->over_rate = c->n - allowed;
+	c->n = allowed;
+}
+
+/* Count and say what was not negotiated; those records go unchanged. */
+static void suppressed(struct proxy *px, const struct nts_target *t, __be32 gn,
+		       const struct choice *c)
+{
+	unsigned int n = c->never + c->priv + c->over_max + c->over_rate;
+	char name[FMT_ESCAPED_MAX], who[INET_ADDRSTRLEN];
+	struct counters *cnt = &px->cnt;
+
+	cnt->suppressed_addr += c->never;
+	cnt->suppressed_private += c->priv;
+	cnt->suppressed_max += c->over_max;
+	cnt->suppressed_rate += c->over_rate;
+	if (!n)
+		return;
+	ev_info("%s for %s: no NOTICE to %u address%s (%u never a router: "
+		"loopback, link-local, multicast, reserved; %u private, see "
+		"--nego-private; %u over --notice-max %u; %u over "
+		"--rate-client %u); those records unchanged",
+		fmt_escape(name, sizeof(name), t->fqdn, sizeof(t->fqdn)),
+		inet_ntop(AF_INET, &gn, who, sizeof(who)), n,
+		n == 1 ? "" : "es", c->never, c->priv, c->over_max,
+		px->cfg.notice_max, c->over_rate, px->cfg.rate_client);
+}
+
 bool nego_start(struct query *q, struct nts_target *t, uint32_t gn)
 {
 	struct proxy *px = q->px;
-	unsigned int i, j, half = px->cfg.nego_timeout_ms / 2;
+	unsigned int i, half = px->cfg.nego_timeout_ms / 2;
 	struct timeval tv = { half / 1000, half % 1000 * 1000 };
-	__be32 routers[PEERS_MAX];
-	unsigned int nr = 0;
+	struct choice c;
 	struct hold *h;
 
-	/* The distinct addresses, in the answer's order. */
-	for (i = 0; i < t->n; i++) {
-		for (j = 0; j < nr && routers[j] != t->rr[i].addr; j++)
-			;
-		if (j < nr)
-			continue;
-		if (nr == PEERS_MAX) {
-			pr_info("%s: more than %d addresses; answered "
-				"unchanged, without NTS-Nego",
-				t->fqdn, PEERS_MAX);
-			nts_target_free(t);
-			return false;
-		}
-		routers[nr++] = t->rr[i].addr;
+	choose(px, t, gn, &c);
+	suppressed(px, t, gn, &c);
+	if (!c.n) {
+		nts_target_free(t);
+		return false;
 	}
 	h = calloc(1, sizeof(*h));
 	if (h)
@@ -348,8 +450,8 @@ bool nego_start(struct query *q, struct nts_target *t, uint32_t gn)
 	h->gn = gn;
 	h->start_ms = now_ms();
 	q->hold = h;
-	for (i = 0; i < nr; i++)
-		add_peer(px, h, routers[i]);
+	for (i = 0; i < c.n; i++)
+		add_peer(px, h, c.routers[i]);
 	if (!h->waiting) {
 		nego_cancel(q); /* no NOTICE went out: answer now */
 		return false;
@@ -416,7 +518,7 @@ static void datagram(struct proxy *px, const __u8 *buf, size_t len,
 	if (!p) {
 		/* Forged, stale, late or not ours: as if it never came. */
 		px->cnt.nego_ignored++;
-		pr_debug("ignored an NTS-Nego %s from %s: %s",
+		ev_debug("ignored an NTS-Nego %s from %s: %s",
 			 m.type ? nego_type_name(m.type) : "message",
 			 inet_ntop(AF_INET, &from->sin_addr, who, sizeof(who)),
 			 err ? nego_strerror(err)
@@ -464,10 +566,11 @@ int nego_init(struct proxy *px)
 	px->nego = n;
 	n->auth.keys = &px->cfg.zones.ring;
 	n->auth.replay = nego_replay_new(REPLAY_SLOTS);
+	n->rate = calloc(RATE_SLOTS, sizeof(*n->rate));
 	for (i = 0; i < NEGO_BUCKETS; i++)
 		LIST_INIT(&n->bucket[i]);
 	n->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (n->fd < 0 || !n->auth.replay) {
+	if (n->fd < 0 || !n->auth.replay || !n->rate) {
 		pr_err("cannot open the NTS-Nego socket: %s",
 		       n->fd < 0 ? strerror(errno) : "out of memory");
 		return -ENOMEM;
@@ -489,6 +592,7 @@ void nego_fini(struct proxy *px)
 	if (n->fd >= 0)
 		close(n->fd);
 	nego_replay_free(n->auth.replay);
+	free(n->rate);
 	free(n);
 	px->nego = NULL;
 }

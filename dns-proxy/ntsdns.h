@@ -9,6 +9,7 @@
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
  *   negotiate.c  NTS-Nego: NOTICEs out, answers in, the held answer
  *   dnsmsg.c     the DNS messages themselves, no sockets (fuzzed)
+ *   evlog.c      log lines about events, rate-limited
  */
 #ifndef NTSDNS_H
 #define NTSDNS_H
@@ -32,7 +33,8 @@
 #define DEDUP_BUCKETS 4096
 /* Queries one TCP connection may have in flight before we stop reading. */
 #define TCP_PIPELINE 64
-#define TCP_CONN_MAX 1024
+/* Routers notified about one answer: --notice-max's largest value. */
+#define NOTICE_MAX 16
 
 struct config {
 	struct sockaddr_storage listen[MAX_LISTEN];
@@ -47,7 +49,14 @@ struct config {
 	unsigned int nego_timeout_ms;
 	unsigned int upstream_timeout_ms;
 	unsigned int tcp_idle_ms;
+	unsigned int tcp_msg_ms;     /* for a message, from its first byte */
+	unsigned int tcp_max;	     /* client connections */
+	unsigned int tcp_per_client; /* from one address */
 	uint32_t ttl;
+	unsigned int notice_max;  /* router addresses notified per answer */
+	unsigned int rate_client; /* NOTICEs a second per GN; 0: no limit */
+	bool nego_private;	  /* NOTICEs to RFC 1918 and 100.64/10 too */
+	unsigned int log_rate;	  /* event lines a second; 0: all */
 	int verbose;
 };
 
@@ -66,6 +75,15 @@ struct counters {
 	unsigned long long upstream_ignored;
 	unsigned long long nego_ignored;
 	unsigned long long nego_errors;
+	unsigned long long suppressed_addr;
+	unsigned long long suppressed_private;
+	unsigned long long suppressed_max;
+	unsigned long long suppressed_rate;
+	unsigned long long tcp_refused;
+	unsigned long long tcp_closed_slow;
+	unsigned long long tcp_evicted;
+	unsigned long long upstream_tcp;
+	unsigned long long log_left_out;
 };
 
 struct udp_listener {
@@ -108,6 +126,7 @@ struct query {
 	ldns_pkt *r;
 	struct hold *hold;
 	bool gn_ecs; /* the GN is the client's ECS address */
+	bool up_tcp; /* asked upstream over TCP: UDP came back TC */
 	LIST_ENTRY(query) dedup;
 	LIST_ENTRY(query) conn;
 };
@@ -116,11 +135,12 @@ struct tcp_conn {
 	struct proxy *px;
 	struct bufferevent *bev;
 	struct sockaddr_storage peer;
-	struct event *idle;
+	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
 	LIST_HEAD(, query) queries;
 	unsigned int nqueries;
-	bool eof; /* the client has said all it will */
-	LIST_ENTRY(tcp_conn) link;
+	bool eof;     /* the client has said all it will */
+	bool partial; /* a message begun, not whole: its time runs */
+	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
 };
 
 struct nego;
@@ -133,7 +153,7 @@ struct proxy {
 	size_t nudp;
 	struct evconnlistener *tcp[MAX_LISTEN];
 	size_t ntcp;
-	LIST_HEAD(, tcp_conn) conns;
+	TAILQ_HEAD(, tcp_conn) conns;
 	unsigned int nconns;
 	/* Upstream UDP sockets by family, and queries by upstream ID. */
 	int up_fd4, up_fd6;
@@ -166,6 +186,8 @@ void query_servfail(struct query *q, const char *why);
 void query_reply(struct query *q);
 void query_free(struct query *q);
 void query_free_all(struct proxy *px);
+/* Room for query_name(): an escaped name and a type. */
+#define QNAME_STRLEN (4 * 255 + 32)
 const char *query_name(const struct query *q, char *buf, size_t len);
 
 /* forward.c */
@@ -182,6 +204,13 @@ void nego_fini(struct proxy *px);
 /* Hold @q's answer until the routers of @t have heard about @gn. */
 bool nego_start(struct query *q, struct nts_target *t, uint32_t gn);
 void nego_cancel(struct query *q);
+
+/* evlog.c: lines about events, --log-rate a second (errors at start:
+ * pr_err()). ev_debug() only with -v. */
+int evlog_init(struct proxy *px);
+void evlog_fini(void);
+__attribute__((format(printf, 1, 2))) void ev_info(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void ev_debug(const char *fmt, ...);
 
 uint64_t now_ms(void);
 

@@ -9,49 +9,49 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "fmt.h"
 #include "log.h"
 #include "ntsdns.h"
 
-/* Some failures come in floods: a line a second at most. */
-__attribute__((format(printf, 1, 2))) static void pr_limited(const char *fmt,
-							     ...)
+/* Append @c to @buf (of @len, holding @o bytes), escaped. The new @o. */
+static size_t put_escaped(char *buf, size_t len, size_t o, char c)
 {
-	static time_t last;
-	static unsigned int more;
-	time_t now = time(NULL);
-	char line[512];
-	va_list ap;
-
-	if (now == last) {
-		more++;
-		return;
-	}
-	if (more)
-		pr_info("(and %u more like the next line)", more);
-	more = 0;
-	last = now;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	pr_info("%s", line);
+	if (c)
+		fmt_escape(buf + o, len - o, &c, 1);
+	else if (len - o > 4)
+		memcpy(buf + o, "\\x00", 5);
+	return o + strlen(buf + o);
 }
 
-/* "alice.example.net A" for the log. */
+/*
+ * "alice.example.net. A" for the log. The name is the client's: read
+ * from its labels, every byte a log line must not hold escaped.
+ */
 const char *query_name(const struct query *q, char *buf, size_t len)
 {
 	const ldns_rr_list *qs = ldns_pkt_question(q->dq.pkt);
 	const ldns_rr *rr =
 		qs && ldns_rr_list_rr_count(qs) ? ldns_rr_list_rr(qs, 0) : NULL;
-	char *name, *type;
+	const uint8_t *p;
+	size_t n, i = 0, o = 0, l;
+	char *type;
 
 	if (!rr) {
 		snprintf(buf, len, "(no question)");
 		return buf;
 	}
-	name = ldns_rdf2str(ldns_rr_owner(rr));
+	p = ldns_rdf_data(ldns_rr_owner(rr));
+	n = ldns_rdf_size(ldns_rr_owner(rr));
+	buf[0] = '\0';
+	while (i < n && p[i] && i + 1 + p[i] <= n) {
+		for (l = p[i++]; l; l--)
+			o = put_escaped(buf, len, o, p[i++]);
+		o = put_escaped(buf, len, o, '.');
+	}
+	if (!o)
+		o = put_escaped(buf, len, o, '.');
 	type = ldns_rr_type2str(ldns_rr_get_type(rr));
-	snprintf(buf, len, "%s %s", name ? name : "?", type ? type : "?");
-	free(name);
+	snprintf(buf + o, len - o, " %s", type ? type : "?");
 	free(type);
 	return buf;
 }
@@ -102,12 +102,12 @@ void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
 	switch (dnsq_parse(buf, len, &dq)) {
 	case DNSQ_DROP:
 		px->cnt.malformed++;
-		pr_debug("%s: dropped %zu bytes: not a DNS query",
+		ev_debug("%s: dropped %zu bytes: not a DNS query",
 			 addr_str(&cl->addr, who, sizeof(who)), len);
 		return;
 	case DNSQ_FORMERR:
 		px->cnt.malformed++;
-		pr_debug("%s: FORMERR: a query that does not parse",
+		ev_debug("%s: FORMERR: a query that does not parse",
 			 addr_str(&cl->addr, who, sizeof(who)));
 		client_send(px, cl, formerr, dns_formerr(buf, formerr));
 		return;
@@ -150,7 +150,7 @@ void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
 static uint32_t query_gn(struct query *q)
 {
 	const struct config *c = &q->px->cfg;
-	char who[ADDR_STRLEN], what[300];
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
 	size_t i;
 
 	for (i = 0; i < c->ntrust_ecs; i++) {
@@ -161,14 +161,14 @@ static uint32_t query_gn(struct query *q)
 			return q->dq.ecs32;
 		}
 		/* The forwarder itself will not connect: say so. */
-		pr_debug("%s: %s: a trusted forwarder, but no ECS /32; "
+		ev_debug("%s: %s: a trusted forwarder, but no ECS /32; "
 			 "negotiating for the forwarder",
 			 addr_str(&q->cl.addr, who, sizeof(who)),
 			 query_name(q, what, sizeof(what)));
 		break;
 	}
 	if (q->cl.addr.ss_family != AF_INET) {
-		pr_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
+		ev_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
 			 "unchanged",
 			 addr_str(&q->cl.addr, who, sizeof(who)),
 			 query_name(q, what, sizeof(what)));
@@ -213,7 +213,7 @@ void query_reply(struct query *q)
 {
 	struct proxy *px = q->px;
 	size_t limit = q->cl.udp ? q->dq.udp_max : DNS_MSG_MAX, n;
-	char who[ADDR_STRLEN], what[300];
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
 	const uint8_t *out;
 
 	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit, px->tcbuf,
@@ -224,7 +224,7 @@ void query_reply(struct query *q)
 		const ldns_lookup_table *rc = ldns_lookup_by_id(
 			ldns_rcodes, ldns_pkt_get_rcode(q->r));
 
-		pr_debug("%s: %s: %s, %u answer%s%s",
+		ev_debug("%s: %s: %s, %u answer%s%s",
 			 addr_str(&q->cl.addr, who, sizeof(who)),
 			 query_name(q, what, sizeof(what)), rc ? rc->name : "?",
 			 ldns_pkt_ancount(q->r),
@@ -238,12 +238,11 @@ void query_reply(struct query *q)
 void query_servfail(struct query *q, const char *why)
 {
 	struct proxy *px = q->px;
-	char what[300];
+	char what[QNAME_STRLEN];
 
 	forward_stop(q);
 	px->cnt.servfail++;
-	pr_limited("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)),
-		   why);
+	ev_info("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)), why);
 	client_send(
 		px, &q->cl, px->tcbuf,
 		dns_servfail(&q->dq, px->tcbuf,

@@ -252,6 +252,62 @@ def cmd_pipeline(args):
     return 0 if got == len(args.names) else 1
 
 
+def cmd_flood(args):
+    """COUNT queries for NAME at once over UDP from one socket, each with
+    its own ID; then the answers, for up to --timeout seconds."""
+    server = hostport(args.server)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    ids = random.sample(range(65536), args.count)
+    for id_ in ids:
+        s.sendto(query_msg(args.name, args.type, id_=id_), server)
+    want, deadline = set(ids), time.time() + args.timeout
+    while want and time.time() < deadline:
+        s.settimeout(max(0.01, deadline - time.time()))
+        try:
+            want.discard(parse(s.recv(65535))["id"])
+        except socket.timeout:
+            break
+    print("answered %d of %d" % (args.count - len(want), args.count))
+    return 0
+
+
+def cmd_hold(args):
+    """COUNT TCP connections from --src, one byte of a message on each,
+    held for SECS: "open N of COUNT" still open then (the server closed
+    the others, or never took them)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    socks = []
+    for _ in range(args.count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(2)
+        try:
+            s.bind((args.src, 0))
+            s.connect(hostport(args.server))
+            s.sendall(b"\0")
+            socks.append(s)
+        except OSError:
+            s.close()
+    print("connected", file=sys.stderr, flush=True)
+    deadline, poll = time.time() + args.secs, select.poll()
+    byfd = {s.fileno(): s for s in socks}
+    for fd in byfd:
+        poll.register(fd, select.POLLIN)
+    while byfd and time.time() < deadline:
+        for fd, _ in poll.poll(200):
+            try:
+                gone = byfd[fd].recv(1) == b""
+            except OSError:
+                gone = True
+            if gone:
+                poll.unregister(fd)
+                byfd.pop(fd).close()
+    print("open %d of %d" % (len(byfd), args.count), flush=True)
+    return 0
+
+
 def cmd_idle(args):
     s = socket.create_connection(hostport(args.server), timeout=args.secs)
     try:
@@ -381,6 +437,7 @@ class Upstream:
     big.fake.test         TXT of 3,000 bytes, whatever the client's size
     spoof.fake.test       three wrong answers (another question, another
                           ID, another port), then A 192.0.2.9
+    tcp-spoof.fake.test   over UDP: TC; over TCP: as spoof.fake.test
     garbage.fake.test     a broken answer, then A 192.0.2.10
     silent.fake.test      nothing
     chain.fake.test       CNAME web.nts.test, A 198.51.100.61
@@ -414,12 +471,17 @@ class Upstream:
             msg += wname(owner) + struct.pack("!HHIH", t, 1, ttl, len(rd)) + rd
         return msg
 
-    def respond(self, q, send):
+    def respond(self, q, send, tcp=False):
         p = parse(q)
         name = p["question"][0][0].rstrip(".")
-        self.log.write("query %s %d\n" % (name, p["question"][0][1]))
+        self.log.write("query %s %d%s\n" % (name, p["question"][0][1],
+                                           " tcp" if tcp else ""))
         a = lambda ip: socket.inet_aton(ip)  # noqa: E731
         if name == "silent.fake.test":
+            return
+        if name == "tcp-spoof.fake.test" and not tcp:
+            tc = self.answer(q, [])
+            send(tc[:2] + bytes([tc[2] | 0x02]) + tc[3:])
             return
         if name == "slow.fake.test":
             time.sleep(1)
@@ -427,7 +489,7 @@ class Upstream:
         elif name == "big.fake.test":
             txt = b"".join(b"\xfa" + b"x" * 250 for _ in range(12))
             send(self.answer(q, [(name, 16, 300, txt)]))
-        elif name == "spoof.fake.test":
+        elif name in ("spoof.fake.test", "tcp-spoof.fake.test"):
             send(self.answer(q, [(name, 1, 300, a("6.6.6.1"))],
                              qname="other.fake.test"))
             send(self.answer(q, [(name, 1, 300, a("6.6.6.2"))],
@@ -475,7 +537,7 @@ class Upstream:
             def send(m, other=False):
                 if not other:
                     c.sendall(struct.pack("!H", len(m)) + m)
-            self.respond(q, send)
+            self.respond(q, send, tcp=True)
 
     def run(self):
         threading.Thread(target=self.serve_udp, daemon=True).start()
@@ -583,6 +645,17 @@ def main():
     p.add_argument("names", nargs="+")
     p.add_argument("--type", default="A")
     p.add_argument("--timeout", type=float, default=5.0)
+    p = sub.add_parser("flood")
+    p.add_argument("server")
+    p.add_argument("name")
+    p.add_argument("count", type=int)
+    p.add_argument("type", nargs="?", default="A")
+    p.add_argument("--timeout", type=float, default=10.0)
+    p = sub.add_parser("hold")
+    p.add_argument("server")
+    p.add_argument("count", type=int)
+    p.add_argument("secs", type=float)
+    p.add_argument("--src", default="0.0.0.0")
     p = sub.add_parser("idle")
     p.add_argument("server")
     p.add_argument("secs", type=float)
