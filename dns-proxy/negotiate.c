@@ -28,7 +28,6 @@
 #include "ntsdns.h"
 
 #define NEGO_BUCKETS 1024
-#define REPLAY_SLOTS 65536
 #define UDP_BATCH    64
 /* Per-GN NOTICE budgets; GNs that hash alike share one (never more). */
 #define RATE_SLOTS 65536
@@ -565,7 +564,7 @@ int nego_init(struct proxy *px)
 		return -ENOMEM;
 	px->nego = n;
 	n->auth.keys = &px->cfg.zones.ring;
-	n->auth.replay = nego_replay_new(REPLAY_SLOTS);
+	n->auth.replay = nego_replay_new(NEGO_REPLAY_MAX);
 	n->rate = calloc(RATE_SLOTS, sizeof(*n->rate));
 	for (i = 0; i < NEGO_BUCKETS; i++)
 		LIST_INIT(&n->bucket[i]);
