@@ -73,6 +73,7 @@ struct ntsload {
 	struct nego_server nego;
 	struct frag_park frags;
 	int lock_fd;
+	__u32 qdisc_flags;	/* NTS_CFG_OWN_QDISC_*: clsact qdiscs we made */
 	int instance_fd;	/* our claim on IFACE (instance.c) */
 	struct nts_datapath dp;
 	struct nts_maps maps;
@@ -592,22 +593,23 @@ static int check_pins(struct ntsload *l)
 	return 0;
 }
 
-/* The LAN interface a kept datapath hairpins on, from its pinned config. */
-static int kept_lan(const char *pin_dir)
+/* A kept datapath's pinned config (all zero if there is none). */
+static struct nts_config kept_config(const char *pin_dir)
 {
 	struct nts_maps m;
 	struct nts_config cfg = {};
 	__u32 k = 0;
 
 	if (nts_maps_open_quiet(&m, pin_dir))
-		return 0;
+		return cfg;
 	bpf_map_lookup_elem(m.config, &k, &cfg);
 	nts_maps_close(&m);
-	return cfg.lan_ifindex;
+	return cfg;
 }
 
 static int do_detach(struct ntsload *l)
 {
+	struct nts_config cfg;
 	char lan[IF_NAMESIZE];
 	int err = 0, e, lan_ifindex;
 
@@ -620,12 +622,15 @@ static int do_detach(struct ntsload *l)
 	e = lock_pins(l, false);
 	if (e == -EBUSY)
 		return e;
+	cfg = kept_config(l->pin_dir);
 	err = xdp_detach(l->ifindex, l->ifname);
-	e = tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
+	e = tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS,
+		      cfg.flags & NTS_CFG_OWN_QDISC_WAN);
 	err = err ? err : e;
-	lan_ifindex = kept_lan(l->pin_dir);
+	lan_ifindex = cfg.lan_ifindex;
 	if (lan_ifindex && if_indextoname(lan_ifindex, lan)) {
-		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS);
+		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS,
+			      cfg.flags & NTS_CFG_OWN_QDISC_LAN);
 		err = err ? err : e;
 	}
 	e = unpin(l);
@@ -643,7 +648,7 @@ static int config_write(struct ntsload *l)
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
 		.flags = NTS_CFG_ENABLED | (l->syn_pass ? NTS_CFG_SYN_PASS : 0) |
-			 (l->hairpin ? NTS_CFG_HAIRPIN : 0),
+			 (l->hairpin ? NTS_CFG_HAIRPIN : 0) | l->qdisc_flags,
 		.phl_min_ttl = l->phl_min_ttl,
 		.nego_port = l->nego_cfg.port,
 		.mapping = l->mapping,
@@ -973,7 +978,7 @@ static int claim(struct ntsload *l)
 static int start(struct ntsload *l)
 {
 	char addr[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
-	bool fresh;
+	bool fresh, created = false;
 	int err;
 
 	err = choose_addrs(l);
@@ -994,6 +999,10 @@ static int start(struct ntsload *l)
 	if (err)
 		goto fail_pins;
 	nts_dp_maps(&l->dp, &l->maps);
+	/* A kept datapath's qdiscs: made by the ntsload before us. */
+	if (!fresh)
+		l->qdisc_flags = kept_config(l->pin_dir).flags &
+				 (NTS_CFG_OWN_QDISC_WAN | NTS_CFG_OWN_QDISC_LAN);
 
 	err = config_write(l);
 	if (!err)
@@ -1007,15 +1016,23 @@ static int start(struct ntsload *l)
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
 	err = tc_attach(l->ifindex, l->ifname, nts_dp_out_fd(&l->dp),
-			TC_WAN_EGRESS);
+			TC_WAN_EGRESS, &created);
+	if (created)
+		l->qdisc_flags |= NTS_CFG_OWN_QDISC_WAN;
 	if (err)
-		goto fail_xdp;
+		goto fail_tc;
 	if (l->hairpin) {
 		err = tc_attach(l->lan_ifindex, l->lan, nts_dp_lan_fd(&l->dp),
-				TC_LAN_INGRESS);
+				TC_LAN_INGRESS, &created);
+		if (created)
+			l->qdisc_flags |= NTS_CFG_OWN_QDISC_LAN;
 		if (err)
 			goto fail_tc;
 	}
+	/* Remembered in the pins, for whoever takes the datapath off. */
+	err = config_write(l);
+	if (err)
+		goto fail_tc;
 	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, &l->addrs);
 	if (err)
 		goto fail_tc;
@@ -1037,9 +1054,10 @@ fail_nego:
 	nego_server_fini(&l->nego);
 fail_tc:
 	if (l->hairpin)
-		tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
-	tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
-fail_xdp:
+		tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS,
+			  l->qdisc_flags & NTS_CFG_OWN_QDISC_LAN);
+	tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS,
+		  l->qdisc_flags & NTS_CFG_OWN_QDISC_WAN);
 	xdp_detach(l->ifindex, l->ifname);
 fail_dp:
 	nts_dp_destroy(&l->dp);
@@ -1062,9 +1080,11 @@ static void stop(struct ntsload *l)
 			l->ifname, l->pin_dir);
 	} else {
 		xdp_detach(l->ifindex, l->ifname);
-		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
+		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS,
+			  l->qdisc_flags & NTS_CFG_OWN_QDISC_WAN);
 		if (l->hairpin)
-			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
+			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS,
+				  l->qdisc_flags & NTS_CFG_OWN_QDISC_LAN);
 		unpin(l);
 		pr_info("detached from %s", l->ifname);
 	}
