@@ -884,6 +884,20 @@ static void tick(struct ntsload *l)
 			 res.flows, res.binds, res.names);
 }
 
+/*
+ * The signals the event loop reads (signalfd), blocked from the start:
+ * one that comes while ntsload is still attaching waits for the loop,
+ * instead of killing it halfway with the datapath half set up.
+ */
+static void signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, mask, NULL);
+}
+
 static int run(struct ntsload *l)
 {
 	struct itimerspec its = {
@@ -894,11 +908,7 @@ static int run(struct ntsload *l)
 	sigset_t mask;
 	__u64 ticks;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signals(&mask);
 	pfd[0].fd = signalfd(-1, &mask, SFD_CLOEXEC);
 	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (pfd[0].fd < 0 || pfd[1].fd < 0 ||
@@ -1115,6 +1125,7 @@ int main(int argc, char **argv)
 		.lock_fd = -1,
 		.instance_fd = -1,
 	};
+	sigset_t mask;
 	int err;
 
 	nts_log_init("ntsload", 0);
@@ -1127,6 +1138,7 @@ int main(int argc, char **argv)
 	if (l.detach)
 		return do_detach(&l) ? 1 : 0;
 
+	signals(&mask);
 	err = start(&l);
 	if (err)
 		return 1;
