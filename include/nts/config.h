@@ -18,6 +18,13 @@ enum nts_cfg_flags {
 	NTS_CFG_SYN_PASS = 1 << 1,	/* unsolicited SYNs go to the stack */
 	NTS_CFG_HAIRPIN = 1 << 2,	/* inside hosts reach mapped ports */
 	NTS_CFG_ZONES = 1 << 3,		/* learn names only in phl_zones */
+	/*
+	 * User space only: ntsload created the clsact qdisc on the WAN /
+	 * the LAN, so the ntsload that takes the datapath off (maybe after
+	 * --keep, maybe --detach) removes it when it is left empty.
+	 */
+	NTS_CFG_OWN_QDISC_WAN = 1 << 4,
+	NTS_CFG_OWN_QDISC_LAN = 1 << 5,
 };
 
 struct nts_ddns_server {

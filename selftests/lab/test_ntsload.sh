@@ -10,6 +10,7 @@ teardown_each() {
 	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
 	# What tests pinned themselves, in the lab's pin directories.
 	rm -rf "$PINS" "$STATE/bpf/other"
+	x rtr tc qdisc del dev eth0 clsact 2>/dev/null
 }
 
 # A TCP connection from pn to gn that sends a line a second for $1 s;
@@ -335,6 +336,45 @@ test_addr_not_on_interface() {
 		--addr 198.51.100.99 eth0
 	expect_eq "nothing attached" "$(xdp_prog_id)" none
 	expect_ok "one it has is taken" router_start --addr $RTR
+}
+
+has_clsact() { [[ $(x rtr tc qdisc show dev eth0) == *clsact* ]]; }
+
+# Issue 22: the clsact qdisc ntsload created goes with it, by a stop or by
+# --detach after --keep, unless somebody else's filter is on it; one that
+# was there before ntsload stays.
+test_clsact_qdisc_removed() {
+	router_start
+	expect_ok "clsact while running" has_clsact
+	router_stop
+	expect_fail "a stop removes the clsact qdisc it made" has_clsact
+
+	router_start --keep
+	router_stop
+	expect_ok "--keep leaves it" has_clsact
+	router_start --keep
+	router_stop
+	expect_ok "--detach after two kept runs" \
+		x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0
+	expect_fail "removes it too" has_clsact
+
+	router_start
+	# Somebody else's filter on the same qdisc (it matches nothing).
+	x rtr tc filter add dev eth0 ingress prio 7 protocol ip u32 \
+		match u32 0xffffffff 0xffffffff at 0 classid 1:1 ||
+		{ fail "could not add a u32 filter"; return; }
+	router_stop
+	expect_ok "a qdisc with a foreign filter stays" has_clsact
+	expect_match "and the filter with it" \
+		"$(x rtr tc filter show dev eth0 ingress)" "u32"
+	x rtr tc qdisc del dev eth0 clsact
+
+	x rtr tc qdisc add dev eth0 clsact
+	router_start
+	router_stop
+	expect_ok "a qdisc that was there before stays" has_clsact
+	expect_eq "without our filter" "$(x rtr tc filter show dev eth0 egress)" ""
+	x rtr tc qdisc del dev eth0 clsact
 }
 
 test_default_port_range() {

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "netdev.h"
 
@@ -42,6 +43,63 @@ bool netdev_has_ipv4(const char *ifname, __be32 addr)
 				addr;
 	freeifaddrs(ifa);
 	return found;
+}
+
+/* Ask for a dump of the filters under @parent on @ifindex. */
+static int tc_dump_request(int fd, int ifindex, __u32 parent)
+{
+	struct {
+		struct nlmsghdr n;
+		struct tcmsg t;
+	} req = {
+		.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.n.nlmsg_type = RTM_GETTFILTER,
+		.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.t.tcm_family = AF_UNSPEC,
+		.t.tcm_ifindex = ifindex,
+		.t.tcm_parent = parent,
+	};
+
+	return send(fd, &req, req.n.nlmsg_len, 0) < 0 ? -errno : 0;
+}
+
+int netdev_tc_filters(int ifindex, __u32 parent)
+{
+	char buf[16384];
+	struct nlmsghdr *n;
+	int fd, err, count = 0;
+	bool done = false;
+	ssize_t len;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	err = tc_dump_request(fd, ifindex, parent);
+	while (!err && !done) {
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0) {
+			err = -errno;
+			break;
+		}
+		for (n = (void *)buf; NLMSG_OK(n, (size_t)len);
+		     n = NLMSG_NEXT(n, len)) {
+			if (n->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else if (n->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(n);
+
+				err = e->error;
+				done = true;
+			} else if (n->nlmsg_type == RTM_NEWTFILTER) {
+				count++;
+			}
+		}
+	}
+	close(fd);
+	/* No qdisc there: no filter either. */
+	if (err == -EINVAL || err == -ENOENT)
+		return 0;
+	return err ? err : count;
 }
 
 /* From linux/netdev.h, which 6.1's UAPI headers don't have yet. */

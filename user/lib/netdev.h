@@ -45,6 +45,13 @@ int netdev_ipv4_addrs(const char *ifname, struct addr_set *s);
 bool netdev_has_ipv4(const char *ifname, __be32 addr);
 
 /*
+ * How many tc filters (of any kind, BPF or not) are attached under
+ * @parent (e.g. the clsact qdisc's ingress or egress) of @ifindex, over
+ * rtnetlink; 0 when there is no such qdisc; or -errno.
+ */
+int netdev_tc_filters(int ifindex, __u32 parent);
+
+/*
  * Whether the device accepts XDP_REDIRECTed frames (NETDEV_XDP_ACT_NDO_XMIT,
  * which for a veth also means its peer can receive them). Asked over the
  * "netdev" generic netlink family, Linux 6.3 and later; -EOPNOTSUPP where

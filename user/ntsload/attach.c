@@ -6,11 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "attach.h"
 #include "log.h"
+#include "netdev.h"
 
 #define XDP_PROG_NAME "nts_wan_in"
 
@@ -241,7 +243,8 @@ int tc_check(int ifindex, const char *ifname, enum tc_hook h)
 	return -EBUSY;
 }
 
-int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
+int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h,
+	      bool *created)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 		    .attach_point = tc_hooks[h].point);
@@ -250,12 +253,15 @@ int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
 		    .flags = BPF_TC_F_REPLACE);
 	int err;
 
+	*created = false;
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
 		pr_err("cannot add a clsact qdisc to %s: %s", ifname,
 		       strerror(-err));
 		return err;
 	}
+	/* Then it is ours to remove, once nobody's filters are left on it. */
+	*created = !err;
 	err = tc_check(ifindex, ifname, h);
 	if (err)
 		return err;
@@ -266,7 +272,40 @@ int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h)
 	return err;
 }
 
-int tc_detach(int ifindex, const char *ifname, enum tc_hook h)
+/*
+ * The clsact qdisc ntsload added, once no filter at all (anybody's, BPF
+ * or not, in either direction) is left on it. Left alone otherwise.
+ */
+static void qdisc_remove(int ifindex, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	int in, out, err;
+
+	in = netdev_tc_filters(ifindex,
+			       TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+	out = netdev_tc_filters(ifindex,
+				TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS));
+	if (in < 0 || out < 0) {
+		pr_err("cannot list the tc filters of %s (%s): the clsact "
+		       "qdisc stays; remove it if unused: tc qdisc del dev %s "
+		       "clsact",
+		       ifname, strerror(in < 0 ? -in : -out), ifname);
+		return;
+	}
+	if (in || out) {
+		pr_debug("%s: the clsact qdisc stays, for %d other filter%s",
+			 ifname, in + out, in + out == 1 ? "" : "s");
+		return;
+	}
+	err = bpf_tc_hook_destroy(&hook);
+	if (err && err != -ENOENT && err != -EINVAL)
+		pr_err("cannot remove the clsact qdisc of %s: %s; tc qdisc del "
+		       "dev %s clsact",
+		       ifname, strerror(-err), ifname);
+}
+
+int tc_detach(int ifindex, const char *ifname, enum tc_hook h, bool own_qdisc)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 		    .attach_point = tc_hooks[h].point);
@@ -274,13 +313,15 @@ int tc_detach(int ifindex, const char *ifname, enum tc_hook h)
 		    .priority = NTS_TC_PRIO);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NTS_TC_HANDLE,
 		    .priority = NTS_TC_PRIO);
-	int err;
+	int err = 0;
 
-	if (bpf_tc_query(&hook, &q) || !prog_is(q.prog_id, tc_hooks[h].name))
-		return 0;
-	err = bpf_tc_detach(&hook, &o);
-	if (err)
-		pr_err("cannot detach %s from %s: %s", tc_hooks[h].name, ifname,
-		       strerror(-err));
+	if (!bpf_tc_query(&hook, &q) && prog_is(q.prog_id, tc_hooks[h].name)) {
+		err = bpf_tc_detach(&hook, &o);
+		if (err)
+			pr_err("cannot detach %s from %s: %s", tc_hooks[h].name,
+			       ifname, strerror(-err));
+	}
+	if (!err && own_qdisc)
+		qdisc_remove(ifindex, ifname);
 	return err;
 }

@@ -41,10 +41,17 @@ enum tc_hook {
 
 /* Refuse (-EBUSY, printed) a foreign filter where ours goes. */
 int tc_check(int ifindex, const char *ifname, enum tc_hook h);
-int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h);
+/* *@created: the clsact qdisc was made for it (see tc_detach()). */
+int tc_attach(int ifindex, const char *ifname, int prog_fd, enum tc_hook h,
+	      bool *created);
 
 /* Remove our programs; others' are left alone. 0 or -errno. */
 int xdp_detach(int ifindex, const char *ifname);
-int tc_detach(int ifindex, const char *ifname, enum tc_hook h);
+/*
+ * With @own_qdisc (ntsload created the clsact qdisc) the qdisc goes too,
+ * once no other filter is left on it in either direction.
+ */
+int tc_detach(int ifindex, const char *ifname, enum tc_hook h,
+	      bool own_qdisc);
 
 #endif /* NTSLOAD_ATTACH_H */

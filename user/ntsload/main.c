@@ -88,6 +88,7 @@ struct ntsload {
 	struct phl_log phl_log;
 	struct housekeep hk;
 	int lock_fd;
+	__u32 qdisc_flags;	/* NTS_CFG_OWN_QDISC_*: clsact qdiscs we made */
 	int instance_fd;	/* our claim on IFACE (instance.c) */
 	struct nts_datapath dp;
 	struct nts_maps maps;
@@ -714,22 +715,23 @@ static int check_pins(struct ntsload *l)
 	return 0;
 }
 
-/* The LAN interface a kept datapath hairpins on, from its pinned config. */
-static int kept_lan(const char *pin_dir)
+/* A kept datapath's pinned config (all zero if there is none). */
+static struct nts_config kept_config(const char *pin_dir)
 {
 	struct nts_maps m;
 	struct nts_config cfg = {};
 	__u32 k = 0;
 
 	if (nts_maps_open_quiet(&m, pin_dir))
-		return 0;
+		return cfg;
 	bpf_map_lookup_elem(m.config, &k, &cfg);
 	nts_maps_close(&m);
-	return cfg.lan_ifindex;
+	return cfg;
 }
 
 static int do_detach(struct ntsload *l)
 {
+	struct nts_config cfg;
 	char lan[IF_NAMESIZE];
 	int err = 0, e, lan_ifindex;
 
@@ -742,12 +744,15 @@ static int do_detach(struct ntsload *l)
 	e = lock_pins(l, false);
 	if (e == -EBUSY)
 		return e;
+	cfg = kept_config(l->pin_dir);
 	err = xdp_detach(l->ifindex, l->ifname);
-	e = tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
+	e = tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS,
+		      cfg.flags & NTS_CFG_OWN_QDISC_WAN);
 	err = err ? err : e;
-	lan_ifindex = kept_lan(l->pin_dir);
+	lan_ifindex = cfg.lan_ifindex;
 	if (lan_ifindex && if_indextoname(lan_ifindex, lan)) {
-		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS);
+		e = tc_detach(lan_ifindex, lan, TC_LAN_INGRESS,
+			      cfg.flags & NTS_CFG_OWN_QDISC_LAN);
 		err = err ? err : e;
 	}
 	e = unpin(l);
@@ -765,7 +770,7 @@ static int config_write(struct ntsload *l)
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
 		.flags = NTS_CFG_ENABLED | (l->syn_pass ? NTS_CFG_SYN_PASS : 0) |
-			 (l->hairpin ? NTS_CFG_HAIRPIN : 0),
+			 (l->hairpin ? NTS_CFG_HAIRPIN : 0) | l->qdisc_flags,
 		.phl_min_ttl = l->phl_min_ttl,
 		.nego_port = l->nego_cfg.port,
 		.mapping = l->mapping,
@@ -1046,6 +1051,20 @@ static void tick(struct ntsload *l)
 	frag_park_tick(&l->frags);
 }
 
+/*
+ * The signals the event loop reads (signalfd), blocked from the start:
+ * one that comes while ntsload is still attaching waits for the loop,
+ * instead of killing it halfway with the datapath half set up.
+ */
+static void signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, mask, NULL);
+}
+
 static int run(struct ntsload *l)
 {
 	struct itimerspec its = {
@@ -1057,11 +1076,7 @@ static int run(struct ntsload *l)
 	__u64 ticks;
 	size_t i;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signals(&mask);
 	pfd[0].fd = signalfd(-1, &mask, SFD_CLOEXEC);
 	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (pfd[0].fd < 0 || pfd[1].fd < 0 ||
@@ -1145,7 +1160,7 @@ static int claim(struct ntsload *l)
 static int start(struct ntsload *l)
 {
 	char addr[NTS_ADDRS_MAX * INET_ADDRSTRLEN];
-	bool fresh;
+	bool fresh, created = false;
 	int err;
 
 	err = choose_addrs(l);
@@ -1166,6 +1181,10 @@ static int start(struct ntsload *l)
 	if (err)
 		goto fail_pins;
 	nts_dp_maps(&l->dp, &l->maps);
+	/* A kept datapath's qdiscs: made by the ntsload before us. */
+	if (!fresh)
+		l->qdisc_flags = kept_config(l->pin_dir).flags &
+				 (NTS_CFG_OWN_QDISC_WAN | NTS_CFG_OWN_QDISC_LAN);
 
 	err = zones_write(l);
 	if (!err)
@@ -1181,15 +1200,23 @@ static int start(struct ntsload *l)
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
 	err = tc_attach(l->ifindex, l->ifname, nts_dp_out_fd(&l->dp),
-			TC_WAN_EGRESS);
+			TC_WAN_EGRESS, &created);
+	if (created)
+		l->qdisc_flags |= NTS_CFG_OWN_QDISC_WAN;
 	if (err)
-		goto fail_xdp;
+		goto fail_tc;
 	if (l->hairpin) {
 		err = tc_attach(l->lan_ifindex, l->lan, nts_dp_lan_fd(&l->dp),
-				TC_LAN_INGRESS);
+				TC_LAN_INGRESS, &created);
+		if (created)
+			l->qdisc_flags |= NTS_CFG_OWN_QDISC_LAN;
 		if (err)
 			goto fail_tc;
 	}
+	/* Remembered in the pins, for whoever takes the datapath off. */
+	err = config_write(l);
+	if (err)
+		goto fail_tc;
 	err = nego_server_init(&l->nego, &l->nego_cfg, &l->maps, &l->addrs);
 	if (err)
 		goto fail_tc;
@@ -1223,9 +1250,10 @@ fail_nego:
 	nego_server_fini(&l->nego);
 fail_tc:
 	if (l->hairpin)
-		tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
-	tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
-fail_xdp:
+		tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS,
+			  l->qdisc_flags & NTS_CFG_OWN_QDISC_LAN);
+	tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS,
+		  l->qdisc_flags & NTS_CFG_OWN_QDISC_WAN);
 	xdp_detach(l->ifindex, l->ifname);
 fail_dp:
 	nts_dp_destroy(&l->dp);
@@ -1251,9 +1279,11 @@ static void stop(struct ntsload *l)
 			l->ifname, l->pin_dir);
 	} else {
 		xdp_detach(l->ifindex, l->ifname);
-		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS);
+		tc_detach(l->ifindex, l->ifname, TC_WAN_EGRESS,
+			  l->qdisc_flags & NTS_CFG_OWN_QDISC_WAN);
 		if (l->hairpin)
-			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS);
+			tc_detach(l->lan_ifindex, l->lan, TC_LAN_INGRESS,
+				  l->qdisc_flags & NTS_CFG_OWN_QDISC_LAN);
 		unpin(l);
 		pr_info("detached from %s", l->ifname);
 	}
@@ -1286,6 +1316,7 @@ int main(int argc, char **argv)
 		.lock_fd = -1,
 		.instance_fd = -1,
 	};
+	sigset_t mask;
 	int err;
 
 	nts_log_init("ntsload", 0);
@@ -1298,6 +1329,7 @@ int main(int argc, char **argv)
 	if (l.detach)
 		return do_detach(&l) ? 1 : 0;
 
+	signals(&mask);
 	err = start(&l);
 	if (err)
 		return 1;
