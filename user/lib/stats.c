@@ -39,21 +39,36 @@ int stats_read(int fd, __u64 out[NTS_STAT_MAX])
 	return 0;
 }
 
-int stats_add(int fd, enum nts_stat id, __u64 n)
+int stats_batch_init(struct stats_batch *b)
 {
-	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	__u32 k = id;
-	__u64 *v;
+	memset(b->n, 0, sizeof(b->n));
+	b->ncpu = libbpf_num_possible_cpus();
+	if (b->ncpu < 0)
+		return b->ncpu;
+	b->percpu = calloc(b->ncpu, sizeof(*b->percpu));
+	return b->percpu ? 0 : -ENOMEM;
+}
 
-	if (ncpu < 0)
-		return ncpu;
-	v = calloc(ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	/* The datapath never counts these: CPU 0's slot is ours alone. */
-	if (bpf_map_lookup_elem(fd, &k, v) ||
-	    (v[0] += n, bpf_map_update_elem(fd, &k, v, BPF_ANY)))
-		err = -errno;
-	free(v);
+void stats_batch_fini(struct stats_batch *b)
+{
+	free(b->percpu);
+	b->percpu = NULL;
+}
+
+int stats_batch_flush(struct stats_batch *b, int fd)
+{
+	int err = 0;
+	__u32 k;
+
+	for (k = 0; k < NTS_STAT_MAX; k++) {
+		if (!b->n[k])
+			continue;
+		/* The datapath never counts these: CPU 0's slot is ours. */
+		if (bpf_map_lookup_elem(fd, &k, b->percpu) ||
+		    (b->percpu[0] += b->n[k],
+		     bpf_map_update_elem(fd, &k, b->percpu, BPF_ANY)))
+			err = -errno;
+		b->n[k] = 0;
+	}
 	return err;
 }

@@ -35,7 +35,16 @@ void nego_log(struct nego_server *s, const char *fmt, ...)
 
 void nego_count(struct nego_server *s, enum nts_stat id)
 {
-	stats_add(s->maps->stats, id, 1);
+	stats_count(&s->counts, id);
+}
+
+/* After each batch of work: the counters to the map, one syscall pair each. */
+static void counts_flush(struct nego_server *s)
+{
+	int err = stats_batch_flush(&s->counts, s->maps->stats);
+
+	if (err)
+		nego_log(s, "cannot update the stats map: %s", strerror(-err));
 }
 
 /* Every address: GN was told one of them, the NOTICE goes to that one. */
@@ -88,7 +97,7 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 	s->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
 	s->rl_name = rl_new(RL_SLOTS, c->rate_name);
 	if (!s->auth.replay || !s->inner_auth.replay || !s->rl_gn ||
-	    !s->rl_name) {
+	    !s->rl_name || stats_batch_init(&s->counts)) {
 		nego_server_fini(s);
 		return -ENOMEM;
 	}
@@ -103,6 +112,9 @@ void nego_server_fini(struct nego_server *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	if (s->counts.percpu)
+		counts_flush(s);
+	stats_batch_fini(&s->counts);
 	nego_replay_free(s->auth.replay);
 	nego_replay_free(s->inner_auth.replay);
 	s->inner_auth.replay = NULL;
@@ -385,7 +397,7 @@ void nego_server_input(struct nego_server *s)
 		mh.msg_controllen = sizeof(cbuf);
 		n = recvmsg(s->fd, &mh, 0);
 		if (n < 0)
-			return;
+			break;
 		/* The address GN was told; else the one NAT leaves with. */
 		p.to = s->addrs->a[0];
 		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
@@ -398,6 +410,7 @@ void nego_server_input(struct nego_server *s)
 			}
 		datagram(s, buf, n, &p);
 	}
+	counts_flush(s);
 }
 
 void nego_server_tick(struct nego_server *s)
@@ -430,6 +443,7 @@ void nego_server_tick(struct nego_server *s)
 		}
 		*d = s->defer[--s->ndefer];
 	}
+	counts_flush(s);
 }
 
 /* The key named as @k in @kr, for what waits signed with @k; NULL: gone. */

@@ -86,6 +86,7 @@ struct nego_server {
 	__u8 next_txid;
 	/* log lines this second, and those left out */
 	struct log_limit log;
+	struct stats_batch counts;	/* nego_* counters, flushed per batch */
 };
 
 struct nego_config {
