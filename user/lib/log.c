@@ -44,26 +44,43 @@ void pr_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-void vlog_limited(struct log_limit *l, const char *fmt, va_list ap)
+void log_limit_flush(struct log_limit *l)
+{
+	if (!l->dropped)
+		return;
+	pr_info("%s%s%u more messages left out%s%s%s", l->what ? l->what : "",
+		l->what ? ": " : "", l->dropped, l->hint ? " (" : "",
+		l->hint ? l->hint : "", l->hint ? ")" : "");
+	l->dropped = 0;
+}
+
+bool log_limit_allow(struct log_limit *l)
 {
 	struct timespec ts;
-	char line[4096];
 
+	if (!l->per_sec)
+		return true;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if ((__u64)ts.tv_sec != l->sec) {
-		if (l->dropped)
-			pr_info("%s: %u more messages left out", l->what,
-				l->dropped);
+		log_limit_flush(l);
 		l->sec = ts.tv_sec;
 		l->lines = 0;
-		l->dropped = 0;
 	}
-	if (++l->lines > l->per_sec) {
-		l->dropped++;
+	if (++l->lines <= l->per_sec)
+		return true;
+	l->dropped++;
+	l->dropped_total++;
+	return false;
+}
+
+void vlog_limited(struct log_limit *l, const char *fmt, va_list ap)
+{
+	char line[4096];
+
+	if (!log_limit_allow(l))
 		return;
-	}
 	vsnprintf(line, sizeof(line), fmt, ap);
-	pr_info("%s: %s", l->what, line);
+	pr_info("%s%s%s", l->what ? l->what : "", l->what ? ": " : "", line);
 }
 
 void log_limited(struct log_limit *l, const char *fmt, ...)
