@@ -69,7 +69,9 @@
 	X(NEGO_BAD, "nego_bad", "refused: malformed, unsigned, bad key or MAC") \
 	X(NEGO_STALE, "nego_stale", "refused: old time or replayed nonce")    \
 	X(NEGO_RATE, "nego_rate", "refused: rate limit per GN or name")       \
-	X(NEGO_FULL, "nego_full", "refused: RC full or GN busy too long")
+	X(NEGO_FULL, "nego_full", "refused: RC full or GN busy too long")    \
+	X(GC_PASSES, "gc_passes", "expiry passes over the tables")          \
+	X(GC_FLOWS_EXPIRED, "gc_flows_expired", "flows the expiry passes removed")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

@@ -99,12 +99,26 @@ static void flow(__u8 proto, __u16 sport, bool reply, __u8 flags)
 	send_in(&s, NULL);
 }
 
+/* One expiry pass as ntsload's makes it, the programs loaded for it. */
+static int gc_pass(const struct addr_set *addrs, struct gc_result *r)
+{
+	struct gc g;
+	int err;
+
+	err = gc_open(&g, &fx.maps);
+	if (err)
+		return err;
+	err = gc_run(&g, addrs, &to, r);
+	gc_close(&g);
+	return err;
+}
+
 static struct gc_result gc(void)
 {
 	struct addr_set ours = addrs_of(T_WAN);
 	struct gc_result r = {};
 
-	ASSERT_OK(gc_run(&fx.maps, &ours, &to, &r), "gc_run");
+	ASSERT_OK(gc_pass(&ours, &r), "gc_run");
 	return r;
 }
 
@@ -180,10 +194,10 @@ TEST(old_wan_address_dropped)
 	struct gc_result r = {};
 
 	flow(IPPROTO_UDP, 5000, true, 0);
-	ASSERT_OK(gc_run(&fx.maps, &other, &to, &r), "gc_run");
+	ASSERT_OK(gc_pass(&other, &r), "gc_run");
 	ASSERT_EQ(NAT_ENTRIES(), 0, "flows of the old address");
 	age(GC_BIND_GRACE_SEC + 1);
-	ASSERT_OK(gc_run(&fx.maps, &other, &to, &r), "gc_run");
+	ASSERT_OK(gc_pass(&other, &r), "gc_run");
 	ASSERT_EQ(BIND_ENTRIES(), 0, "bindings of the old address");
 }
 

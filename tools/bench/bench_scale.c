@@ -6,7 +6,7 @@
  * nts_dp_load_sized), in a private network namespace like bench_dp's, and
  * its tc egress program (BPF_PROG_TEST_RUN) opens N UDP flows: 1000
  * inside endpoints, each to N/1000 remote ones. Then ntsload's own expiry
- * pass (user/ntsload/gc.c) is timed over the full table: once with
+ * pass (user/ntsload/gc.c, bpf/nts_gc.bpf.c) is timed over the full table: once with
  * nothing to expire, once when every flow has gone idle. The memory is
  * what bpftool map show prints for the nat and nat_bind maps.
  *
@@ -128,6 +128,7 @@ int main(int argc, char **argv)
 	struct nts_maps m;
 	struct testnet tn;
 	struct gc_result res;
+	struct gc gc;
 	double fill[16], gc_live[16], gc_idle[16], t;
 	unsigned long flows, i, failed = 0, filled = 0, expired = 0;
 	long long ns, sum;
@@ -138,13 +139,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_scale FLOWS ROUNDS (1-16)\n");
 		return 2;
 	}
-	nts_log_init("bench_scale", 0);
+	nts_log_init("bench_scale", getenv("V") ? 2 : 0);
 	sz.flows = flows;
 	if (testnet_setup(&tn) || nts_dp_load_sized(&dp, NULL, &sz))
 		return 1;
 	nts_dp_maps(&dp, &m);
 	config(&m, &tn);
 	prog = nts_dp_out_fd(&dp);
+	if (gc_open(&gc, &m))
+		return 1;
 	idle.udp = 1;
 
 	for (r = 0; r < rounds; r++) {
@@ -159,7 +162,7 @@ int main(int argc, char **argv)
 		}
 		fill[r] = (double)sum / flows;
 		t = now_ms();
-		if (gc_run(&m, &addrs, &live, &res)) {
+		if (gc_run(&gc, &addrs, &live, &res)) {
 			fprintf(stderr, "bench_scale: gc failed\n");
 			return 1;
 		}
@@ -168,7 +171,7 @@ int main(int argc, char **argv)
 		/* A second later every flow is idle for a 1 s UDP timeout. */
 		usleep(1100000);
 		t = now_ms();
-		gc_run(&m, &addrs, &idle, &res);
+		gc_run(&gc, &addrs, &idle, &res);
 		gc_idle[r] = now_ms() - t;
 		expired = res.flows_expired;
 	}
@@ -181,6 +184,7 @@ int main(int argc, char **argv)
 	print_list("gc_live_ms", gc_live, rounds, false);
 	print_list("gc_expire_ms", gc_idle, rounds, true);
 	printf("}\n");
+	gc_close(&gc);
 	nts_dp_destroy(&dp);
 	return 0;
 }

@@ -36,25 +36,6 @@ void nat_twin_key(struct nat_key *twin, const struct nat_key *k,
 	}
 }
 
-enum flow_state flow_state(__u8 proto, __u8 out_seen, __u8 in_seen)
-{
-	__u8 both = out_seen | in_seen;
-
-	if (proto == IPPROTO_UDP)
-		return FLOW_UDP;
-	if (proto != IPPROTO_TCP)
-		return FLOW_ICMP;
-	if (both & NAT_SEEN_RST)
-		return FLOW_TCP_CLOSED;
-	if ((out_seen & NAT_SEEN_FIN) && (in_seen & NAT_SEEN_FIN))
-		return FLOW_TCP_TIME_WAIT;
-	if (both & NAT_SEEN_FIN)
-		return FLOW_TCP_CLOSING;
-	if ((out_seen & NAT_SEEN_PKT) && (in_seen & NAT_SEEN_PKT))
-		return FLOW_TCP_ESTABLISHED;
-	return FLOW_TCP_SYN_SENT;
-}
-
 const char *flow_state_name(enum flow_state st)
 {
 	static const char *const names[] = {

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
+#include <netinet/in.h>
+#include <nts/flow.h>
 #include <nts/nat.h>
 
 struct nat_timeouts {
@@ -19,16 +21,6 @@ struct nat_timeouts {
 
 #define NAT_TIMEOUTS_DEFAULT                                                   \
 	{ .udp = 300, .tcp_est = 7440, .tcp_trans = 240, .icmp = 60 }
-
-enum flow_state {
-	FLOW_UDP,
-	FLOW_ICMP,
-	FLOW_TCP_SYN_SENT,	/* one side has spoken */
-	FLOW_TCP_ESTABLISHED,	/* both sides have, no FIN or RST */
-	FLOW_TCP_CLOSING,	/* FIN in one direction */
-	FLOW_TCP_TIME_WAIT,	/* FIN in both directions */
-	FLOW_TCP_CLOSED,	/* RST */
-};
 
 struct flow {
 	struct nat_key out;	/* inside -> remote */
@@ -45,7 +37,6 @@ __u64 mono_ns(void);
 void nat_twin_key(struct nat_key *twin, const struct nat_key *k,
 		  const struct nat_entry *e);
 
-enum flow_state flow_state(__u8 proto, __u8 out_seen, __u8 in_seen);
 const char *flow_state_name(enum flow_state st);
 unsigned int flow_timeout(const struct nat_timeouts *t, enum flow_state st);
 

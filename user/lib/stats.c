@@ -63,7 +63,10 @@ int stats_batch_flush(struct stats_batch *b, int fd)
 	for (k = 0; k < NTS_STAT_MAX; k++) {
 		if (!b->n[k])
 			continue;
-		/* The datapath never counts these: CPU 0's slot is ours. */
+		/*
+		 * The datapath never counts these, and each is one
+		 * thread's: CPU 0's slot is ours.
+		 */
 		if (bpf_map_lookup_elem(fd, &k, b->percpu) ||
 		    (b->percpu[0] += b->n[k],
 		     bpf_map_update_elem(fd, &k, b->percpu, BPF_ANY)))

@@ -3,182 +3,100 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include <nts/phl.h>
 #include <nts/rc.h>
 
 #include "gc.h"
+#include "log.h"
 #include "mapwalk.h"
-#include "ports.h"
+#include "nts_gc.skel.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 
-enum { REF_TCP, REF_UDP, REF_ICMP, REF_MAX };
-
+/* The pass over the NAT tables runs in the kernel: bpf/nts_gc.bpf.c. */
 struct gc_ctx {
 	const struct nts_maps *maps;
-	const struct nat_timeouts *to;
-	const struct addr_set *addrs;
 	__u64 now;
 	struct gc_result *res;
-	/* External ports that live flows use, per protocol. */
-	struct nts_ports ref[REF_MAX];
 	/* The inside host of each live snooped name, for the quota. */
 	__be32 *owners;
 	size_t nowners, cap;
 };
 
-static int ref_idx(__u8 proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return REF_TCP;
-	case IPPROTO_UDP:
-		return REF_UDP;
-	default:
-		return REF_ICMP;
-	}
-}
-
-/*
- * The difference is taken as signed, as time_after() does: a flow the
- * datapath touched after @now was read is not idle, and a time before
- * boot (a clock near zero in a fresh VM, less an age) still compares.
- */
 static bool idle_for(__u64 now, __u64 last, unsigned int sec)
 {
 	return (__s64)(now - last) > (__s64)(sec * NSEC_PER_SEC);
 }
 
-static int gc_flow_out(struct gc_ctx *c, const struct nat_key *k,
-		       const struct nat_entry *e)
+int gc_open(struct gc *gc, const struct nts_maps *maps)
 {
-	struct nat_key in;
-	struct flow f;
+	int err;
 
-	flow_from_out(&f, c->maps->nat, k, e);
-	if (addr_set_has(c->addrs, e->addr) &&
-	    !idle_for(c->now, f.last_ns, flow_timeout(c->to, f.state))) {
-		ports_set(&c->ref[ref_idx(k->proto)], ntohs(e->port));
-		c->res->flows++;
-		return 0;
+	memset(gc, 0, sizeof(*gc));
+	gc->maps = maps;
+	gc->skel = nts_gc__open();
+	if (!gc->skel) {
+		err = -errno;
+		pr_err("cannot open the expiry programs: %s", strerror(-err));
+		return err;
 	}
-	nat_twin_key(&in, k, e);
-	bpf_map_delete_elem(c->maps->nat, k);
-	if (f.has_in)
-		bpf_map_delete_elem(c->maps->nat, &in);
-	c->res->flows_expired++;
+	err = bpf_map__reuse_fd(gc->skel->maps.nat, maps->nat);
+	if (!err)
+		err = bpf_map__reuse_fd(gc->skel->maps.nat_bind, maps->nat_bind);
+	if (!err)
+		err = nts_gc__load(gc->skel);
+	if (err) {
+		pr_err("cannot load the expiry programs (BPF syscall programs, "
+		       "Linux 5.14): %s", strerror(-err));
+		gc_close(gc);
+	}
+	return err;
+}
+
+void gc_close(struct gc *gc)
+{
+	nts_gc__destroy(gc->skel);
+	memset(gc, 0, sizeof(*gc));
+}
+
+static int prog_run(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts))
+		return -errno;
 	return 0;
 }
 
-/* An IN entry goes with its OUT twin; alone, it goes when idle. */
-static int gc_flow_in(struct gc_ctx *c, const struct nat_key *k,
-		      const struct nat_entry *e)
+static int gc_nat(struct gc *gc, const struct addr_set *addrs,
+		  const struct nat_timeouts *to, __u64 now,
+		  struct gc_result *res)
 {
-	struct nat_entry twin;
-	struct nat_key out;
+	struct nts_gc__bss *b = gc->skel->bss;
+	int st, i, err;
 
-	if (addr_set_has(c->addrs, k->daddr)) {
-		enum flow_state st = flow_state(k->proto, 0, e->seen);
+	b->gc_now = now;
+	for (st = 0; st < FLOW_STATE_MAX; st++)
+		b->gc_timeout_ns[st] = flow_timeout(to, st) * NSEC_PER_SEC;
+	for (i = 0; i < addrs->n && i < NTS_ADDRS_MAX; i++)
+		b->gc_addrs[i] = addrs->a[i];
+	b->gc_naddrs = i;
+	b->gc_flows = b->gc_flows_expired = 0;
+	b->gc_binds = b->gc_binds_expired = 0;
+	memset(b->gc_ref, 0, sizeof(b->gc_ref));
 
-		if (!idle_for(c->now, e->last_ns, flow_timeout(c->to, st)))
-			return 0;
-		nat_twin_key(&out, k, e);
-		if (!bpf_map_lookup_elem(c->maps->nat, &out, &twin))
-			return 0;
-	}
-	bpf_map_delete_elem(c->maps->nat, k);
-	return 0;
-}
-
-/* A permission of address-dependent filtering lives with its mapping. */
-static int gc_perm(struct gc_ctx *c, const struct nat_key *k,
-		   const struct nat_entry *e)
-{
-	struct nat_bind_key bk = {
-		.addr = k->daddr,
-		.port = k->dport,
-		.proto = k->proto,
-		.side = NAT_SIDE_OUTSIDE,
-	};
-	struct nat_bind b;
-
-	if (!addr_set_has(c->addrs, k->daddr) ||
-	    bpf_map_lookup_elem(c->maps->nat_bind, &bk, &b) ||
-	    b.addr != e->addr || b.port != e->port)
-		bpf_map_delete_elem(c->maps->nat, k);
-	return 0;
-}
-
-static int gc_flow(const void *key, const void *value, void *ctx)
-{
-	const struct nat_key *k = key;
-
-	switch (k->dir) {
-	case NAT_DIR_OUT:
-		return gc_flow_out(ctx, k, value);
-	case NAT_DIR_PERM:
-		return gc_perm(ctx, k, value);
-	default:
-		return gc_flow_in(ctx, k, value);
-	}
-}
-
-/* The binding on the other side, if it points back at @k. */
-static bool bind_twin(int fd, const struct nat_bind_key *k,
-		      const struct nat_bind *b, struct nat_bind_key *tk,
-		      struct nat_bind *tb)
-{
-	memset(tk, 0, sizeof(*tk));
-	tk->addr = b->addr;
-	tk->port = b->port;
-	tk->proto = k->proto;
-	if (k->side == NAT_SIDE_OUTSIDE) {
-		tk->side = NAT_SIDE_INSIDE;
-		tk->raddr = b->raddr;
-		tk->rport = b->rport;
-	} else {
-		tk->side = NAT_SIDE_OUTSIDE;
-	}
-	if (bpf_map_lookup_elem(fd, tk, tb) || tb->addr != k->addr ||
-	    tb->port != k->port)
-		return false;
-	return k->side == NAT_SIDE_OUTSIDE ||
-	       (tb->raddr == k->raddr && tb->rport == k->rport);
-}
-
-static int gc_bind(const void *key, const void *value, void *ctx)
-{
-	const struct nat_bind_key *k = key;
-	const struct nat_bind *b = value;
-	struct gc_ctx *c = ctx;
-	int fd = c->maps->nat_bind;
-	struct nat_bind_key tk;
-	struct nat_bind tb;
-	bool paired;
-	__u64 used;
-
-	paired = bind_twin(fd, k, b, &tk, &tb);
-	used = paired && tb.used_ns > b->used_ns ? tb.used_ns : b->used_ns;
-	if (!idle_for(c->now, used, GC_BIND_GRACE_SEC)) {
-		c->res->binds += k->side == NAT_SIDE_OUTSIDE;
-		return 0;
-	}
-	if (k->side == NAT_SIDE_OUTSIDE && addr_set_has(c->addrs, k->addr) &&
-	    paired &&
-	    ports_test(&c->ref[ref_idx(k->proto)], ntohs(k->port))) {
-		c->res->binds++;
-		return 0;
-	}
-	/* Unused, orphaned, or for an address the router no longer has. */
-	if (k->side == NAT_SIDE_INSIDE && paired)
-		return 0;	/* decided with its OUTSIDE twin */
-	bpf_map_delete_elem(fd, k);
-	if (paired)
-		bpf_map_delete_elem(fd, &tk);
-	c->res->binds_expired++;
-	return 0;
+	err = prog_run(gc->skel->progs.gc_nat);
+	if (!err)
+		err = prog_run(gc->skel->progs.gc_bind);
+	res->flows = b->gc_flows;
+	res->flows_expired = b->gc_flows_expired;
+	res->binds = b->gc_binds;
+	res->binds_expired = b->gc_binds_expired;
+	return err;
 }
 
 static int owner_add(struct gc_ctx *c, __be32 addr)
@@ -270,7 +188,7 @@ static int gc_pending(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
-int gc_run(const struct nts_maps *maps, const struct addr_set *addrs,
+int gc_run(struct gc *gc, const struct addr_set *addrs,
 	   const struct nat_timeouts *to, struct gc_result *res)
 {
 	struct gc_ctx *c;
@@ -280,27 +198,21 @@ int gc_run(const struct nts_maps *maps, const struct addr_set *addrs,
 	if (!c)
 		return -ENOMEM;
 	memset(res, 0, sizeof(*res));
-	c->maps = maps;
-	c->to = to;
-	c->addrs = addrs;
+	c->maps = gc->maps;
 	c->res = res;
 	c->now = mono_ns();
 
-	err = map_walk(maps->nat, sizeof(struct nat_key),
-		       sizeof(struct nat_entry), gc_flow, c);
+	err = gc_nat(gc, addrs, to, c->now, res);
 	if (!err)
-		err = map_walk(maps->nat_bind, sizeof(struct nat_bind_key),
-			       sizeof(struct nat_bind), gc_bind, c);
-	if (!err)
-		err = map_walk(maps->phl, sizeof(struct phl_key),
+		err = map_walk(c->maps->phl, sizeof(struct phl_key),
 			       sizeof(struct phl_entry), gc_name, c);
 	if (!err)
 		err = recount_hosts(c);
 	if (!err)
-		err = map_walk(maps->rc, sizeof(struct rc_key),
+		err = map_walk(c->maps->rc, sizeof(struct rc_key),
 			       sizeof(struct rc_entry), gc_rc, c);
 	if (!err)
-		err = map_walk(maps->phl_pending,
+		err = map_walk(c->maps->phl_pending,
 			       sizeof(struct phl_pending_key),
 			       sizeof(struct phl_pending), gc_pending, c);
 	free(c->owners);

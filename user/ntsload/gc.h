@@ -9,7 +9,10 @@
 #include "netdev.h"
 #include "pin.h"
 
-/* A binding no flow uses is kept this long, for the flow being created. */
+/*
+ * A binding no flow uses is kept this long, for the flow being created
+ * (BIND_GRACE_NS in bpf/nts_gc.bpf.c).
+ */
 #define GC_BIND_GRACE_SEC 10
 /* An UPDATE whose answer did not come in this long is forgotten. */
 #define GC_PENDING_SEC 30
@@ -23,8 +26,18 @@ struct gc_result {
 	unsigned int names_expired;
 };
 
-/* One pass over the NAT tables; @addrs: the router's addresses now. */
-int gc_run(const struct nts_maps *maps, const struct addr_set *addrs,
+/* The expiry programs, loaded on the datapath's maps. */
+struct gc {
+	const struct nts_maps *maps;
+	struct nts_gc *skel;
+};
+
+/* Load and attach; 0 or -errno, said. @maps must outlive @gc. */
+int gc_open(struct gc *gc, const struct nts_maps *maps);
+void gc_close(struct gc *gc);
+
+/* One pass over all the tables; @addrs: the router's addresses now. */
+int gc_run(struct gc *gc, const struct addr_set *addrs,
 	   const struct nat_timeouts *to, struct gc_result *res);
 
 #endif /* NTSLOAD_GC_H */

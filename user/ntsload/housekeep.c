@@ -24,16 +24,25 @@ static struct addr_set addrs_now(struct housekeep *h)
 static void expire(struct housekeep *h, const struct addr_set *addrs)
 {
 	struct gc_result res;
+	__u64 t0 = mono_ns();
 	int err;
 
-	err = gc_run(h->maps, addrs, &h->to, &res);
-	if (err)
+	err = gc_run(&h->gc, addrs, &h->to, &res);
+	if (err) {
 		pr_err("expiry pass failed: %s", strerror(-err));
-	else if (res.flows_expired || res.binds_expired || res.names_expired)
-		pr_debug("expired %u flows, %u mappings, %u names; live: %u "
-			 "flows, %u mappings, %u names",
+		return;
+	}
+	if (res.flows_expired || res.binds_expired || res.names_expired)
+		pr_debug("expired %u flows, %u mappings, %u names in %llu ms; "
+			 "live: %u flows, %u mappings, %u names",
 			 res.flows_expired, res.binds_expired, res.names_expired,
+			 (unsigned long long)(mono_ns() - t0) / 1000000,
 			 res.flows, res.binds, res.names);
+	h->counts.n[NTS_STAT_GC_PASSES]++;
+	h->counts.n[NTS_STAT_GC_FLOWS_EXPIRED] += res.flows_expired;
+	err = stats_batch_flush(&h->counts, h->maps->stats);
+	if (err)
+		pr_err("cannot update the stats map: %s", strerror(-err));
 }
 
 static void *housekeep_main(void *arg)
@@ -77,11 +86,23 @@ int housekeep_start(struct housekeep *h, const struct nts_maps *maps,
 	h->gc_interval = gc_interval;
 	h->nego_port = nego_port;
 	h->addrs = *addrs;
+	err = stats_batch_init(&h->counts);
+	if (err) {
+		pr_err("cannot start the expiry thread: %s", strerror(-err));
+		return err;
+	}
+	err = gc_open(&h->gc, maps);
+	if (err) {
+		stats_batch_fini(&h->counts);
+		return err;
+	}
 	h->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (h->stop_fd < 0) {
 		err = -errno;
 		pr_err("cannot start the expiry thread: eventfd: %s",
 		       strerror(-err));
+		gc_close(&h->gc);
+		stats_batch_fini(&h->counts);
 		return err;
 	}
 	pthread_mutex_init(&h->lock, NULL);
@@ -94,6 +115,8 @@ int housekeep_start(struct housekeep *h, const struct nts_maps *maps,
 		pr_err("cannot start the expiry thread: %s", strerror(err));
 		close(h->stop_fd);
 		pthread_mutex_destroy(&h->lock);
+		gc_close(&h->gc);
+		stats_batch_fini(&h->counts);
 		return -err;
 	}
 	h->running = true;
@@ -118,5 +141,7 @@ void housekeep_stop(struct housekeep *h)
 	pthread_join(h->thread, NULL);
 	close(h->stop_fd);
 	pthread_mutex_destroy(&h->lock);
+	gc_close(&h->gc);
+	stats_batch_fini(&h->counts);
 	h->running = false;
 }

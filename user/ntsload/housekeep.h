@@ -13,11 +13,15 @@
 #include <linux/types.h>
 
 #include "flow.h"
+#include "gc.h"
 #include "netdev.h"
 #include "pin.h"
+#include "stats.h"
 
 struct housekeep {
 	const struct nts_maps *maps;
+	struct gc gc;
+	struct stats_batch counts;	/* this thread's */
 	struct nat_timeouts to;
 	unsigned int gc_interval;	/* seconds between expiry passes */
 	__u16 nego_port;
