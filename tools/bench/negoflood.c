@@ -10,6 +10,10 @@
  *       as many signed NOTICEs as the router answers (32 outstanding),
  *       each for a new GN and one of the NAMES first names; prints
  *       "ANSWERED/s ACCEPTED/s REJECT REFUSED LOST"
+ *   negoflood latency ROUTER KEYFILE NAMES COUNT GAP_MS
+ *       COUNT signed NOTICEs one at a time, GAP_MS apart, each for a new
+ *       GN; each waits up to 3 s for its answer; prints the round trip
+ *       in ms, "P50 P99 MAX LOST" (a lost one counts as 3000 ms)
  *   negoflood flood ROUTER KEYFILE NAMES SECONDS FLOOD_PPS LEGIT_PPS KIND
  *       FLOOD_PPS NOTICEs of KIND (forged: a wrong MAC, as from anyone
  *       without the key; signed: good ones, as from a leaked key or a
@@ -178,6 +182,63 @@ static int rate(const char *router, unsigned long names, double secs)
 	return 0;
 }
 
+static int ms_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define LAT_WAIT_MS 3000
+
+static int latency(const char *router, unsigned long names,
+		   unsigned long count, unsigned int gap_ms)
+{
+	int fd = udp_to(router);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	double *ms = calloc(count ? count : 1, sizeof(*ms)), t0, left;
+	__u8 buf[NEGO_MSG_MAX + 1];
+	unsigned long i, lost = 0;
+	struct nego_msg m;
+	__u8 txid;
+	ssize_t len;
+
+	if (!ms)
+		return 1;
+	for (i = 0; i < count; i++) {
+		/* GNs 100.64.0.0/10, as rate's: a new one for every NOTICE */
+		len = notice(buf, sizeof(buf), htonl(0x64400000 + i),
+			     rnd() % names, false);
+		if (len <= 0 || nego_decode(buf, len, &m))
+			return 1;
+		txid = m.txid;
+		t0 = now_s();
+		ms[i] = LAT_WAIT_MS;
+		if (send(fd, buf, len, 0) != len) {
+			lost++;
+			continue;
+		}
+		while ((left = LAT_WAIT_MS - (now_s() - t0) * 1e3) > 0 &&
+		       poll(&p, 1, (int)left + 1) > 0) {
+			len = recv(fd, buf, sizeof(buf), 0);
+			if (len > 0 && !nego_decode(buf, len, &m) &&
+			    m.txid == txid) {
+				ms[i] = (now_s() - t0) * 1e3;
+				break;
+			}
+		}
+		if (ms[i] >= LAT_WAIT_MS)
+			lost++;
+		usleep(gap_ms * 1000);
+	}
+	qsort(ms, count, sizeof(*ms), ms_cmp);
+	printf("%.3f %.3f %.3f %lu\n", ms[count / 2],
+	       ms[count ? (count * 99 - 1) / 100 : 0], ms[count ? count - 1 : 0],
+	       lost);
+	free(ms);
+	return 0;
+}
+
 /* Flood messages are made before the clock starts: sending is timed. */
 #define FLOOD_MAX 2000000
 
@@ -252,6 +313,11 @@ int main(int argc, char **argv)
 		load_key(argv[3]);
 		return rate(argv[2], strtoul(argv[4], NULL, 10), atof(argv[5]));
 	}
+	if (argc == 7 && !strcmp(argv[1], "latency")) {
+		load_key(argv[3]);
+		return latency(argv[2], strtoul(argv[4], NULL, 10),
+			       strtoul(argv[5], NULL, 10), atoi(argv[6]));
+	}
 	if (argc == 9 && !strcmp(argv[1], "flood")) {
 		load_key(argv[3]);
 		return flood(argv[2], strtoul(argv[4], NULL, 10), atof(argv[5]),
@@ -261,6 +327,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: negoflood phl-set PINDIR N TOTAL\n"
 		"       negoflood rate ROUTER KEYFILE NAMES SECONDS\n"
+		"       negoflood latency ROUTER KEYFILE NAMES COUNT GAP_MS\n"
 		"       negoflood flood ROUTER KEYFILE NAMES SECONDS FLOOD_PPS "
 		"LEGIT_PPS forged|signed\n");
 	return 2;

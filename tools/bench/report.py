@@ -246,7 +246,8 @@ table("setup", [("static", "static port forward"), ("nts", "NTS")],
 print("\n## 5. Scale\n")
 print("**NAT table** (bench_scale: the datapath loaded as `ntsload "
       "--max-flows N` loads it; tc egress opens N UDP flows by "
-      "BPF_PROG_TEST_RUN; ntsload's expiry pass (user/ntsload/gc.c) timed "
+      "BPF_PROG_TEST_RUN; ntsload's expiry pass (user/ntsload/gc.c, "
+      "bpf/nts_gc.bpf.c) timed "
       "over the full table; memory as `bpftool map show` prints it, nat + "
       "nat_bind). %s round(s).\n" % scale_rounds)
 table("nat", [("65536", "65,536 flows (default size)"),
@@ -261,6 +262,17 @@ table("nat", [("65536", "65,536 flows (default size)"),
       [("1000000", "65536", "1M / 64K")])
 for text in notes.get("scale", []):
     print("\n**Not measured:** " + text)
+
+print("\n**NOTICE round trip while the expiry pass runs**: ntsload "
+      "--max-flows 1048576, its table empty or holding 1,000,000 live "
+      "flows (fill_flows) that every pass (each second) walks and keeps; "
+      "signed NOTICEs one at a time, 10 ms apart, each for a new GN; a "
+      "lost one counts as 3,000 ms. A new ntsload for each run.\n")
+table("notice", [("0", "empty table"), ("1000000", "1,000,000 live flows")],
+      [("p50", "round trip p50"), ("p99", "round trip p99"),
+       ("max", "round trip max"), ("lost", "NOTICEs lost"),
+       ("passes", "expiry passes meanwhile")],
+      [("1000000", "0", "1M / empty")])
 
 print("\n**PHL of 100,000 names**: signed NOTICEs answered per second, "
       "32 outstanding, each for a new GN and a random registered name "
