@@ -40,8 +40,7 @@ static __always_inline int hairpin_forward(struct __sk_buff *skb,
 	if (bpf_fib_lookup(skb, &fib, sizeof(fib), 0) !=
 		    BPF_FIB_LKUP_RET_SUCCESS ||
 	    ttl <= 1) {
-		stat_inc(NTS_STAT_HAIRPIN_NO_ROUTE);
-		return TC_ACT_SHOT;
+		return verdict(TC_ACT_SHOT, NTS_STAT_HAIRPIN_NO_ROUTE);
 	}
 	/* TTL and protocol share a 16-bit word of the header checksum. */
 	if (bpf_skb_load_bytes(skb, IP_TTL_OFF, &old, sizeof(old)))
@@ -53,8 +52,7 @@ static __always_inline int hairpin_forward(struct __sk_buff *skb,
 	    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) ||
 	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0))
 		return TC_ACT_SHOT;
-	stat_inc(NTS_STAT_HAIRPIN);
-	return bpf_redirect(fib.ifindex, 0);
+	return verdict(bpf_redirect(fib.ifindex, 0), NTS_STAT_HAIRPIN);
 }
 
 SEC("tc")
@@ -110,10 +108,8 @@ int nts_lan_in(struct __sk_buff *skb)
 	in = bpf_map_lookup_elem(&nat, &k);
 	if (!in)
 		in = nat_filter_open(cfg, &k, p.seen);
-	if (!in) {
-		stat_inc(NTS_STAT_HAIRPIN_FILTERED);
-		return TC_ACT_SHOT;
-	}
+	if (!in)
+		return verdict(TC_ACT_SHOT, NTS_STAT_HAIRPIN_FILTERED);
 	nat_touch(in, p.seen, now);
 	i = *in;
 

@@ -23,12 +23,6 @@
 #define AF_INET 2
 #endif
 
-/*
- * Interfaces XDP may redirect to: ntsload lists only those that can take
- * redirected frames; for any other bpf_redirect_map() yields XDP_PASS.
- * Not pinned: libbpf 1.1 can't reuse a pinned devmap (the kernel adds
- * BPF_F_RDONLY_PROG to its flags), and ntsload fills it at every start.
- */
 /* Early fragments to ntsload (not pinned: for this instance only). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -36,6 +30,12 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } frag_events SEC(".maps");
 
+/*
+ * Interfaces XDP may redirect to: ntsload lists only those that can take
+ * redirected frames; for any other bpf_redirect_map() yields XDP_PASS.
+ * Not pinned: libbpf 1.1 can't reuse a pinned devmap (the kernel adds
+ * BPF_F_RDONLY_PROG to its flags), and ntsload fills it at every start.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, 64);
@@ -118,12 +118,10 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 	ip_ttl_dec(iph);
 	__builtin_memcpy(p->eth->h_dest, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(p->eth->h_source, fib.smac, ETH_ALEN);
-	stat_inc(NTS_STAT_IN_REDIRECT);
-	return XDP_REDIRECT;
+	return verdict(XDP_REDIRECT, NTS_STAT_IN_REDIRECT);
 
 stack:
-	stat_inc(NTS_STAT_IN_PASS_STACK);
-	return XDP_PASS;
+	return verdict(XDP_PASS, NTS_STAT_IN_PASS_STACK);
 }
 
 static __always_inline void frag_key_of(const struct pkt *p,
@@ -170,11 +168,9 @@ static __always_inline int park(struct xdp_md *ctx, struct frag_key *k,
 	    bpf_perf_event_output(ctx, &frag_events,
 				  BPF_F_CURRENT_CPU | (len << 32), &ev,
 				  sizeof(ev))) {
-		stat_inc(NTS_STAT_IN_FRAG);
-		return XDP_PASS;
+		return verdict(XDP_PASS, NTS_STAT_IN_FRAG);
 	}
-	stat_inc(NTS_STAT_IN_FRAG_PARKED);
-	return XDP_DROP;
+	return verdict(XDP_DROP, NTS_STAT_IN_FRAG_PARKED);
 }
 
 static __always_inline int later_fragment(struct xdp_md *ctx, struct pkt *p)
@@ -190,18 +186,13 @@ static __always_inline int later_fragment(struct xdp_md *ctx, struct pkt *p)
 	}
 	if (!f || !f->addr)
 		return park(ctx, &k, f);
-	if (f->addr == p->iph->daddr) {
-		stat_inc(NTS_STAT_IN_FRAG);	/* the router's own */
-		return XDP_PASS;
-	}
-	if (p->iph->ttl <= 1) {
-		stat_inc(NTS_STAT_IN_TTL);
-		return XDP_DROP;
-	}
+	if (f->addr == p->iph->daddr)
+		return verdict(XDP_PASS, NTS_STAT_IN_FRAG);	/* the router's own */
+	if (p->iph->ttl <= 1)
+		return verdict(XDP_DROP, NTS_STAT_IN_TTL);
 	csum_replace4(&p->iph->check, p->iph->daddr, f->addr);
 	p->iph->daddr = f->addr;
-	stat_inc(NTS_STAT_IN_FRAG_XLATE);
-	return forward(ctx, p, NULL, true);
+	return verdict(forward(ctx, p, NULL, true), NTS_STAT_IN_FRAG_XLATE);
 }
 
 /*
@@ -233,19 +224,15 @@ static __always_inline int miss(struct xdp_md *ctx,
 				const struct nts_config *cfg,
 				const struct pkt *p)
 {
-	if (nego_foreign(cfg, p)) {
-		stat_inc(NTS_STAT_NEGO_FOREIGN);
-		return XDP_DROP;
-	}
+	if (nego_foreign(cfg, p))
+		return verdict(XDP_DROP, NTS_STAT_NEGO_FOREIGN);
 	if (p->iph->frag_off & bpf_htons(IP_MF))
 		first_fragment(ctx, p, p->iph->daddr);
 	if (p->tcp_syn_only && !(cfg->flags & NTS_CFG_SYN_PASS) &&
 	    !rc_router_port(cfg, p)) {
-		stat_inc(NTS_STAT_IN_SYN_DROP);
-		return XDP_DROP;
+		return verdict(XDP_DROP, NTS_STAT_IN_SYN_DROP);
 	}
-	stat_inc(NTS_STAT_IN_MISS);
-	return XDP_PASS;
+	return verdict(XDP_PASS, NTS_STAT_IN_MISS);
 }
 
 /* An error about a packet of a flow goes to the flow's inside host. */
@@ -261,17 +248,13 @@ static __always_inline int icmp_err(struct xdp_md *ctx, struct pkt *p,
 	e = bpf_map_lookup_elem(&nat, &ie.key);
 	if (!e)
 		goto stack;
-	if (p->iph->ttl <= 1) {
-		stat_inc(NTS_STAT_IN_TTL);
-		return XDP_DROP;
-	}
+	if (p->iph->ttl <= 1)
+		return verdict(XDP_DROP, NTS_STAT_IN_TTL);
 	icmp_err_xlate_in(p, &ie, e);
-	stat_inc(NTS_STAT_IN_ICMP_ERR);
-	return forward(ctx, p, NULL, true);
+	return verdict(forward(ctx, p, NULL, true), NTS_STAT_IN_ICMP_ERR);
 stack:
 	/* About the router's own traffic, or nothing we know. */
-	stat_inc(NTS_STAT_IN_MISS);
-	return XDP_PASS;
+	return verdict(XDP_PASS, NTS_STAT_IN_MISS);
 }
 
 SEC("xdp")
@@ -292,10 +275,8 @@ int nts_wan_in(struct xdp_md *ctx)
 	if (kind == PKT_OTHER)
 		return XDP_PASS;
 	stat_inc(NTS_STAT_IN_PKTS);
-	if (kind == PKT_BAD_IP) {
-		stat_inc(NTS_STAT_IN_MALFORMED);
-		return XDP_PASS;
-	}
+	if (kind == PKT_BAD_IP)
+		return verdict(XDP_PASS, NTS_STAT_IN_MALFORMED);
 	if (!addr_ours(cfg, p.iph->daddr))
 		return XDP_PASS;
 
@@ -307,11 +288,9 @@ int nts_wan_in(struct xdp_md *ctx)
 	case PKT_FRAG:
 		return later_fragment(ctx, &p);
 	case PKT_BAD_L4:
-		stat_inc(NTS_STAT_IN_MALFORMED);
-		return XDP_PASS;
+		return verdict(XDP_PASS, NTS_STAT_IN_MALFORMED);
 	default:
-		stat_inc(NTS_STAT_IN_MISS);
-		return XDP_PASS;
+		return verdict(XDP_PASS, NTS_STAT_IN_MISS);
 	}
 
 	p.key.dir = NAT_DIR_IN;
@@ -326,10 +305,8 @@ int nts_wan_in(struct xdp_md *ctx)
 	 * Expiring here would make the stack answer a translated packet
 	 * with an ICMP error that quotes the inside address.
 	 */
-	if (p.iph->ttl <= 1) {
-		stat_inc(NTS_STAT_IN_TTL);
-		return XDP_DROP;
-	}
+	if (p.iph->ttl <= 1)
+		return verdict(XDP_DROP, NTS_STAT_IN_TTL);
 
 	if (p.iph->frag_off & bpf_htons(IP_MF))
 		first_fragment(ctx, &p, e->addr);
@@ -338,8 +315,7 @@ int nts_wan_in(struct xdp_md *ctx)
 	    ddns_trusted(cfg, p.key.saddr, p.key.sport))
 		dns_answer(&p, data_end, e, cfg);
 	xlate_in(&p, e);
-	stat_inc(NTS_STAT_IN_XLATE);
-	return forward(ctx, &p, e, renew);
+	return verdict(forward(ctx, &p, e, renew), NTS_STAT_IN_XLATE);
 }
 
 char LICENSE[] SEC("license") = "GPL";

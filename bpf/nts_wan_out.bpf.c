@@ -53,11 +53,9 @@ static __always_inline int icmp_err(struct __sk_buff *skb)
 	if (!e)
 		goto drop;
 	icmp_err_xlate_out(&p, &ie, e);
-	stat_inc(NTS_STAT_OUT_ICMP_ERR);
-	return TC_ACT_OK;
+	return verdict(TC_ACT_OK, NTS_STAT_OUT_ICMP_ERR);
 drop:
-	stat_inc(NTS_STAT_OUT_ICMP_ERR_DROP);
-	return TC_ACT_SHOT;
+	return verdict(TC_ACT_SHOT, NTS_STAT_OUT_ICMP_ERR_DROP);
 }
 
 /*
@@ -129,15 +127,11 @@ int nts_wan_out(struct __sk_buff *skb)
 	if (kind == PKT_OTHER)
 		return TC_ACT_OK;
 	stat_inc(NTS_STAT_OUT_PKTS);
-	if (kind == PKT_BAD_IP) {
-		stat_inc(NTS_STAT_OUT_MALFORMED);
-		return TC_ACT_SHOT;
-	}
+	if (kind == PKT_BAD_IP)
+		return verdict(TC_ACT_SHOT, NTS_STAT_OUT_MALFORMED);
 	if (addr_ours(cfg, p.key.saddr) || !p.key.saddr ||
-	    addr_is_group(p.key.daddr)) {
-		stat_inc(NTS_STAT_OUT_LOCAL);
-		return TC_ACT_OK;
-	}
+	    addr_is_group(p.key.daddr))
+		return verdict(TC_ACT_OK, NTS_STAT_OUT_LOCAL);
 
 	switch (kind) {
 	case PKT_L4:
@@ -152,12 +146,10 @@ int nts_wan_out(struct __sk_buff *skb)
 			goto csum_err;
 		return TC_ACT_OK;
 	case PKT_BAD_L4:
-		stat_inc(NTS_STAT_OUT_MALFORMED);
-		return TC_ACT_SHOT;
+		return verdict(TC_ACT_SHOT, NTS_STAT_OUT_MALFORMED);
 	default:
 		/* Untranslated, it would leak the inside address. */
-		stat_inc(NTS_STAT_OUT_UNSUPP);
-		return TC_ACT_SHOT;
+		return verdict(TC_ACT_SHOT, NTS_STAT_OUT_UNSUPP);
 	}
 
 	now = nat_now();
@@ -173,12 +165,10 @@ int nts_wan_out(struct __sk_buff *skb)
 	if (skb_set_addr(skb, &p, IP_SADDR_OFF, p.key.saddr, t.addr) ||
 	    skb_set_port(skb, &p, p.sport_off, p.key.sport, t.port))
 		goto csum_err;
-	stat_inc(NTS_STAT_OUT_XLATE);
-	return TC_ACT_OK;
+	return verdict(TC_ACT_OK, NTS_STAT_OUT_XLATE);
 
 csum_err:
-	stat_inc(NTS_STAT_OUT_CSUM_ERR);
-	return TC_ACT_SHOT;
+	return verdict(TC_ACT_SHOT, NTS_STAT_OUT_CSUM_ERR);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -277,8 +277,7 @@ nat_filter_open(const struct nts_config *cfg, const struct nat_key *k,
 	if (!nat_flow_create(&out, k->daddr, k->dport, NAT_ORIGIN_IN, 0, seen,
 			     now))
 		return NULL;
-	stat_inc(NTS_STAT_IN_FILTER_OPEN);
-	return bpf_map_lookup_elem(&nat, k);
+	return verdict(bpf_map_lookup_elem(&nat, k), NTS_STAT_IN_FILTER_OPEN);
 }
 
 #endif /* NTS_BPF_NAT_H */

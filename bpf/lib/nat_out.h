@@ -37,15 +37,12 @@ nat_out_flow(const struct nts_config *cfg, struct pkt *p, __u64 now)
 	}
 	e = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
 			    p->seen, 0, now);
-	if (!e) {
-		stat_inc(NTS_STAT_OUT_NO_SPACE);
-		return NULL;
-	}
+	if (!e)
+		return verdict(NULL, NTS_STAT_OUT_NO_SPACE);
 	if (cfg->filtering == NAT_FILT_ADF)
 		nat_perm_add(p->key.proto, cfg->wan_addr, ext_port,
 			     p->key.daddr, p->key.saddr, p->key.sport, now);
-	stat_inc(NTS_STAT_OUT_NEW);
-	return e;
+	return verdict(e, NTS_STAT_OUT_NEW);
 }
 
 #endif /* NTS_BPF_NAT_OUT_H */

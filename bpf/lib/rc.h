@@ -109,31 +109,21 @@ static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
 	if (!req)
 		return NULL;
 	now = nat_now();
-	if (now > req->expires_ns) {
-		stat_inc(NTS_STAT_RC_EXPIRED);
-		return NULL;
-	}
-	if (!rc_opener(p)) {
-		stat_inc(NTS_STAT_RC_NOT_OPENER);
-		return NULL;
-	}
-	if (!rc_allowed(&req->policy, p)) {
-		stat_inc(NTS_STAT_RC_POLICY);
-		return NULL;
-	}
+	if (now > req->expires_ns)
+		return verdict(NULL, NTS_STAT_RC_EXPIRED);
+	if (!rc_opener(p))
+		return verdict(NULL, NTS_STAT_RC_NOT_OPENER);
+	if (!rc_allowed(&req->policy, p))
+		return verdict(NULL, NTS_STAT_RC_POLICY);
 	if (p->key.proto != IPPROTO_ICMP) {
-		if (rc_router_port(cfg, p)) {
-			stat_inc(NTS_STAT_RC_ROUTER_PORT);
-			return NULL;
-		}
+		if (rc_router_port(cfg, p))
+			return verdict(NULL, NTS_STAT_RC_ROUTER_PORT);
 		rc_bind(p, req->inside, now);
 	}
 	out.saddr = req->inside;
 	if (!nat_flow_create(&out, p->key.daddr, p->key.dport, NAT_ORIGIN_RC,
-			     0, p->seen, now)) {
-		stat_inc(NTS_STAT_RC_NO_SPACE);
-		return NULL;
-	}
+			     0, p->seen, now))
+		return verdict(NULL, NTS_STAT_RC_NO_SPACE);
 	/* Parallel connections of GN get a moment more, then it goes. */
 	if (!req->first_use_ns) {
 		req->first_use_ns = now;

@@ -4,6 +4,7 @@
 #define NTS_CONFIG_H
 
 #include <linux/types.h>
+#include <nts/abi.h>
 
 #define NTS_NEGO_PORT 20053
 /* Global addresses a router may own on its WAN interface. */
@@ -58,6 +59,10 @@ struct nts_config {
 	__u32 nnts;		/* 0: NOTICEs from anywhere */
 	struct nts_cidr4 nts[NTS_SERVERS_MAX];
 };
+NTS_PINNED(struct nts_config, 204);
+NTS_PINNED_AT(struct nts_config, addrs, 32);
+NTS_PINNED_AT(struct nts_config, ddns, 72);
+NTS_PINNED_AT(struct nts_config, nts, 140);
 
 /*
  * Ports the router's own sockets use, which the NAT must never hand out:
@@ -72,5 +77,6 @@ enum nts_port_proto {
 struct nts_ports {
 	__u64 bits[65536 / 64];
 };
+NTS_PINNED(struct nts_ports, 8192);
 
 #endif /* NTS_CONFIG_H */

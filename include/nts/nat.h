@@ -19,6 +19,7 @@
 #define NTS_NAT_H
 
 #include <linux/types.h>
+#include <nts/abi.h>
 
 enum nat_dir {
 	NAT_DIR_OUT = 1,
@@ -40,6 +41,7 @@ struct nat_key {
 	__u8 dir;	/* enum nat_dir */
 	__u16 pad;
 };
+NTS_PINNED(struct nat_key, 16);
 
 /* What one direction of a flow has seen; the GC combines both directions. */
 enum nat_seen {
@@ -87,6 +89,9 @@ struct nat_entry {
 	__u8 fwd_dmac[6];
 	__u8 fwd_smac[6];
 };
+NTS_PINNED(struct nat_entry, 40);
+NTS_PINNED_AT(struct nat_entry, last_ns, 16);
+NTS_PINNED_AT(struct nat_entry, fwd_ifindex, 24);
 
 enum nat_side {
 	NAT_SIDE_INSIDE = 1,
@@ -108,6 +113,7 @@ struct nat_bind_key {
 	__be16 rport;
 	__u16 pad;
 };
+NTS_PINNED(struct nat_bind_key, 16);
 
 struct nat_bind {
 	__be32 addr;
@@ -117,6 +123,8 @@ struct nat_bind {
 	__u32 pad;
 	__u64 used_ns;	/* created, or last used to open a flow */
 };
+NTS_PINNED(struct nat_bind, 24);
+NTS_PINNED_AT(struct nat_bind, used_ns, 16);
 
 /*
  * Inbound fragments: only the first has the ports. Its translation is
@@ -129,12 +137,14 @@ struct frag_key {
 	__u8 proto;
 	__u8 pad;
 };
+NTS_PINNED(struct frag_key, 12);
 
 struct frag_entry {
 	__be32 addr;		/* the inside address; 0: not known yet */
 	__u32 pad;
 	__u64 seen_ns;
 };
+NTS_PINNED(struct frag_entry, 16);
 
 /*
  * A later fragment that comes before the first is parked: XDP hands it

@@ -41,6 +41,7 @@
 #define NTS_PHL_H
 
 #include <linux/types.h>
+#include <nts/abi.h>
 
 #define PHL_NAME_MAX  256	/* lowercase, no trailing dot, zero-padded */
 #define PHL_MAX	      16384
@@ -55,6 +56,7 @@
 struct phl_key {
 	char name[PHL_NAME_MAX];
 };
+NTS_PINNED(struct phl_key, 256);
 
 enum phl_flags {
 	PHL_F_STATIC = 1 << 0,	/* added by the operator; never expires */
@@ -66,6 +68,8 @@ struct phl_entry {
 	__u64 registered_ns;	/* CLOCK_MONOTONIC */
 	__u64 expires_ns;	/* 0: never */
 };
+NTS_PINNED(struct phl_entry, 24);
+NTS_PINNED_AT(struct phl_entry, expires_ns, 16);
 
 enum phl_op_kind {
 	PHL_OP_ADD = 1,
@@ -88,6 +92,7 @@ struct phl_pending_key {
 	__be16 id;		/* DNS message ID */
 	__u16 pad;
 };
+NTS_PINNED(struct phl_pending_key, 16);
 
 struct phl_pending {
 	__u32 n;		/* operations used */
@@ -95,6 +100,8 @@ struct phl_pending {
 	__u64 created_ns;
 	struct phl_op ops[PHL_OPS_MAX];
 };
+NTS_PINNED(struct phl_pending, 2128);
+NTS_PINNED_AT(struct phl_pending, ops, 16);
 
 #define PHL_PENDING_MAX 1024
 
@@ -105,6 +112,7 @@ struct phl_pending {
 struct phl_host {
 	__u32 names;		/* snooped (not static) names of the host */
 };
+NTS_PINNED(struct phl_host, 4);
 
 /*
  * What the datapath tells ntsload about registrations, through the

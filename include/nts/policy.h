@@ -9,6 +9,7 @@
 #define NTS_POLICY_H
 
 #include <linux/types.h>
+#include <nts/abi.h>
 
 #define POLICY_RULES_MAX 16
 #define POLICY_MAX	 4096
@@ -29,5 +30,6 @@ struct nts_policy {
 	__u32 n;		/* rules used; 0 without ALL: nothing */
 	struct policy_rule rules[POLICY_RULES_MAX];
 };
+NTS_PINNED(struct nts_policy, 104);
 
 #endif /* NTS_POLICY_H */

@@ -8,6 +8,7 @@
 #define NTS_RC_H
 
 #include <linux/types.h>
+#include <nts/abi.h>
 
 #include "phl.h"
 #include "policy.h"
@@ -17,6 +18,7 @@ struct rc_key {
 	__be32 gn;
 	__be32 ext;
 };
+NTS_PINNED(struct rc_key, 8);
 
 struct rc_entry {
 	__be32 inside;
@@ -27,6 +29,9 @@ struct rc_entry {
 	struct nts_policy policy;	/* what GN may open */
 	char fqdn[PHL_NAME_MAX];
 };
+NTS_PINNED(struct rc_entry, 392);
+NTS_PINNED_AT(struct rc_entry, policy, 32);
+NTS_PINNED_AT(struct rc_entry, fqdn, 136);
 
 #define RC_MAX 4096
 /* After its first use an entry serves GN's parallel connections this long. */
