@@ -40,13 +40,38 @@ void fixture_teardown(void)
 	nts_dp_destroy(&fx.dp);
 }
 
+/*
+ * Empty map @fd whatever its kind: hashes lose every key, arrays get
+ * zeros in every slot (each CPU's too). A ring buffer can't be emptied
+ * from here; the tests that read phl_events drain it themselves.
+ */
 static void map_clear(int fd)
 {
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), k;
 	char key[sizeof(struct phl_key)];	/* the largest key of any map */
+	void *zero;
+	int ncpu;
 
-	while (!bpf_map_get_next_key(fd, NULL, key))
-		if (bpf_map_delete_elem(fd, key))
-			break;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return;
+	switch (info.type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		ncpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY ?
+			       libbpf_num_possible_cpus() : 1;
+		zero = calloc(ncpu, (info.value_size + 7) & ~7U);
+		for (k = 0; zero && k < info.max_entries; k++)
+			bpf_map_update_elem(fd, &k, zero, BPF_ANY);
+		free(zero);
+		break;
+	case BPF_MAP_TYPE_RINGBUF:
+		break;
+	default:
+		while (!bpf_map_get_next_key(fd, NULL, key))
+			if (bpf_map_delete_elem(fd, key))
+				break;
+	}
 }
 
 void fixture_config(__u16 lo, __u16 hi)
@@ -70,26 +95,13 @@ void fixture_config(__u16 lo, __u16 hi)
 	bpf_map_update_elem(fx.maps.config, &k, &cfg, BPF_ANY);
 }
 
+/* Every map empty, through the one list of them (pin.h), then the config. */
 void fixture_reset(void)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct nts_ports none = {};
-	__u64 *zero = calloc(ncpu, sizeof(__u64));
-	__u32 k;
-
-	map_clear(fx.maps.nat);
-	map_clear(fx.maps.nat_bind);
+#define CLEAR(name) map_clear(fx.maps.name);
+	NTS_MAPS(CLEAR)
+#undef CLEAR
 	map_clear(fx.tx_ports);
-	map_clear(fx.maps.phl);
-	map_clear(fx.maps.phl_pending);
-	map_clear(fx.maps.phl_hosts);
-	map_clear(fx.maps.phl_zones);
-	map_clear(fx.maps.rc);
-	for (k = 0; k < NTS_PORTS_MAX; k++)
-		bpf_map_update_elem(fx.maps.ports_used, &k, &none, BPF_ANY);
-	for (k = 0; k < NTS_STAT_MAX; k++)
-		bpf_map_update_elem(fx.maps.stats, &k, zero, BPF_ANY);
-	free(zero);
 	fixture_config(T_PORT_LO, T_PORT_HI);
 }
 

@@ -2,6 +2,17 @@
 /*
  * A small test_progs-style harness: TEST(name) { ... } registers a test,
  * ASSERT_*() print what failed and where, and evaluate to whether it held.
+ * A test may run cases as subtests, each with its own verdict line:
+ *
+ *	for (i = 0; i < n; i++) {
+ *		if (!test__start_subtest(c[i].what))
+ *			continue;
+ *		...
+ *		test__end_subtest();
+ *	}
+ *
+ * and may skip, saying why: TEST_SKIP("nsupdate is not installed").
+ * What a test prints to stderr is shown only when it fails (or with V=1).
  */
 #ifndef NTS_TEST_H
 #define NTS_TEST_H
@@ -14,6 +25,16 @@ typedef void (*test_fn)(void);
 
 void test_register(const char *file, const char *name, test_fn fn);
 void test_fail(void);
+/* false: filtered out, skip the case. */
+bool test__start_subtest(const char *name);
+void test__end_subtest(void);
+void test_skip(const char *why);
+
+#define TEST_SKIP(why)                                                        \
+	do {                                                                  \
+		test_skip(why);                                               \
+		return;                                                       \
+	} while (0)
 
 #define TEST(name)                                                            \
 	static void test_##name(void);                                        \
@@ -70,6 +91,19 @@ void test_fail(void);
 		if (!___ok) {                                                 \
 			test_report("%s failed: %d (%s)", what, ___e,         \
 				    strerror(___e < 0 ? -___e : ___e));       \
+			test_fail();                                          \
+		}                                                             \
+		___ok;                                                        \
+	})
+
+#define ASSERT_STREQ(actual, expected, what)                                   \
+	({                                                                    \
+		const char *___a = (actual), *___e = (expected);             \
+		bool ___ok = ___a && ___e && !strcmp(___a, ___e);             \
+		if (!___ok) {                                                 \
+			test_report("%s: %s is \"%s\", expected \"%s\"", what,  \
+				    #actual, ___a ? ___a : "(null)",          \
+				    ___e ? ___e : "(null)");                  \
 			test_fail();                                          \
 		}                                                             \
 		___ok;                                                        \

@@ -251,6 +251,13 @@ static const struct {
 static struct msg corpus[CORPUS_MAX];
 static int ncorpus;
 
+/* nsupdate and tsig-keygen, from bind9-dnsutils (tools/deps.sh). */
+static bool have_nsupdate(void)
+{
+	return !system("command -v nsupdate >/dev/null && "
+		       "command -v tsig-keygen >/dev/null");
+}
+
 static bool corpus_real(void)
 {
 	size_t i;
@@ -278,23 +285,29 @@ TEST(nsupdate_messages)
 	struct dnsu_result r;
 	size_t i;
 
+	if (!have_nsupdate())
+		TEST_SKIP("nsupdate or tsig-keygen not installed (bind9-dnsutils)");
 	if (!corpus_real())
 		return;
 	for (i = 0; i < NCASES; i++) {
-		if (!agree(&corpus[i], &r))
+		if (!test__start_subtest(nsupdate_cases[i].what))
 			continue;
-		ASSERT_EQ(r.verdict, nsupdate_cases[i].verdict,
-			  nsupdate_cases[i].what);
-		ASSERT_EQ(r.n, nsupdate_cases[i].ops, nsupdate_cases[i].what);
+		if (agree(&corpus[i], &r)) {
+			ASSERT_EQ(r.verdict, nsupdate_cases[i].verdict,
+				  nsupdate_cases[i].what);
+			ASSERT_EQ(r.n, nsupdate_cases[i].ops,
+				  nsupdate_cases[i].what);
+		}
+		test__end_subtest();
 	}
 	/* What the first one says, exactly. */
 	dnsu_ref_parse(corpus[0].b, corpus[0].n, &r);
 	ASSERT_EQ(r.ops[0].kind, PHL_OP_ADD, "add");
 	ASSERT_EQ(r.ops[0].ttl, 300, "ttl");
-	ASSERT_TRUE(!strcmp(r.ops[0].name, "alice.example.net"), "name");
+	ASSERT_STREQ(r.ops[0].name, "alice.example.net", "name");
 	dnsu_ref_parse(corpus[8].b, corpus[8].n, &r);
-	ASSERT_TRUE(!strcmp(r.ops[0].name, "alice.example.net"),
-		    "upper case is lowered");
+	ASSERT_STREQ(r.ops[0].name, "alice.example.net",
+		     "upper case is lowered");
 }
 
 /* ---- hand-made edge cases ---- */
@@ -565,8 +578,12 @@ TEST(edge_cases)
 	struct dnsu_result r;
 	int n = edge_cases(e), i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (!test__start_subtest(e[i].what))
+			continue;
 		agree(&e[i], NULL);
+		test__end_subtest();
+	}
 
 	/* And the reference means what the rules say. */
 #define EXPECT(idx, v, nops)                                                  \
@@ -653,6 +670,8 @@ TEST(differential_mutations)
 	const char *env = getenv("NTS_MUTATIONS");
 	unsigned int total = env ? strtoul(env, NULL, 0) : MUTATIONS;
 
+	if (!have_nsupdate())
+		TEST_SKIP("nsupdate or tsig-keygen not installed (bind9-dnsutils)");
 	if (!corpus_real())
 		return;
 	for (i = 0; i < total; i++) {
