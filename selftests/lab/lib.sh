@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Lab test library: a lab of this run's own (prefix nts<pid>-), removed on
 # exit whatever happens; assertions that say what failed; and a runner
-# that prints "ok lab/AREA/NAME" or "not ok lab/AREA/NAME" per test.
+# that prints "ok lab/AREA/NAME", "not ok lab/AREA/NAME" or "ok
+# lab/AREA/NAME # SKIP why" per test.
 #
 # A test file sets AREA, defines test_* functions and ends with run_tests.
+# Each test runs in a subshell of its own: what it prints is shown only
+# if it fails (or with V=1), what it registers with `defer` is undone when
+# it ends however it ends, and `require_cmd` skips it, saying why.
 
 set -uo pipefail
 
@@ -78,10 +82,42 @@ wait_for() {
 # Something listens on TCP port $2 in namespace $1 (without connecting,
 # which would use up a one-shot "nc -l").
 listening() { [ -n "$(x "$1" ss -Hltn "sport = :$2")" ]; }
+# The same for UDP: a socket bound to port $2 in namespace $1.
+listening_udp() { [ -n "$(x "$1" ss -Hlun "sport = :$2")" ]; }
+
+# The router's flows (ntsctl nat) have a line matching the ERE $1, or not.
+nat_has() { $NTSCTL nat | grep -qE -- "$1"; }
+nat_lacks() { ! nat_has "$1"; }
 
 # The counter NAME of the router's datapath.
 stat() {
-	$NTSCTL stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+	$NTSCTL stats | awk -v n="$1" '$1 == n { print $2; f = 1 } END { exit !f }'
+}
+
+# Counter $1 is at least $2 (for wait_for).
+stat_ge() { [ "$(stat "$1")" -ge "$2" ] 2>/dev/null; }
+
+# Undo CMD... when the test ends, last registered first, pass or fail.
+DEFERRED=()
+defer() {
+	local q
+	printf -v q '%q ' "$@"
+	DEFERRED+=("$q")
+}
+run_deferred() {
+	local i
+	for ((i = ${#DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${DEFERRED[i]}" >/dev/null 2>&1
+	done
+	DEFERRED=()
+}
+
+# The test needs CMD (from tools/deps.sh): without it, it is skipped.
+#	require_cmd dnsdist || return 0
+require_cmd() {
+	command -v "$1" >/dev/null && return 0
+	SKIPPED="$1 is not installed (tools/deps.sh installs it)"
+	return 1
 }
 
 # ---- assertions: print what failed, mark the test failed, go on ----
@@ -133,9 +169,39 @@ expect_gt() {
 
 # Run the test_* functions of the file whose names match the pattern,
 # in one lab per file, each between setup_each and teardown_each if the
-# file defines them.
+# file defines them, each in a subshell: its verdict is its exit status
+# (0 passed, 1 failed, 2 skipped, the reason in $TMP/skip), its output is
+# kept in $TMP/out and shown when it did not pass. teardown_each and what
+# was deferred run in the subshell too, whatever way the test ends, and
+# see what the test set.
+run_one() {
+	FAILED=0 SKIPPED= DONE=
+	trap 'end_one $?' EXIT
+	if declare -F setup_each >/dev/null; then
+		setup_each || fail "setup for $1"
+	fi
+	[ $FAILED = 0 ] && "$2"
+	DONE=1
+	exit 0
+}
+
+end_one() {
+	trap - EXIT
+	[ -n "$DONE" ] || [ "$1" = 0 ] || fail "the test exited, status $1"
+	if declare -F teardown_each >/dev/null; then
+		teardown_each
+	fi
+	run_deferred
+	[ $FAILED = 0 ] || exit 1
+	if [ -n "$SKIPPED" ]; then
+		echo "$SKIPPED" >"$TMP/skip"
+		exit 2
+	fi
+	exit 0
+}
+
 run_tests() {
-	local t name fns=()
+	local t name fns=() rc
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		name="lab/$AREA/${t#test_}"
 		# shellcheck disable=SC2053
@@ -145,19 +211,20 @@ run_tests() {
 	lab_up
 	for t in "${fns[@]}"; do
 		name="lab/$AREA/${t#test_}"
-		FAILED=0
-		if declare -F setup_each >/dev/null; then
-			setup_each || fail "setup for $name"
-		fi
-		[ $FAILED = 0 ] && $t
-		if [ $FAILED = 0 ]; then
-			echo "ok $name"
+		rm -f "$TMP/skip"
+		if [ -n "${V:-}" ]; then
+			(run_one "$name" "$t")
 		else
-			echo "not ok $name"
+			(run_one "$name" "$t") >"$TMP/out" 2>&1
 		fi
-		if declare -F teardown_each >/dev/null; then
-			teardown_each
-		fi
+		rc=$?
+		case $rc in
+		0) echo "ok $name" ;;
+		2) echo "ok $name # SKIP $(cat "$TMP/skip")" ;;
+		*)
+			[ -n "${V:-}" ] || cat "$TMP/out"
+			echo "not ok $name" ;;
+		esac
 	done
 	# The verdicts are the lines above, not the last command's status.
 	return 0

@@ -150,6 +150,7 @@ dnsdist_recipe() {
 # resolver in front of an NTS server would be: README's recipe, and what
 # a lab needs besides.
 dnsdist_start() {
+	require_cmd dnsdist || return 1
 	local recipe
 	recipe=$(dnsdist_recipe)
 	[[ $recipe == *"$NTSS:53"* ]] ||

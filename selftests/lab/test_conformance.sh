@@ -13,6 +13,7 @@ teardown_each() {
 }
 
 stun_server() {
+	require_cmd turnserver && require_cmd turnutils_natdiscovery || return 1
 	x gn ip addr add $STUN_B/24 dev eth0 2>/dev/null
 	# Its pid file and database in the test's directory, not the host's.
 	bg gn turnserver -n --listening-ip=$GN --listening-ip=$STUN_B \
@@ -20,7 +21,8 @@ stun_server() {
 		--no-dtls --stun-only --no-cli --log-file=stdout \
 		--pidfile "$TMP/turnserver.pid" --db "$TMP/turndb" \
 		>"$TMP/turnserver.log" 2>&1
-	wait_for 5 bash -c "[ -n \"\$(ip netns exec ${P}gn ss -Hlun 'sport = :3478')\" ]"
+	wait_for 5 bash -c "[ -n \"\$(ip netns exec ${P}gn ss -Hlun 'sport = :3478')\" ]" ||
+		fail "turnserver did not start: $(tail -3 "$TMP/turnserver.log")"
 }
 
 # What coturn's RFC 5780 client finds: "<mapping> <filtering>".
@@ -31,7 +33,7 @@ discover() {
 }
 
 kind() { # mapping filtering expected-mapping expected-filtering
-	stun_server
+	stun_server || return 0
 	router_start --mapping "$1" --filtering "$2"
 	expect_eq "$1+$2" "$(discover)" "$3|$4"
 }
@@ -58,7 +60,7 @@ test_address_dependent_mapping() {
 
 # What Linux's own masquerade looks like to the same client.
 test_nftables_masquerade_for_comparison() {
-	stun_server
+	stun_server || return 0
 	x rtr nft -f - <<'NFT'
 table ip nat {
 	chain postrouting {
@@ -127,7 +129,7 @@ test_pmtu() {
 	wait_for 5 listening far 9100
 	expect_ok "1 MB from pn to far" \
 		x pn timeout 30 nc -N $FAR 9100 <"$TMP/mb"
-	sleep 0.5
+	wait_for 5 cmp -s "$TMP/mb" "$TMP/far.mb"
 	expect_eq "all of it arrived" "$(cmp "$TMP/mb" "$TMP/far.mb" && echo same)" same
 	expect_gt "fragmentation needed translated" "$(stat in_icmp_err)" 0
 	expect_match "pn learnt the path MTU" "$(x pn ip route get $FAR)" "mtu 1280"
@@ -161,7 +163,7 @@ while True:
     d, a = s.recvfrom(65535)
     open('$3', 'a').write('%d\\n' % len(d))
     s.sendto(d, a)"
-	sleep 0.3
+	wait_for 5 listening_udp "$1" "$2"
 }
 
 # RFC 4787 REQ-14: a 4,000-byte datagram, three fragments each way.
@@ -198,7 +200,7 @@ dgram = IP(dst=sys.argv[1], id=4242) / UDP(sport=7778, dport=7777) / Raw(b"z" * 
 frags = fragment(dgram, fragsize=1200)
 send(list(reversed(frags)), verbose=False)
 PY
-	sleep 1
+	wait_for 5 grep -qx 3000 "$TMP/pn.sizes"
 	expect_eq "pn got the datagram whole" "$(cat "$TMP/pn.sizes")" 3000
 	expect_gt "fragments were parked" "$(stat in_frag_parked)" 1
 }
@@ -211,7 +213,7 @@ test_port_exhaustion() {
 	wait_for 5 listening gn 7300
 	bg pn sh -c "sleep 20 | nc $GN 7300"
 	bg pn sh -c "sleep 20 | nc $GN 7300"
-	sleep 1
+	wait_for 5 stat_ge out_new 2
 	local out
 	out=$(x pn python3 -c "
 import socket
@@ -246,7 +248,8 @@ s.sendall(b"hello from %d" % me)
 print(s.recv(100).decode())'
 	x gn python3 -c "$py" 25000 $RTR 24000 >"$TMP/gn.out" 2>&1 &
 	local g=$!
-	sleep 0.3	# gn's SYN first: the router drops it, no RST
+	# gn's SYN first: the router drops it, no RST
+	wait_for 5 stat_ge in_syn_drop 1
 	x pn python3 -c "$py" 24000 $GN 25000 >"$TMP/pn.out" 2>&1
 	wait $g
 	expect_eq "pn heard gn" "$(cat "$TMP/pn.out")" "hello from 25000"
@@ -279,7 +282,7 @@ test_hairpin_udp() {
 	# at port 6000 (kept: in the range); that first packet is filtered.
 	udp_peer pn2 5000 $RTR 6000 punch >"$TMP/bob" &
 	local b=$!
-	sleep 0.5
+	wait_for 5 stat_ge hairpin_filtered 1
 	expect_eq "alice gets bob's answer from his external endpoint" \
 		"$(udp_peer pn 6000 $RTR 5000 hello)" "back from $RTR:5000"
 	wait $b

@@ -43,7 +43,7 @@ test_udp_both_ways() {
 	{ sleep 1; echo pong-from-gn; sleep 2; } |
 		x gn timeout 5 nc -u -l 9000 >"$TMP/gn.out" &
 	srv=$!
-	sleep 0.3
+	wait_for 5 listening_udp gn 9000
 	{ echo ping-from-pn; sleep 3; } |
 		x pn timeout 4 nc -u -p 5555 $GN 9000 >"$TMP/pn.out"
 	wait $srv
@@ -65,7 +65,7 @@ test_two_hosts_same_port() {
 	wait_for 5 listening gn 7000
 	echo a | x pn nc -N -p 30000 $GN 7000
 	echo b | x pn2 nc -N -p 30000 $GN 7000
-	sleep 0.3
+	wait_for 5 bash -c "[ \$(grep -c '$RTR ' '$TMP/nc.log') -ge 2 ]"
 	local ports
 	ports=$(grep -o "$RTR [0-9]*" "$TMP/nc.log" | awk '{print $2}' | sort -u | xargs)
 	expect_eq "gn saw two connections" "$(echo "$ports" | wc -w)" 2
@@ -83,7 +83,7 @@ test_unsolicited_blocked() {
 	expect_fail "TCP to the router's port 8081" \
 		x gn bash -c "echo intruder | nc -N -w 2 $RTR 8081"
 	echo intruder | x gn nc -u -w 1 $RTR 8082
-	sleep 0.5
+	wait_for 5 stat_ge in_miss $((miss + 1))
 	expect_eq "pn got nothing over TCP" "$(cat "$TMP/pn.out")" ""
 	expect_eq "pn got nothing over UDP" "$(cat "$TMP/pn-udp.out")" ""
 	expect_gt "the SYN dropped silently (RFC 5382 REQ-4)" \
@@ -98,7 +98,7 @@ test_filtering() {
 	{ echo opener; sleep 3; } |
 		x pn timeout 4 nc -u -p 6000 $GN 9000 >"$TMP/pn.out" &
 	cli=$!
-	sleep 0.5
+	wait_for 5 nat_has "udp +$PN:6000 "
 	echo from-9001 | x gn nc -u -w 1 -p 9001 $RTR 6000
 	wait $cli
 	expect_eq "pn got nothing from another remote port" "$(cat "$TMP/pn.out")" ""
@@ -109,7 +109,7 @@ test_idle_expiry() {
 	router_start --udp-timeout 2 --gc-interval 1
 	echo hi | x pn nc -u -w 1 -p 5600 $GN 9500
 	expect_match "the flow exists" "$($NTSCTL nat)" "udp +$PN:5600"
-	sleep 4
+	wait_for 10 nat_lacks "$PN:5600"
 	expect_no_match "the idle flow expired" "$($NTSCTL nat)" "$PN:5600"
 	expect_eq "its mapping too (after the grace)" \
 		"$(bpftool map dump pinned "$PINS/nat" | grep -c '"dir": 1' || true)" 0
@@ -148,7 +148,7 @@ test_checksum_partial() {
 	{ sleep 0.5; echo pong; sleep 1; } |
 		x gn timeout 3 nc -u -l 9001 >"$TMP/gn.out" &
 	srv=$!
-	sleep 0.2
+	wait_for 5 listening_udp gn 9001
 	{ echo ping; sleep 1.5; } | x pn timeout 2 nc -u $GN 9001 >"$TMP/pn.out"
 	wait $srv
 	expect_eq "UDP with a partial checksum arrived" "$(cat "$TMP/gn.out")" "ping"
