@@ -173,6 +173,8 @@ static void usage(FILE *f)
 "                           packet (default 5); after it, 1 s more\n"
 "      --rate-gn N          NOTICEs per second per GN (default 10)\n"
 "      --rate-name N        NOTICEs per second per name (default 50)\n"
+"      --rate-server N      authentic NOTICEs per second from one NTS server\n"
+"                           (source address; default 100000)\n"
 "      --nego-threads N     threads that decode, check and sign NTS-Nego\n"
 "                           messages, the main one included (default: one\n"
 "                           per CPU ntsload may run on; 1: no other)\n"
@@ -218,6 +220,7 @@ enum {
 	OPT_NAMES_PER_HOST,
 	OPT_NTS_SERVER,
 	OPT_MAX_NONCES,
+	OPT_RATE_SERVER,
 	OPT_NEGO_THREADS,
 };
 
@@ -373,6 +376,7 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		  OPT_NAMES_PER_HOST },
 		{ "nts-server", required_argument, NULL, OPT_NTS_SERVER },
 		{ "max-nonces", required_argument, NULL, OPT_MAX_NONCES },
+		{ "rate-server", required_argument, NULL, OPT_RATE_SERVER },
 		{ "nego-threads", required_argument, NULL, OPT_NEGO_THREADS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -514,6 +518,10 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_RATE_NAME:
 			err = parse_uint("--rate-name", optarg, 1, 1000000,
 					 &l->nego_cfg.rate_name);
+			break;
+		case OPT_RATE_SERVER:
+			err = parse_uint("--rate-server", optarg, 1, 100000000,
+					 &l->nego_cfg.rate_server);
 			break;
 		case OPT_NEGO_THREADS:
 			err = parse_uint("--nego-threads", optarg, 1, 16,
@@ -1320,6 +1328,7 @@ int main(int argc, char **argv)
 			.rc_ttl = 5,
 			.rate_gn = 10,
 			.rate_name = 50,
+			.rate_server = 100000,
 			.relay_timeout_ms = 400,
 			.replay_max = NEGO_REPLAY_MAX,
 		},

@@ -29,9 +29,11 @@ int nego_decide_init(struct nego_decide *d, const struct nego_decide_config *c,
 	d->counts = counts;
 	d->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
 	d->rl_name = rl_new(RL_SLOTS, c->rate_name);
+	d->rl_server = rl_new(RL_SLOTS, c->rate_server);
 	d->defer = calloc(NEGO_DEFER_MAX, sizeof(*d->defer));
 	d->relay = calloc(1, sizeof(*d->relay));
-	if (!d->rl_gn || !d->rl_name || !d->defer || !d->relay) {
+	if (!d->rl_gn || !d->rl_name || !d->rl_server || !d->defer ||
+	    !d->relay) {
 		nego_decide_fini(d);
 		return -ENOMEM;
 	}
@@ -48,9 +50,10 @@ void nego_decide_fini(struct nego_decide *d)
 {
 	rl_free(d->rl_gn);
 	rl_free(d->rl_name);
+	rl_free(d->rl_server);
 	free(d->defer);
 	free(d->relay);
-	d->rl_gn = d->rl_name = NULL;
+	d->rl_gn = d->rl_name = d->rl_server = NULL;
 	d->defer = NULL;
 	d->relay = NULL;
 }
@@ -116,8 +119,12 @@ static bool within_limits(struct nego_decide *d, const struct nego_in *in,
 	const struct nego_msg *m = &in->m;
 	const struct nego_peer *p = &in->peer;
 
-	if (!rl_allow(d->rl_gn, m->gn, now) ||
-	    !rl_allow(d->rl_name, rl_hash(m->fqdn), now)) {
+	if (!rl_allow(d->rl_server, p->from.sin_addr.s_addr, now)) {
+		stats_count(d->counts, NTS_STAT_NEGO_RATE_SERVER);
+		nego_event(d->log, "REFUSED", m, p,
+			   ": rate limit of its NTS server (--rate-server)");
+	} else if (!rl_allow(d->rl_gn, m->gn, now) ||
+		   !rl_allow(d->rl_name, rl_hash(m->fqdn), now)) {
 		stats_count(d->counts, NTS_STAT_NEGO_RATE);
 		nego_event(d->log, "REFUSED", m, p, ": rate limit");
 	} else {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The NOTICE path, stage 3: what to answer. For each authentic NOTICE
- * the rate limits (per GN, per name), the PHL, the
+ * the rate limits (per NTS server, per GN, per name), the PHL, the
  * host's policy and the request cache; a NOTICE for a GN busy with
  * another host is held (slide 21), one for a host behind an inner NTS
  * router relayed (nego_relay.c). Everything else is refused, counted and
@@ -41,6 +41,7 @@ struct nego_decide_config {
 	unsigned int rc_ttl;	       /* seconds an unused RC entry lives */
 	unsigned int rate_gn;	       /* NOTICEs per second per GN */
 	unsigned int rate_name;	       /* per FQDN */
+	unsigned int rate_server;      /* per NTS server (source address) */
 	bool expose_none;	       /* hosts without a policy: nothing */
 	unsigned int relay_timeout_ms; /* an inner router's answer */
 	__u16 port;		       /* NTS-Nego's, inner routers' too */
@@ -50,7 +51,7 @@ struct nego_decide {
 	const struct nts_maps *maps;
 	const struct addr_set *addrs; /* the router's, kept by ntsload */
 	unsigned int rc_ttl;
-	struct ratelimit *rl_gn, *rl_name;
+	struct ratelimit *rl_gn, *rl_name, *rl_server;
 	struct nts_policy default_policy;
 	struct nego_deferred *defer; /* NEGO_DEFER_MAX */
 	int ndefer;

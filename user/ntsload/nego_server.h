@@ -45,6 +45,7 @@ struct nego_config {
 	unsigned int rc_ttl;
 	unsigned int rate_gn;	  /* NOTICEs per second per GN */
 	unsigned int rate_name;	  /* per FQDN */
+	unsigned int rate_server; /* per NTS server's address */
 	bool expose_none;	  /* hosts without a policy expose nothing */
 	unsigned int relay_timeout_ms; /* an inner router's answer */
 	unsigned int replay_max;       /* nonces remembered at once */
