@@ -14,6 +14,8 @@
 #include "rc.h"
 
 #define RL_SLOTS 4096
+/* REFUSED answers to NOTICEs that are not authentic (unsigned ones). */
+#define UNSIGNED_PER_SEC 50
 
 int nego_decide_init(struct nego_decide *d, const struct nego_decide_config *c,
 		     const struct nts_maps *maps, const struct addr_set *addrs,
@@ -30,10 +32,11 @@ int nego_decide_init(struct nego_decide *d, const struct nego_decide_config *c,
 	d->rl_gn = rl_new(RL_SLOTS, c->rate_gn);
 	d->rl_name = rl_new(RL_SLOTS, c->rate_name);
 	d->rl_server = rl_new(RL_SLOTS, c->rate_server);
+	d->rl_unsigned = rl_new(1, UNSIGNED_PER_SEC);
 	d->defer = calloc(NEGO_DEFER_MAX, sizeof(*d->defer));
 	d->relay = calloc(1, sizeof(*d->relay));
-	if (!d->rl_gn || !d->rl_name || !d->rl_server || !d->defer ||
-	    !d->relay) {
+	if (!d->rl_gn || !d->rl_name || !d->rl_server || !d->rl_unsigned ||
+	    !d->defer || !d->relay) {
 		nego_decide_fini(d);
 		return -ENOMEM;
 	}
@@ -51,9 +54,10 @@ void nego_decide_fini(struct nego_decide *d)
 	rl_free(d->rl_gn);
 	rl_free(d->rl_name);
 	rl_free(d->rl_server);
+	rl_free(d->rl_unsigned);
 	free(d->defer);
 	free(d->relay);
-	d->rl_gn = d->rl_name = d->rl_server = NULL;
+	d->rl_gn = d->rl_name = d->rl_server = d->rl_unsigned = NULL;
 	d->defer = NULL;
 	d->relay = NULL;
 }
@@ -198,7 +202,7 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 
 /* Not an authentic NOTICE, nor an answer we wait for. */
 static void refused(struct nego_decide *d, const struct nego_in *in,
-		    struct nego_outbox *ob)
+		    __u64 now, struct nego_outbox *ob)
 {
 	const struct nego_msg *m = &in->m;
 	int err = in->err;
@@ -216,7 +220,13 @@ static void refused(struct nego_decide *d, const struct nego_in *in,
 	 * Say so, to a NOTICE only (never answer an answer), signed when
 	 * the key was good; nobody trusts an unsigned REFUSED but a human.
 	 */
-	if (m->type == NEGO_NOTICE && err != -NEGO_E_SHORT && m->fqdn[0])
+	if (m->type != NEGO_NOTICE || err == -NEGO_E_SHORT || !m->fqdn[0])
+		return;
+	/*
+	 * Unsigned, at most UNSIGNED_PER_SEC a second: a forged flood gets
+	 * no flood of answers, and its spoofed sources no reflector.
+	 */
+	if (in->key || rl_allow(d->rl_unsigned, 0, now))
 		outbox_answer(ob, m, in->key, &in->peer, NEGO_REFUSED, 0);
 }
 
@@ -234,7 +244,7 @@ void nego_decide_batch(struct nego_decide *d, const struct nego_batch *b,
 		if (!in->err && in->m.type == NEGO_NOTICE)
 			notice(d, in, now, ob);
 		else
-			refused(d, in, ob);
+			refused(d, in, now, ob);
 	}
 	for (i = 0; i < b->nunreach; i++)
 		relay_unreachable(d->relay, b->unreach[i], ob);

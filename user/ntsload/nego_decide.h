@@ -52,6 +52,7 @@ struct nego_decide {
 	const struct addr_set *addrs; /* the router's, kept by ntsload */
 	unsigned int rc_ttl;
 	struct ratelimit *rl_gn, *rl_name, *rl_server;
+	struct ratelimit *rl_unsigned; /* answers to what is not authentic */
 	struct nts_policy default_policy;
 	struct nego_deferred *defer; /* NEGO_DEFER_MAX */
 	int ndefer;
