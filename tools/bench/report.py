@@ -266,8 +266,8 @@ print("\n**PHL of 100,000 names**: signed NOTICEs answered per second, "
       "32 outstanding, each for a new GN and a random registered name "
       "(ntsload --max-names 131072 --max-rc 262144 --rc-ttl 1, rate limits "
       "raised; %s s per run, a new ntsload process on the kept maps before "
-      "each run: its replay cache remembers 65,536 nonces for 60 s, and "
-      "the last column shows what happens past that).\n" % "1")
+      "each run: its replay cache starts empty; the last column is one "
+      "process for 3 s).\n" % "1")
 table("phl", [("100", "100 names"), ("100000", "100,000 names"),
               ("long", "100,000 names, 3 s, one process (once)")],
       [("rate", "NOTICEs answered"), ("accepted", "of which ACCEPTed"),
