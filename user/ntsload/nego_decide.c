@@ -201,8 +201,8 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 }
 
 /* Not an authentic NOTICE, nor an answer we wait for. */
-static void refused(struct nego_decide *d, const struct nego_in *in,
-		    __u64 now, struct nego_outbox *ob)
+static void refused(struct nego_decide *d, const struct nego_in *in, __u64 now,
+		    struct nego_outbox *ob)
 {
 	const struct nego_msg *m = &in->m;
 	int err = in->err;
