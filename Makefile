@@ -56,6 +56,9 @@ $(O)/%.o: %.c $(HDRS) $(SKELS)
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+# ntsload's own headers: its stages share structures by value.
+$(NTSLOAD_OBJS): $(wildcard user/ntsload/*.h)
+
 $(O)/ntsload: $(NTSLOAD_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 

@@ -69,6 +69,7 @@
 	X(NEGO_BAD, "nego_bad", "refused: malformed, unsigned, bad key or MAC") \
 	X(NEGO_STALE, "nego_stale", "refused: old time or replayed nonce")    \
 	X(NEGO_RATE, "nego_rate", "refused: rate limit per GN or name")       \
+	X(NEGO_RATE_SERVER, "nego_rate_server", "refused: rate limit per NTS server (--rate-server)") \
 	X(NEGO_FULL, "nego_full", "refused: RC full or GN busy too long")    \
 	X(GC_PASSES, "gc_passes", "expiry passes over the tables")          \
 	X(GC_FLOWS_EXPIRED, "gc_flows_expired", "flows the expiry passes removed")

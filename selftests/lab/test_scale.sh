@@ -100,4 +100,77 @@ test_full_rc_accepts_legit() {
 	expect_eq "every one accepted" "$lacc" "$lsent"
 }
 
+# ntsload built with ASan and UBSan, for the tests of its NOTICE path.
+san_start() {
+	NTSLOAD=$top/build/ntsload-san router_start "$@"
+}
+
+# Stopped, it said nothing of the sanitizers (leaks are looked for at exit).
+san_stop() {
+	router_stop
+	expect_no_match "no sanitizer report" "$(cat "$STATE/ntsload.log")" \
+		"Sanitizer|runtime error"
+}
+
+# A burst of NOTICEs at once, to two of the router's addresses: read in
+# batches, checked on the threads, answered in batches, every one of
+# them, each from the address it was sent to (IP_PKTINFO per message).
+burst_to_two_addresses() { # ntsload options
+	x rtr ip addr add 198.51.100.3/24 dev eth0
+	san_start --addr $RTR --addr 198.51.100.3 --rate-name 1000000 "$@"
+	x rtr "$top/build/negoflood" phl-set "$PINS" 10 10 >/dev/null
+	local sent answered acc ref wrong
+	read -r sent answered acc ref wrong < <(x ntss "$top/build/negoflood" \
+		burst $RTR,198.51.100.3 "$STATE/nts.key" 10 500)
+	expect_eq "500 sent" "$sent" 500
+	expect_eq "every one answered" "$answered" 500
+	expect_eq "every one ACCEPTed" "$acc" 500
+	expect_eq "each from the address it was sent to" "$wrong" 0
+	expect_eq "ntsload counted them" "$(stat nego_notice)" 500
+	x rtr ip addr del 198.51.100.3/24 dev eth0
+}
+
+test_burst_answered_from_its_address() {
+	burst_to_two_addresses
+	expect_match "on every CPU" "$(cat "$STATE/ntsload.log")" \
+		"NTS-Nego on port 20053 \(1 key, $(nproc) threads?\)"
+	san_stop
+}
+
+test_burst_answered_one_thread() {
+	burst_to_two_addresses --nego-threads 1
+	expect_match "on one thread" "$(cat "$STATE/ntsload.log")" \
+		"NTS-Nego on port 20053 \(1 key, 1 thread\)"
+	san_stop
+}
+
+# --rate-server: past it, an NTS server's NOTICEs are refused, counted and
+# logged; another server's still get in. Under it, none refused.
+test_rate_server_bound() {
+	# 5 a second, bursts of 10: the log (20 lines a second) shows both.
+	san_start --rate-server 5 --rate-name 1000000
+	x rtr "$top/build/negoflood" phl-set "$PINS" 10 10 >/dev/null
+	local sent answered acc ref wrong
+	read -r sent answered acc ref wrong < <(x ntss "$top/build/negoflood" \
+		burst $RTR "$STATE/nts.key" 10 1000)
+	expect_eq "every one answered" "$answered" 1000
+	expect_gt "over the bound: some refused" "$ref" 0
+	expect_gt "and some accepted" "$acc" 0
+	expect_eq "the counter says so" "$(stat nego_rate_server)" "$ref"
+	expect_eq "no other limit hit" "$(stat nego_rate)" 0
+	expect_match "logged" "$(cat "$STATE/ntsload.log")" \
+		"REFUSED n[0-9]+\.bench\.example\.net for GN [0-9.]+ \(from 198\.51\.100\.53:[0-9]+\): rate limit of its NTS server"
+	expect_match "another server's NOTICE still accepted" \
+		"$(x gn "$NEGO" --router $RTR -k "$STATE/nts.key" --gn $GN \
+			--timeout 2000 n1.bench.example.net 2>&1)" "^ACCEPT"
+	san_stop
+	san_start --rate-name 1000000
+	x rtr "$top/build/negoflood" phl-set "$PINS" 10 10 >/dev/null
+	read -r sent answered acc ref wrong < <(x ntss "$top/build/negoflood" \
+		burst $RTR "$STATE/nts.key" 10 1000)
+	expect_eq "under the default bound: all accepted" "$acc" 1000
+	expect_eq "none counted" "$(stat nego_rate_server)" 0
+	san_stop
+}
+
 run_tests

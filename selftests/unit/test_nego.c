@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "keys.h"
 #include "nego.h"
@@ -469,4 +472,93 @@ TEST(encode_limits)
 		return;
 	ASSERT_EQ(nego_encode(&m, &keys.keys[0], NOW, buf, 40), -ENOSPC,
 		  "no room");
+}
+
+/* The MAC of @len bytes of @buf by OpenSSL's one-shot HMAC(). */
+static bool mac_is(const struct nts_key *k, const __u8 *buf, size_t len)
+{
+	__u8 want[NEGO_MAC_LEN];
+	unsigned int n = sizeof(want);
+
+	HMAC(EVP_sha256(), k->secret, k->secret_len, buf, len - NEGO_MAC_LEN,
+	     want, &n);
+	return !memcmp(want, buf + len - NEGO_MAC_LEN, NEGO_MAC_LEN);
+}
+
+#define MAC_KEYS 12	/* more than a thread keeps contexts for */
+
+struct mac_run {
+	struct nts_key k[MAC_KEYS];
+	int wrong;
+};
+
+static void *mac_rounds(void *arg)
+{
+	struct mac_run *run = arg;
+	__u8 buf[NEGO_MSG_MAX];
+	int round, i;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < MAC_KEYS; i++) {
+			struct nego_msg m = notice();
+			ssize_t len;
+
+			m.nonce = round * 100 + i + 1;
+			len = nego_encode(&m, &run->k[i], NOW, buf, sizeof(buf));
+			run->wrong += len <= 0 || !mac_is(&run->k[i], buf, len);
+		}
+	}
+	nego_thread_done();
+	return NULL;
+}
+
+/* Keyed contexts kept per thread give HMAC()'s MACs, key after key. */
+TEST(mac_contexts)
+{
+	struct mac_run a = {}, b = {};
+	pthread_t t;
+	int i;
+
+	for (i = 0; i < MAC_KEYS; i++) {
+		snprintf(a.k[i].name, sizeof(a.k[i].name), "k%d", i);
+		a.k[i].secret_len = i == 0 ? 1 : 16 + i;
+		memset(a.k[i].secret, 'a' + i, a.k[i].secret_len);
+	}
+	/* Same secret, another length: another key. */
+	a.k[1].secret_len = a.k[2].secret_len;
+	memset(a.k[1].secret, 'a' + 2, a.k[1].secret_len - 1);
+	b = a;
+	if (!ASSERT_OK(pthread_create(&t, NULL, mac_rounds, &b), "thread"))
+		return;
+	mac_rounds(&a);
+	pthread_join(t, NULL);
+	ASSERT_EQ(a.wrong, 0, "this thread's MACs");
+	ASSERT_EQ(b.wrong, 0, "the other thread's, at the same time");
+}
+
+/* nego_receive() is nego_verify() then nego_replay_check(). */
+TEST(verify_then_replay_check)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_replay *r = nego_replay_new(1024);
+	struct nego_auth a = { .keys = &keys, .replay = r };
+	struct nego_msg m;
+	ssize_t len;
+
+	if (!keyring())
+		goto out;
+	len = signed_notice(buf, sizeof(buf), NOW);
+	ASSERT_OK(-nego_verify(buf, len, &a, NOW, &m, NULL), "verified");
+	ASSERT_OK(-nego_verify(buf, len, &a, NOW, &m, NULL),
+		  "verifying remembers no nonce");
+	ASSERT_OK(-nego_replay_check(r, &m, NOW), "the nonce, first time");
+	ASSERT_EQ(nego_replay_check(r, &m, NOW), -NEGO_E_REPLAY,
+		  "the nonce again");
+	ASSERT_EQ(nego_receive(buf, len, &a, NOW, &m, NULL), -NEGO_E_REPLAY,
+		  "nego_receive() sees the same cache");
+	buf[len - 1] ^= 1;
+	ASSERT_EQ(nego_verify(buf, len, &a, NOW, &m, NULL), -NEGO_E_MAC,
+		  "a bad MAC");
+out:
+	nego_replay_free(r);
 }

@@ -20,6 +20,16 @@
  *       runaway NTS server), each for a random GN and name, and beside
  *       them LEGIT_PPS good NOTICEs, each for a GN of its own; prints
  *       "FLOOD_SENT/s LEGIT_SENT LEGIT_ACCEPTED"
+ *   negoflood paced ROUTER KEYFILE NAMES SECONDS PPS
+ *       PPS signed NOTICEs a second, evenly, each for a new GN, whatever
+ *       the answers; then 1 s for the last answers; prints
+ *       "SENT/s ACCEPTED REJECT REFUSED LOST"
+ *   negoflood burst ROUTER[,ROUTER...] KEYFILE NAMES N
+ *       N signed NOTICEs at once, each for a GN of its own, to each
+ *       address of the list in turn; then their answers (3 s at most);
+ *       prints "SENT ANSWERED ACCEPTED REFUSED WRONG_SOURCE", the last
+ *       the answers that came from another address than their NOTICE
+ *       was sent to
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -304,6 +314,135 @@ static int flood(const char *router, unsigned long names, double secs,
 	return 0;
 }
 
+static void timed_drain(int fd, unsigned long *count, double until)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (now_s() < until) {
+		poll(&p, 1, 20);
+		drain(fd, count);
+	}
+}
+
+static int paced(const char *router, unsigned long names, double secs,
+		 double pps)
+{
+	unsigned long count[5] = {}, sent = 0, got;
+	int fd = udp_to(router), size = 16 << 20, n;
+	static __u8 buf[64][NEGO_MSG_MAX];
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	double t0, t;
+	ssize_t len;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	memset(mm, 0, sizeof(mm));
+	t0 = now_s();
+	while ((t = now_s() - t0) < secs) {
+		/* What is due, up to 64 at once (one system call). */
+		for (n = 0; n < 64 && sent + n < pps * t; n++) {
+			/* GNs 100.64.0.0/10: a new one for every NOTICE */
+			len = notice(buf[n], sizeof(buf[n]),
+				     htonl(0x64400000 + ((sent + n) & 0x3fffff)),
+				     rnd() % names, false);
+			iov[n].iov_base = buf[n];
+			iov[n].iov_len = len;
+			mm[n].msg_hdr.msg_iov = &iov[n];
+			mm[n].msg_hdr.msg_iovlen = 1;
+		}
+		/* What the socket can't take now goes in the next round. */
+		if (n && (n = sendmmsg(fd, mm, n, 0)) > 0)
+			sent += n;
+		drain(fd, count);
+	}
+	t = now_s() - t0;
+	timed_drain(fd, count, now_s() + 1);
+	got = count[NEGO_ACCEPT] + count[NEGO_REJECT] + count[NEGO_REFUSED];
+	printf("%.0f %lu %lu %lu %lu\n", sent / t, count[NEGO_ACCEPT],
+	       count[NEGO_REJECT], count[NEGO_REFUSED],
+	       sent > got ? sent - got : 0);
+	return 0;
+}
+
+#define BURST_MAX 100000
+#define BURST_ADDRS 8
+
+static int burst(char *routers, unsigned long names, unsigned long n)
+{
+	struct sockaddr_in to[BURST_ADDRS] = {};
+	unsigned long count[5] = {}, i, answered = 0, wrong = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), nto = 0, size = 16 << 20;
+	static __u8 msg[64][NEGO_MSG_MAX], seen[BURST_MAX];
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	char *tok, *save;
+	double until;
+
+	for (tok = strtok_r(routers, ",", &save); tok && nto < BURST_ADDRS;
+	     tok = strtok_r(NULL, ",", &save), nto++) {
+		to[nto].sin_family = AF_INET;
+		to[nto].sin_port = htons(NTS_NEGO_PORT);
+		if (inet_pton(AF_INET, tok, &to[nto].sin_addr) != 1) {
+			fprintf(stderr, "negoflood: router '%s'\n", tok);
+			return 2;
+		}
+	}
+	if (fd < 0 || !nto || n > BURST_MAX) {
+		fprintf(stderr, "negoflood: burst: 1 to %d routers, up to %d "
+				"NOTICEs\n", BURST_ADDRS, BURST_MAX);
+		return 2;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < n;) {
+		int k = 0, sent;
+
+		for (; k < 64 && i + k < n; k++) {
+			iov[k].iov_base = msg[k];
+			iov[k].iov_len = notice(msg[k], sizeof(msg[k]),
+						htonl(0x64400000 + i + k),
+						(i + k) % names, false);
+			mm[k].msg_hdr.msg_name = &to[(i + k) % nto];
+			mm[k].msg_hdr.msg_namelen = sizeof(to[0]);
+			mm[k].msg_hdr.msg_iov = &iov[k];
+			mm[k].msg_hdr.msg_iovlen = 1;
+		}
+		sent = sendmmsg(fd, mm, k, 0);
+		if (sent <= 0) {
+			fprintf(stderr, "negoflood: send: %s\n",
+				strerror(errno));
+			return 1;
+		}
+		i += sent;
+	}
+	until = now_s() + 3;
+	while (answered < n && now_s() < until) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		__u8 buf[NEGO_MSG_MAX + 1];
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		struct nego_msg m;
+		unsigned long g;
+		ssize_t len;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		len = recvfrom(fd, buf, sizeof(buf), 0, (void *)&from, &flen);
+		if (len <= 0 || nego_decode(buf, len, &m) ||
+		    m.type > NEGO_REFUSED)
+			continue;
+		g = ntohl(m.gn) - 0x64400000;
+		if (g >= n || seen[g]++)
+			continue;
+		answered++;
+		count[m.type]++;
+		wrong += from.sin_addr.s_addr != to[g % nto].sin_addr.s_addr;
+	}
+	printf("%lu %lu %lu %lu %lu\n", n, answered, count[NEGO_ACCEPT],
+	       count[NEGO_REFUSED], wrong);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "phl-set"))
@@ -324,11 +463,23 @@ int main(int argc, char **argv)
 			     atof(argv[6]), atof(argv[7]),
 			     !strcmp(argv[8], "forged"));
 	}
+	if (argc == 7 && !strcmp(argv[1], "paced")) {
+		load_key(argv[3]);
+		return paced(argv[2], strtoul(argv[4], NULL, 10), atof(argv[5]),
+			     atof(argv[6]));
+	}
+	if (argc == 6 && !strcmp(argv[1], "burst")) {
+		load_key(argv[3]);
+		return burst(argv[2], strtoul(argv[4], NULL, 10),
+			     strtoul(argv[5], NULL, 10));
+	}
 	fprintf(stderr,
 		"usage: negoflood phl-set PINDIR N TOTAL\n"
 		"       negoflood rate ROUTER KEYFILE NAMES SECONDS\n"
 		"       negoflood latency ROUTER KEYFILE NAMES COUNT GAP_MS\n"
 		"       negoflood flood ROUTER KEYFILE NAMES SECONDS FLOOD_PPS "
-		"LEGIT_PPS forged|signed\n");
+		"LEGIT_PPS forged|signed\n"
+		"       negoflood paced ROUTER KEYFILE NAMES SECONDS PPS\n"
+		"       negoflood burst ROUTER[,ROUTER...] KEYFILE NAMES N\n");
 	return 2;
 }

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 (out, as_json, quick, elapsed, rounds, scale_rounds, secs, dns_secs, conns,
- flood_secs) = sys.argv[1:]
+ flood_secs, step_secs, steady_secs) = sys.argv[1:]
 as_json, quick = as_json == "1", quick == "1"
 
 
@@ -278,8 +278,8 @@ print("\n**PHL of 100,000 names**: signed NOTICEs answered per second, "
       "32 outstanding, each for a new GN and a random registered name "
       "(ntsload --max-names 131072 --max-rc 262144 --rc-ttl 1, rate limits "
       "raised; %s s per run, a new ntsload process on the kept maps before "
-      "each run: its replay cache remembers 65,536 nonces for 60 s, and "
-      "the last column shows what happens past that).\n" % "1")
+      "each run: its replay cache starts empty; the last column is one "
+      "process for 3 s).\n" % "1")
 table("phl", [("100", "100 names"), ("100000", "100,000 names"),
               ("long", "100,000 names, 3 s, one process (once)")],
       [("rate", "NOTICEs answered"), ("accepted", "of which ACCEPTed"),
@@ -293,9 +293,68 @@ print("\n**RC under a flood**: ntsload as shipped (default sizes and "
       "signed (a leaked key, a runaway NTS server). %s s per run; the "
       "sender's achieved rate is shown.\n" % flood_secs)
 table("flood", [("none", "no flood"), ("forged", "forged flood"),
-                ("signed", "signed flood")],
+                ("signed", "signed flood"),
+                ("nts_outside", "forged, from outside --nts-server"),
+                ("nts_inside", "forged, NTS server's address")],
       [("sent", "flood sent"), ("legit_accepted", "legitimate ACCEPTed"),
        ("rc_entries", "RC entries after"), ("rc_memlock", "RC map memory"),
-       ("rss", "ntsload resident memory after")],
+       ("rss", "ntsload resident memory after"),
+       ("foreign", "dropped in XDP (nego_foreign)")],
       [("forged", "none", "forged / none"),
-       ("signed", "none", "signed / none")])
+       ("signed", "none", "signed / none"),
+       ("nts_outside", "none", "outside / none"),
+       ("nts_inside", "none", "inside / none")])
+print("\nThe last two columns: `ntsload --nts-server 198.51.100.53/32`, the "
+      "legitimate NOTICEs from the NTS server, the forged flood from gn "
+      "(outside the range) or, in a process of its own, from the NTS "
+      "server's address (as a spoofer inside the range would send it).")
+
+print("\n**Sustained signed rate** (negoflood paced: NOTICEs sent evenly at "
+      "the rate asked, whatever the answers, each for a new GN and one of "
+      "100,000 names; a new ntsload process for each step, %s s each; "
+      "rate limits raised). The rate steps up until a step has a REFUSED "
+      "or lost NOTICE, or the sender falls 5 %% short of it.\n" % step_secs)
+st = data.get("sustained", {})
+steps = sorted((c for c in st.get("sent", {})), key=int)
+if steps:
+    print("| NOTICEs/s asked | sent/s | REFUSED | lost |")
+    print("|---:|---:|---:|---:|")
+    for c in steps:
+        print("| %s | %s | %s | %s |" % (
+            num(int(c)), cell_text(st["sent"].get(c)),
+            cell_text(st.get("refused", {}).get(c)),
+            cell_text(st.get("lost", {}).get(c))))
+for text in notes.get("sustained", []):
+    print("\n**Not measured:** " + text)
+
+
+def med(part, row, col):
+    m = mmm(data.get(part, {}).get(row, {}).get(col))
+    return m[1] if m else None
+
+
+def fmt(v, unit):
+    return "—" if v is None else "%s %s" % (num(v), unit)
+
+
+def rel(v, aim):
+    return "—" if v is None or not aim else "%.2f" % (v / aim)
+
+
+print("\n## Issue 15's NOTICE targets, from this run\n")
+print("| what | measured | aim | measured / aim |")
+print("|---|---:|---:|---:|")
+best = med("sustained", "best", "best")
+print("| highest signed rate with 0 REFUSED, 0 lost | %s | ≥ 30,000/s | %s |"
+      % (fmt(best, "/s"), rel(best, 30000)))
+ref, lost = med("steady", "refused", "5000"), med("steady", "lost", "5000")
+print("| 5,000 signed NOTICEs/s for %s s: REFUSED, lost | %s, %s | 0, 0 | "
+      "— |" % (steady_secs, fmt(ref, ""), fmt(lost, "")))
+for col, label, aim in (("nts_outside", "outside --nts-server", 99),
+                        ("nts_inside", "from the NTS server's address", 95)):
+    v = med("flood", "legit_accepted", col)
+    print("| legitimate NOTICEs ACCEPTed under a forged flood %s | %s | "
+          "≥ %d %% | %s |" % (label, fmt(v, "%"), aim, rel(v, aim)))
+p99 = med("dns", "p99_nts", "ntsdns")
+print("| ntsdns negotiated answers, latency p99 (part 3) | %s | ≤ 20 ms | "
+      "%s |" % (fmt(p99, "ms"), rel(p99, 20)))

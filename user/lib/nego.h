@@ -88,4 +88,22 @@ struct nego_auth {
 int nego_receive(const __u8 *buf, size_t len, const struct nego_auth *a,
 		 __u64 now, struct nego_msg *m, const struct nts_key **key);
 
+/*
+ * nego_receive() in two steps, for receivers that check MACs on several
+ * threads: nego_verify() is all of it but the nonce, reads only @a's
+ * keys and may run on any thread at once; nego_replay_check() then, on
+ * one thread at a time (the cache is not locked), for each message that
+ * nego_verify() passed, in the order they came. 0 or -err.
+ */
+int nego_verify(const __u8 *buf, size_t len, const struct nego_auth *a,
+		__u64 now, struct nego_msg *m, const struct nts_key **key);
+int nego_replay_check(struct nego_replay *r, const struct nego_msg *m,
+		      __u64 now);
+
+/*
+ * MACs are computed with a context per key kept by each thread (a key's
+ * setup costs more than its MAC); a thread that ends calls this first.
+ */
+void nego_thread_done(void);
+
 #endif /* NTS_NEGO_MSG_H */

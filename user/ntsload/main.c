@@ -173,6 +173,11 @@ static void usage(FILE *f)
 "                           packet (default 5); after it, 1 s more\n"
 "      --rate-gn N          NOTICEs per second per GN (default 10)\n"
 "      --rate-name N        NOTICEs per second per name (default 50)\n"
+"      --rate-server N      authentic NOTICEs per second from one NTS server\n"
+"                           (source address; default 100000)\n"
+"      --nego-threads N     threads that decode, check and sign NTS-Nego\n"
+"                           messages, the main one included (default: one\n"
+"                           per CPU ntsload may run on; 1: no other)\n"
 "      --inner-key FILE     relay NOTICEs for hosts behind inner NTS routers\n"
 "                           to them, signed with the key in FILE\n"
 "      --relay-timeout MS   how long an inner router may take (default 400)\n"
@@ -215,6 +220,8 @@ enum {
 	OPT_NAMES_PER_HOST,
 	OPT_NTS_SERVER,
 	OPT_MAX_NONCES,
+	OPT_RATE_SERVER,
+	OPT_NEGO_THREADS,
 };
 
 static int parse_uint(const char *opt, const char *s, unsigned int min,
@@ -369,6 +376,8 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		  OPT_NAMES_PER_HOST },
 		{ "nts-server", required_argument, NULL, OPT_NTS_SERVER },
 		{ "max-nonces", required_argument, NULL, OPT_MAX_NONCES },
+		{ "rate-server", required_argument, NULL, OPT_RATE_SERVER },
+		{ "nego-threads", required_argument, NULL, OPT_NEGO_THREADS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -509,6 +518,14 @@ static int parse_args(struct ntsload *l, int argc, char **argv)
 		case OPT_RATE_NAME:
 			err = parse_uint("--rate-name", optarg, 1, 1000000,
 					 &l->nego_cfg.rate_name);
+			break;
+		case OPT_RATE_SERVER:
+			err = parse_uint("--rate-server", optarg, 1, 100000000,
+					 &l->nego_cfg.rate_server);
+			break;
+		case OPT_NEGO_THREADS:
+			err = parse_uint("--nego-threads", optarg, 1, 16,
+					 &l->nego_cfg.threads);
 			break;
 		case OPT_MAX_FLOWS:
 			err = parse_uint("--max-flows", optarg, 1024, 1U << 24,
@@ -1092,7 +1109,7 @@ static int run(struct ntsload *l)
 
 	for (;;) {
 		/* The socket may change with the WAN address. */
-		pfd[2].fd = l->nego.fd;
+		pfd[2].fd = nego_server_fd(&l->nego);
 		if (poll(pfd, sizeof(pfd) / sizeof(pfd[0]),
 			 nego_server_timeout_ms(&l->nego)) < 0) {
 			if (errno == EINTR)
@@ -1232,13 +1249,16 @@ static int start(struct ntsload *l)
 		goto fail_phl_log;
 
 	pr_info("%s %s: XDP %s and tc egress attached%s%s; NAT %s+%s, ports "
-		"%u-%u; NTS-Nego on port %u (%zu key%s%s); maps in %s",
+		"%u-%u; NTS-Nego on port %u (%zu key%s%s, %u thread%s); "
+		"maps in %s",
 		l->ifname, addrs_str(&l->addrs, addr, sizeof(addr)),
 		xdp_mode_name(l->got_mode), l->hairpin ? ", hairpin on " : "",
 		l->hairpin ? l->lan : "", mappings[l->mapping],
 		filterings[l->filtering], l->range.lo, l->range.hi,
 		l->nego_cfg.port, l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s",
-		l->nego_cfg.insecure ? ", insecure" : "", l->pin_dir);
+		l->nego_cfg.insecure ? ", insecure" : "",
+		nego_server_threads(&l->nego),
+		nego_server_threads(&l->nego) == 1 ? "" : "s", l->pin_dir);
 	say_registrations(l);
 	return 0;
 
@@ -1308,10 +1328,11 @@ int main(int argc, char **argv)
 			.rc_ttl = 5,
 			.rate_gn = 10,
 			.rate_name = 50,
+			.rate_server = 100000,
 			.relay_timeout_ms = 400,
 			.replay_max = NEGO_REPLAY_MAX,
 		},
-		.nego.fd = -1,
+		.nego.recv.fd = -1,
 		.frags.raw = -1,
 		.lock_fd = -1,
 		.instance_fd = -1,

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "nego_what.h"
+
+void nego_what(char *buf, size_t len, const struct nego_msg *m,
+	       const struct nego_peer *p)
+{
+	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN], name[FMT_ESCAPED_MAX];
+
+	inet_ntop(AF_INET, &m->gn, gn, sizeof(gn));
+	inet_ntop(AF_INET, &p->from.sin_addr, src, sizeof(src));
+	fmt_escape(name, sizeof(name), m->fqdn, sizeof(m->fqdn));
+	snprintf(buf, len, "%s for GN %s (from %s:%u)", name[0] ? name : "?",
+		 gn, src, ntohs(p->from.sin_port));
+}
+
+void nego_event(struct log_limit *l, const char *verb, const struct nego_msg *m,
+		const struct nego_peer *p, const char *fmt, ...)
+{
+	char what[NEGO_WHAT_MAX], rest[512];
+	va_list ap;
+
+	if (!log_limit_allow(l))
+		return;
+	nego_what(what, sizeof(what), m, p);
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof(rest), fmt, ap);
+	va_end(ap);
+	pr_info("%s%s%s %s%s", l->what ? l->what : "", l->what ? ": " : "",
+		verb, what, rest);
+}
