@@ -50,6 +50,8 @@ struct {
 
 #define NSEC_PER_SEC 1000000000ULL
 #define BIND_GRACE_NS (10 * NSEC_PER_SEC) /* GC_BIND_GRACE_SEC */
+/* nat entries one pass deletes at most: about a quarter of a second. */
+#define GC_DELETE_BUDGET (256 * 1024)
 
 enum { REF_TCP, REF_UDP, REF_ICMP, REF_MAX };
 #define REF_WORDS (65536 / 64)
@@ -59,12 +61,14 @@ __u64 gc_now;
 __u64 gc_timeout_ns[FLOW_STATE_MAX];
 __be32 gc_addrs[NTS_ADDRS_MAX];
 __u32 gc_naddrs;
+bool gc_orphans;	/* look for IN entries without their OUT twin */
 
 /*
  * Results of the pass. gc_ref: the external ports that live flows use,
  * per protocol; gc_nat sets them, gc_bind keeps the mappings they name.
  */
-__u32 gc_flows, gc_flows_expired, gc_binds, gc_binds_expired;
+__u32 gc_flows, gc_flows_expired, gc_flows_left, gc_binds, gc_binds_expired;
+__u32 gc_deleted;	/* nat entries, this pass */
 __u64 gc_ref[REF_MAX][REF_WORDS];
 
 
@@ -164,14 +168,22 @@ static __always_inline enum verdict nat_out(const struct nat_key *k,
 	return ie ? EXPIRE_BOTH : EXPIRE;
 }
 
-/* An IN entry goes with its OUT twin; alone, it goes when idle. */
+/*
+ * An IN entry goes with its OUT twin, which decides for both; alone (its
+ * twin evicted from a full table), it goes when idle. Looking for the
+ * twin costs a lookup, a cache miss or two, so it is done only on the
+ * passes user space asks for it (gc_orphans): the few orphans wait a
+ * little longer, and a pass over a table that expires at once is half
+ * the work.
+ */
 static __always_inline enum verdict nat_in(const struct nat_key *k,
 					   const struct nat_entry *e)
 {
 	struct nat_key out;
 
 	if (ours(k->daddr)) {
-		if (!idle_for(e->last_ns,
+		if (!gc_orphans ||
+		    !idle_for(e->last_ns,
 			      timeout_ns(flow_state(k->proto, 0, e->seen))))
 			return KEEP;
 		twin_key(&out, k, e);
@@ -222,8 +234,22 @@ static long nat_visit(struct bpf_map *map, const struct nat_key *k,
 	int r;
 
 	key = *k;
+	/*
+	 * Deletes and the lookups that decide them are most of a pass's
+	 * cost when a whole table expires at once. Past the budget the walk
+	 * goes on without them, so that one run of the program (not
+	 * preemptible on most kernels) stays short, and the next pass takes
+	 * the rest; the flows not looked at keep their ports used.
+	 */
+	if (gc_deleted >= GC_DELETE_BUDGET) {
+		if (key.dir != NAT_DIR_OUT)
+			return 0;
+		gc_flows_left++;
+		goto used;
+	}
 	v = nat_decide(&key, e, &in);
 	if (v != KEEP) {
+		gc_deleted += v == EXPIRE_BOTH ? 2 : 1;
 		bpf_map_delete_elem(&nat, &key);
 		if (v == EXPIRE_BOTH)
 			bpf_map_delete_elem(&nat, &in);
@@ -231,13 +257,14 @@ static long nat_visit(struct bpf_map *map, const struct nat_key *k,
 			gc_flows_expired++;
 		return 0;
 	}
-	if (key.dir == NAT_DIR_OUT) {
-		gc_flows++;
-		port = __builtin_bswap16(e->port);
-		r = ref_idx(key.proto);
-		if (r >= 0 && r < REF_MAX)
-			gc_ref[r][(port / 64) % REF_WORDS] |= 1ULL << (port % 64);
-	}
+	if (key.dir != NAT_DIR_OUT)
+		return 0;
+	gc_flows++;
+used:
+	port = __builtin_bswap16(e->port);
+	r = ref_idx(key.proto);
+	if (r >= 0 && r < REF_MAX)
+		gc_ref[r][(port / 64) % REF_WORDS] |= 1ULL << (port % 64);
 	return 0;
 }
 

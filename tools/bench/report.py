@@ -76,8 +76,14 @@ for n, s in scale.items():
         "fill": ("ns", s["fill_ns_per_flow"]),
         "gc_live": ("ms", s["gc_live_ms"]),
         "gc_live_flow": ("µs", [1e3 * v / n for v in s["gc_live_ms"]]),
+        "gc_live_cpu": ("ms", s.get("gc_live_cpu_ms", [])),
         "gc_expire": ("ms", s["gc_expire_ms"]),
-        "gc_expire_flow": ("µs", [1e3 * v / n for v in s["gc_expire_ms"]]),
+        "gc_expire_cpu": ("ms", s.get("gc_expire_cpu_ms", [])),
+        "gc_expire_all": ("ms", s.get("gc_expire_all_cpu_ms", [])),
+        "gc_expire_passes": ("passes", s.get("gc_expire_passes", [])),
+        "gc_expire_flow": ("µs", [1e3 * v / n for v in
+                                  s.get("gc_expire_all_cpu_ms",
+                                        s["gc_expire_ms"])]),
         "live": ("flows", [s["live_after_fill"]]),
     }
     for row, (unit, values) in rows.items():
@@ -256,9 +262,13 @@ table("nat", [("65536", "65,536 flows (default size)"),
        ("mem", "memory, nat + nat_bind"), ("mem_flow", "per flow"),
        ("fill", "tc egress, new flow, per packet"),
        ("gc_live", "expiry pass, nothing to expire"),
+       ("gc_live_cpu", "the same, CPU time of the pass"),
        ("gc_live_flow", "per flow"),
-       ("gc_expire", "expiry pass, every flow expires"),
-       ("gc_expire_flow", "per flow")],
+       ("gc_expire", "expiry pass, every flow expires: the longest"),
+       ("gc_expire_cpu", "the same, CPU time of the pass"),
+       ("gc_expire_all", "CPU time of all passes until the table is empty"),
+       ("gc_expire_passes", "passes until then (256K deletes each at most)"),
+       ("gc_expire_flow", "all passes, per flow")],
       [("1000000", "65536", "1M / 64K")])
 for text in notes.get("scale", []):
     print("\n**Not measured:** " + text)

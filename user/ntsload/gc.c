@@ -85,15 +85,19 @@ static int gc_nat(struct gc *gc, const struct addr_set *addrs,
 	for (i = 0; i < addrs->n && i < NTS_ADDRS_MAX; i++)
 		b->gc_addrs[i] = addrs->a[i];
 	b->gc_naddrs = i;
-	b->gc_flows = b->gc_flows_expired = 0;
+	/* Orphaned IN entries are looked for on every GC_ORPHANS_EVERY'th. */
+	b->gc_orphans = gc->passes++ % GC_ORPHANS_EVERY == 0;
+	b->gc_flows = b->gc_flows_expired = b->gc_flows_left = 0;
+	b->gc_deleted = 0;
 	b->gc_binds = b->gc_binds_expired = 0;
 	memset(b->gc_ref, 0, sizeof(b->gc_ref));
 
 	err = prog_run(gc->skel->progs.gc_nat);
 	if (!err)
 		err = prog_run(gc->skel->progs.gc_bind);
-	res->flows = b->gc_flows;
+	res->flows = b->gc_flows + b->gc_flows_left;
 	res->flows_expired = b->gc_flows_expired;
+	res->flows_left = b->gc_flows_left;
 	res->binds = b->gc_binds;
 	res->binds_expired = b->gc_binds_expired;
 	return err;

@@ -20,6 +20,7 @@
 struct gc_result {
 	unsigned int flows;		/* live flows */
 	unsigned int flows_expired;
+	unsigned int flows_left;	/* expired, for the next pass: budget */
 	unsigned int binds;		/* live endpoint bindings */
 	unsigned int binds_expired;
 	unsigned int names;		/* PHL entries */
@@ -30,7 +31,11 @@ struct gc_result {
 struct gc {
 	const struct nts_maps *maps;
 	struct nts_gc *skel;
+	unsigned long passes;
 };
+
+/* Passes between two looks for IN entries whose OUT twin is gone. */
+#define GC_ORPHANS_EVERY 16
 
 /* Load and attach; 0 or -errno, said. @maps must outlive @gc. */
 int gc_open(struct gc *gc, const struct nts_maps *maps);

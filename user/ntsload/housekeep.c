@@ -33,9 +33,11 @@ static void expire(struct housekeep *h, const struct addr_set *addrs)
 		return;
 	}
 	if (res.flows_expired || res.binds_expired || res.names_expired)
-		pr_debug("expired %u flows, %u mappings, %u names in %llu ms; "
-			 "live: %u flows, %u mappings, %u names",
-			 res.flows_expired, res.binds_expired, res.names_expired,
+		pr_debug("expired %u flows (%u left for the next pass), %u "
+			 "mappings, %u names in %llu ms; live: %u flows, %u "
+			 "mappings, %u names",
+			 res.flows_expired, res.flows_left, res.binds_expired,
+			 res.names_expired,
 			 (unsigned long long)(mono_ns() - t0) / 1000000,
 			 res.flows, res.binds, res.names);
 	h->counts.n[NTS_STAT_GC_PASSES]++;
