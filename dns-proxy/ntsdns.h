@@ -8,7 +8,9 @@
  *   query.c      a query's life: in, forwarded, maybe held, answered
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
  *   negotiate.c  NTS-Nego: NOTICEs out, answers in, the held answer
- *   dnsmsg.c     the DNS messages themselves, no sockets (fuzzed)
+ *   dnswire.c    DNS messages parsed and walked, no sockets (fuzzed)
+ *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
+ *   target.c     which answers are negotiated, and their rewrite (fuzzed)
  *   evlog.c      log lines about events, rate-limited
  */
 #ifndef NTSDNS_H
@@ -24,7 +26,8 @@
 #include <event2/listener.h>
 
 #include "addr.h"
-#include "dnsmsg.h"
+#include "dnswire.h"
+#include "target.h"
 #include "zones.h"
 
 #define MAX_LISTEN    16

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "dnsbuild.h"
 #include "fmt.h"
 #include "log.h"
 #include "ntsdns.h"

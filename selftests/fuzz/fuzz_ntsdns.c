@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for ntsdns's DNS handling (dns-proxy/dnsmsg.c), the
- * path every client query and upstream answer takes, without sockets:
+ * libFuzzer harness for ntsdns's DNS handling (dns-proxy/dnswire.c,
+ * dnsbuild.c, target.c), the path every client query and upstream
+ * answer takes, without sockets:
  *
  *   byte 0      bit 0: the client came over TCP; bits 1-2: what the
  *               router says (0 nothing, 1 ACCEPT, 2 ACCEPT with an
@@ -19,8 +20,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dnsmsg.h"
+#include "dnsbuild.h"
+#include "dnswire.h"
 #include "nego.h"
+#include "target.h"
 #include "zones.h"
 
 #define CHECK(cond)                       \
