@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "evlog.h"
 #include "log.h"
 #include "ntsdns.h"
 

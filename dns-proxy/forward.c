@@ -19,13 +19,13 @@
 #include <event2/buffer.h>
 
 #include "addr.h"
+#include "evlog.h"
 #include "log.h"
 #include "ntsdns.h"
+#include "sock.h"
 
 #define ID_SPACE  65536
 #define UDP_BATCH 64
-/* Receive buffers that hold a burst of answers. */
-#define SOCK_BUF (4 * 1024 * 1024)
 
 /* A TCP client takes whole answers: a truncated one is asked over TCP. */
 static bool wants_whole(const struct query *q, const uint8_t *buf, size_t len)
@@ -310,15 +310,6 @@ void forward_stop(struct query *q)
 	}
 }
 
-void bigger_buffer(int fd)
-{
-	int size = SOCK_BUF;
-
-	/* Past rmem_max as root; the default otherwise is fine too. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-}
-
 static int udp_socket(struct proxy *px, int family, int *fd, struct event **ev)
 {
 	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -327,7 +318,7 @@ static int udp_socket(struct proxy *px, int family, int *fd, struct event **ev)
 		       strerror(errno));
 		return -errno;
 	}
-	bigger_buffer(*fd);
+	sock_big_rcvbuf(*fd);
 	*ev = event_new(px->base, *fd, EV_READ | EV_PERSIST, udp_answer, px);
 	if (!*ev || event_add(*ev, NULL))
 		return -ENOMEM;

@@ -18,6 +18,7 @@
 #include <nts/config.h> /* NTS_NEGO_PORT */
 
 #include "addr.h"
+#include "evlog.h"
 #include "log.h"
 #include "ntsdns.h"
 
@@ -502,8 +503,10 @@ int main(int argc, char **argv)
 		if (!sigs[i] || event_add(sigs[i], NULL))
 			goto out;
 	}
-	if (evlog_init(&px) || forward_init(&px) || nego_init(&px) ||
-	    listen_open(&px))
+	if (evlog_init(&px) || forward_init(&px) || nego_init(&px))
+		goto out;
+	px.listen = listen_open(&px, query_input, &px);
+	if (!px.listen)
 		goto out;
 	started(&px);
 	event_base_dispatch(px.base);
@@ -512,7 +515,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	evlog_fini();
-	listen_close(&px);
+	listen_close(px.listen);
 	query_free_all(&px);
 	nego_fini(&px);
 	forward_fini(&px);

@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "evlog.h"
 #include "fmt.h"
 #include "log.h"
 #include "nego.h"

@@ -27,6 +27,7 @@
 
 #include "addr.h"
 #include "dnswire.h"
+#include "listen.h"
 #include "target.h"
 #include "zones.h"
 
@@ -34,8 +35,6 @@
 #define MAX_UPSTREAM  16
 #define MAX_TRUST_ECS 16
 #define DEDUP_BUCKETS 4096
-/* Queries one TCP connection may have in flight before we stop reading. */
-#define TCP_PIPELINE 64
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
 
@@ -89,25 +88,6 @@ struct counters {
 	unsigned long long log_left_out;
 };
 
-struct udp_listener {
-	struct proxy *px;
-	int fd;
-	struct event *ev;
-	struct sockaddr_storage addr;
-	bool wildcard; /* answers need the address asked */
-};
-
-struct tcp_conn;
-
-/* Where a query came from, and so where its answer goes. */
-struct client {
-	struct sockaddr_storage addr;
-	struct udp_listener *udp;      /* UDP: the socket it came in on */
-	struct sockaddr_storage local; /* and the address it was sent to */
-	int ifindex;
-	struct tcp_conn *tcp; /* TCP: its connection, NULL once closed */
-};
-
 struct hold;
 
 struct query {
@@ -131,19 +111,6 @@ struct query {
 	bool gn_ecs; /* the GN is the client's ECS address */
 	bool up_tcp; /* asked upstream over TCP: UDP came back TC */
 	LIST_ENTRY(query) dedup;
-	LIST_ENTRY(query) conn;
-};
-
-struct tcp_conn {
-	struct proxy *px;
-	struct bufferevent *bev;
-	struct sockaddr_storage peer;
-	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
-	LIST_HEAD(, query) queries;
-	unsigned int nqueries;
-	bool eof;     /* the client has said all it will */
-	bool partial; /* a message begun, not whole: its time runs */
-	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
 };
 
 struct nego;
@@ -152,12 +119,7 @@ struct proxy {
 	struct config cfg;
 	struct event_base *base;
 	struct counters cnt;
-	struct udp_listener udp[MAX_LISTEN];
-	size_t nudp;
-	struct evconnlistener *tcp[MAX_LISTEN];
-	size_t ntcp;
-	TAILQ_HEAD(, tcp_conn) conns;
-	unsigned int nconns;
+	struct listener *listen;
 	/* Upstream UDP sockets by family, and queries by upstream ID. */
 	int up_fd4, up_fd6;
 	struct event *up_ev4, *up_ev6;
@@ -174,15 +136,8 @@ struct proxy {
 	uint8_t tcbuf[DNS_MSG_MAX];
 };
 
-/* listen.c */
-int listen_open(struct proxy *px);
-void listen_close(struct proxy *px);
-void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
-		 size_t len);
-void tcp_query_done(struct query *q);
-
 /* query.c */
-void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
+bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		 size_t len);
 void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r);
 void query_servfail(struct query *q, const char *why);
@@ -198,8 +153,6 @@ int forward_init(struct proxy *px);
 void forward_fini(struct proxy *px);
 int forward_start(struct query *q);
 void forward_stop(struct query *q);
-/* A receive buffer for bursts of datagrams. */
-void bigger_buffer(int fd);
 
 /* negotiate.c */
 int nego_init(struct proxy *px);
@@ -207,13 +160,6 @@ void nego_fini(struct proxy *px);
 /* Hold @q's answer until the routers of @t have heard about @gn. */
 bool nego_start(struct query *q, struct nts_target *t, uint32_t gn);
 void nego_cancel(struct query *q);
-
-/* evlog.c: lines about events, --log-rate a second (errors at start:
- * pr_err()). ev_debug() only with -v. */
-int evlog_init(struct proxy *px);
-void evlog_fini(void);
-__attribute__((format(printf, 1, 2))) void ev_info(const char *fmt, ...);
-__attribute__((format(printf, 1, 2))) void ev_debug(const char *fmt, ...);
 
 uint64_t now_ms(void);
 

@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "dnsbuild.h"
+#include "evlog.h"
 #include "fmt.h"
 #include "log.h"
 #include "ntsdns.h"
@@ -91,9 +92,11 @@ static bool is_duplicate(struct proxy *px, const struct client *cl,
 	return false;
 }
 
-void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
+/* A message from a client (listen.c's callback): true if taken. */
+bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		 size_t len)
 {
+	struct proxy *px = arg;
 	uint8_t formerr[DNS_HDR_LEN];
 	char who[ADDR_STRLEN];
 	struct query *q;
@@ -105,20 +108,20 @@ void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
 		px->cnt.malformed++;
 		ev_debug("%s: dropped %zu bytes: not a DNS query",
 			 addr_str(&cl->addr, who, sizeof(who)), len);
-		return;
+		return false;
 	case DNSQ_FORMERR:
 		px->cnt.malformed++;
 		ev_debug("%s: FORMERR: a query that does not parse",
 			 addr_str(&cl->addr, who, sizeof(who)));
-		client_send(px, cl, formerr, dns_formerr(buf, formerr));
-		return;
+		client_send(cl, formerr, dns_formerr(buf, formerr));
+		return false;
 	case DNSQ_FORWARD:
 		break;
 	}
 	if (is_duplicate(px, cl, &dq)) {
 		px->cnt.duplicates++;
 		dnsq_free(&dq);
-		return;
+		return false;
 	}
 	q = calloc(1, sizeof(*q));
 	if (q)
@@ -127,7 +130,7 @@ void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
 		if (q)
 			free(q);
 		dnsq_free(&dq);
-		return; /* the client will ask again */
+		return false; /* the client will ask again */
 	}
 	q->px = px;
 	q->cl = *cl;
@@ -135,12 +138,9 @@ void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
 	memcpy(q->wire, buf, len);
 	q->len = len;
 	LIST_INSERT_HEAD(&px->dedup[dedup_hash(cl, dq.id)], q, dedup);
-	if (cl->tcp) {
-		LIST_INSERT_HEAD(&cl->tcp->queries, q, conn);
-		cl->tcp->nqueries++;
-	}
 	if (forward_start(q))
 		query_servfail(q, "too many queries in flight");
+	return true;
 }
 
 /*
@@ -232,7 +232,7 @@ void query_reply(struct query *q)
 			 ldns_pkt_ancount(q->r) == 1 ? "" : "s",
 			 out != q->resp ? ", truncated" : "");
 	}
-	client_send(px, &q->cl, out, n);
+	client_send(&q->cl, out, n);
 	query_free(q);
 }
 
@@ -245,7 +245,7 @@ void query_servfail(struct query *q, const char *why)
 	px->cnt.servfail++;
 	ev_info("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)), why);
 	client_send(
-		px, &q->cl, px->tcbuf,
+		&q->cl, px->tcbuf,
 		dns_servfail(&q->dq, px->tcbuf,
 			     q->cl.udp ? q->dq.udp_max : sizeof(px->tcbuf)));
 	query_free(q);
@@ -255,7 +255,7 @@ void query_free(struct query *q)
 {
 	forward_stop(q);
 	nego_cancel(q);
-	tcp_query_done(q);
+	client_done(&q->cl);
 	LIST_REMOVE(q, dedup);
 	if (q->timer)
 		event_free(q->timer);
