@@ -475,8 +475,6 @@ int main(int argc, char **argv)
 			.notice_max = NOTICE_MAX_DEFAULT,
 			.rate_client = RATE_CLIENT,
 		},
-		.up_fd4 = -1,
-		.up_fd6 = -1,
 	};
 	struct event *sigs[3] = {};
 	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
@@ -503,7 +501,10 @@ int main(int argc, char **argv)
 		if (!sigs[i] || event_add(sigs[i], NULL))
 			goto out;
 	}
-	if (evlog_init(&px) || forward_init(&px) || nego_init(&px))
+	if (evlog_init(&px))
+		goto out;
+	px.fwd = forward_init(&px);
+	if (!px.fwd || nego_init(&px))
 		goto out;
 	px.listen = listen_open(&px, query_input, &px);
 	if (!px.listen)
@@ -518,7 +519,7 @@ out:
 	listen_close(px.listen);
 	query_free_all(&px);
 	nego_fini(&px);
-	forward_fini(&px);
+	forward_fini(px.fwd);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])
 			event_free(sigs[i]);

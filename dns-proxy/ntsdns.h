@@ -17,6 +17,7 @@
 #define NTSDNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@
 
 #include "addr.h"
 #include "dnswire.h"
+#include "forward.h"
 #include "listen.h"
 #include "target.h"
 #include "zones.h"
@@ -37,6 +39,10 @@
 #define DEDUP_BUCKETS 4096
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
+
+/* The struct of type @type whose @member @ptr points to. */
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 struct config {
 	struct sockaddr_storage listen[MAX_LISTEN];
@@ -94,22 +100,13 @@ struct query {
 	struct proxy *px;
 	struct client cl;
 	struct dnsq dq;
-	uint8_t *wire; /* the query as forwarded: our ID */
-	size_t len;
-	uint16_t up_id;
-	unsigned int attempt; /* upstream attempts made */
-	unsigned int tried;   /* bit i: upstream i was asked */
-	unsigned int cur_up;  /* the one asked last */
-	int up_err;	      /* how its TCP connection failed */
-	struct event *timer;
-	struct bufferevent *up; /* TCP to the upstream */
+	struct fwd_req fwd;
 	/* The upstream's answer, once it came. */
 	uint8_t *resp;
 	size_t resp_len;
 	ldns_pkt *r;
 	struct hold *hold;
 	bool gn_ecs; /* the GN is the client's ECS address */
-	bool up_tcp; /* asked upstream over TCP: UDP came back TC */
 	LIST_ENTRY(query) dedup;
 };
 
@@ -120,26 +117,16 @@ struct proxy {
 	struct event_base *base;
 	struct counters cnt;
 	struct listener *listen;
-	/* Upstream UDP sockets by family, and queries by upstream ID. */
-	int up_fd4, up_fd6;
-	struct event *up_ev4, *up_ev6;
-	struct query **inflight;
-	unsigned int ninflight;
-	unsigned int up_first; /* the upstream that answered last */
-	/* Upstream IDs to come, from arc4random_buf(): one syscall a batch. */
-	uint16_t ids[256];
-	unsigned int nids;
+	struct forwarder *fwd;
 	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
 	struct nego *nego;
-	/* Room for one message, and for a truncated answer. */
-	uint8_t buf[DNS_MSG_MAX + 1];
+	/* Room for a truncated answer. */
 	uint8_t tcbuf[DNS_MSG_MAX];
 };
 
 /* query.c */
 bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		 size_t len);
-void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r);
 void query_servfail(struct query *q, const char *why);
 void query_reply(struct query *q);
 void query_free(struct query *q);
@@ -148,11 +135,6 @@ void query_free_all(struct proxy *px);
 #define QNAME_STRLEN (4 * 255 + 32)
 const char *query_name(const struct query *q, char *buf, size_t len);
 
-/* forward.c */
-int forward_init(struct proxy *px);
-void forward_fini(struct proxy *px);
-int forward_start(struct query *q);
-void forward_stop(struct query *q);
 
 /* negotiate.c */
 int nego_init(struct proxy *px);

@@ -92,6 +92,8 @@ static bool is_duplicate(struct proxy *px, const struct client *cl,
 	return false;
 }
 
+static fwd_done_fn upstream_done;
+
 /* A message from a client (listen.c's callback): true if taken. */
 bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		 size_t len)
@@ -125,8 +127,8 @@ bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 	}
 	q = calloc(1, sizeof(*q));
 	if (q)
-		q->wire = malloc(len);
-	if (!q || !q->wire) {
+		q->fwd.wire = malloc(len);
+	if (!q || !q->fwd.wire) {
 		if (q)
 			free(q);
 		dnsq_free(&dq);
@@ -135,10 +137,13 @@ bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 	q->px = px;
 	q->cl = *cl;
 	q->dq = dq;
-	memcpy(q->wire, buf, len);
-	q->len = len;
+	memcpy(q->fwd.wire, buf, len);
+	q->fwd.len = len;
+	q->fwd.dq = &q->dq;
+	q->fwd.whole = !cl->udp;
+	q->fwd.done = upstream_done;
 	LIST_INSERT_HEAD(&px->dedup[dedup_hash(cl, dq.id)], q, dedup);
-	if (forward_start(q))
+	if (forward_start(px->fwd, &q->fwd))
 		query_servfail(q, "too many queries in flight");
 	return true;
 }
@@ -199,10 +204,16 @@ static bool negotiate(struct query *q)
 	return nego_start(q, &t, gn);
 }
 
-/* The upstream's answer to @q: takes @buf (malloc'd) and @r. */
-void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r)
+/* The upstream's answer, or why none came (forward.c's callback). */
+static void upstream_done(struct fwd_req *f, uint8_t *buf, size_t len,
+			  ldns_pkt *r, const char *why)
 {
-	forward_stop(q);
+	struct query *q = container_of(f, struct query, fwd);
+
+	if (!buf) {
+		query_servfail(q, why);
+		return;
+	}
 	q->resp = buf;
 	q->resp_len = len;
 	q->r = r;
@@ -241,7 +252,6 @@ void query_servfail(struct query *q, const char *why)
 	struct proxy *px = q->px;
 	char what[QNAME_STRLEN];
 
-	forward_stop(q);
 	px->cnt.servfail++;
 	ev_info("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)), why);
 	client_send(
@@ -253,16 +263,14 @@ void query_servfail(struct query *q, const char *why)
 
 void query_free(struct query *q)
 {
-	forward_stop(q);
+	forward_cancel(&q->fwd);
 	nego_cancel(q);
 	client_done(&q->cl);
 	LIST_REMOVE(q, dedup);
-	if (q->timer)
-		event_free(q->timer);
 	dnsq_free(&q->dq);
 	ldns_pkt_free(q->r);
 	free(q->resp);
-	free(q->wire);
+	free(q->fwd.wire);
 	free(q);
 }
 
