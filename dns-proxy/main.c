@@ -504,7 +504,8 @@ int main(int argc, char **argv)
 	if (evlog_init(&px))
 		goto out;
 	px.fwd = forward_init(&px);
-	if (!px.fwd || nego_init(&px))
+	px.nego = px.fwd ? nego_init(&px) : NULL;
+	if (!px.nego)
 		goto out;
 	px.listen = listen_open(&px, query_input, &px);
 	if (!px.listen)
@@ -518,7 +519,7 @@ out:
 	evlog_fini();
 	listen_close(px.listen);
 	query_free_all(&px);
-	nego_fini(&px);
+	nego_fini(px.nego);
 	forward_fini(px.fwd);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])

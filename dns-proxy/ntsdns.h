@@ -30,6 +30,7 @@
 #include "dnswire.h"
 #include "forward.h"
 #include "listen.h"
+#include "negotiate.h"
 #include "target.h"
 #include "zones.h"
 
@@ -94,8 +95,6 @@ struct counters {
 	unsigned long long log_left_out;
 };
 
-struct hold;
-
 struct query {
 	struct proxy *px;
 	struct client cl;
@@ -105,12 +104,12 @@ struct query {
 	uint8_t *resp;
 	size_t resp_len;
 	ldns_pkt *r;
-	struct hold *hold;
-	bool gn_ecs; /* the GN is the client's ECS address */
+	struct nego_req nego;
+	struct nts_target t; /* the records negotiated */
+	uint32_t gn;	     /* for whom */
+	bool gn_ecs;	     /* the GN is the client's ECS address */
 	LIST_ENTRY(query) dedup;
 };
-
-struct nego;
 
 struct proxy {
 	struct config cfg;
@@ -136,12 +135,6 @@ void query_free_all(struct proxy *px);
 const char *query_name(const struct query *q, char *buf, size_t len);
 
 
-/* negotiate.c */
-int nego_init(struct proxy *px);
-void nego_fini(struct proxy *px);
-/* Hold @q's answer until the routers of @t have heard about @gn. */
-bool nego_start(struct query *q, struct nts_target *t, uint32_t gn);
-void nego_cancel(struct query *q);
 
 uint64_t now_ms(void);
 

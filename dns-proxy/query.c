@@ -183,25 +183,39 @@ static uint32_t query_gn(struct query *q)
 	return ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
 }
 
+/* What the routers said (negotiate.c's callback): the answer goes out. */
+static void held_done(struct nego_req *req, const struct nts_verdict *v,
+		      unsigned int n)
+{
+	struct query *q = container_of(req, struct query, nego);
+	uint8_t *more;
+
+	/* An answer for the host behind the forwarder, not its others. */
+	if (nts_apply(q->resp, &q->t, v, n, q->px->cfg.ttl) && q->gn_ecs) {
+		more = realloc(q->resp, q->resp_len + 12);
+		if (more) {
+			q->resp = more;
+			q->resp_len = dns_ecs_scope(q->resp, q->resp_len,
+						    q->resp_len + 12, q->gn);
+		}
+	}
+	query_reply(q);
+}
+
 /* The NTS-Nego decision; true when the answer is held for it. */
 static bool negotiate(struct query *q)
 {
-	struct nts_target t;
-	uint32_t gn;
 	int rc;
 
 	if (q->cl.udp && q->resp_len > q->dq.udp_max)
 		return false; /* truncated: it comes back over TCP */
-	rc = nts_target_find(q->resp, q->resp_len, q->r, &q->px->cfg.zones, &t);
+	rc = nts_target_find(q->resp, q->resp_len, q->r, &q->px->cfg.zones,
+			     &q->t);
 	if (rc <= 0)
 		return false;
-	gn = query_gn(q);
-	if (!gn) {
-		nts_target_free(&t);
-		return false;
-	}
-	/* nego_start() owns @t from here. */
-	return nego_start(q, &t, gn);
+	q->gn = query_gn(q);
+	q->nego.done = held_done;
+	return q->gn && nego_start(q->px->nego, &q->nego, &q->t, q->gn);
 }
 
 /* The upstream's answer, or why none came (forward.c's callback). */
@@ -264,10 +278,11 @@ void query_servfail(struct query *q, const char *why)
 void query_free(struct query *q)
 {
 	forward_cancel(&q->fwd);
-	nego_cancel(q);
+	nego_cancel(&q->nego);
 	client_done(&q->cl);
 	LIST_REMOVE(q, dedup);
 	dnsq_free(&q->dq);
+	nts_target_free(&q->t);
 	ldns_pkt_free(q->r);
 	free(q->resp);
 	free(q->fwd.wire);

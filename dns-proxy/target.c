@@ -151,3 +151,22 @@ void nts_rewrite(uint8_t *buf, const struct nts_rr *rr, uint32_t ttl,
 	if (addr)
 		memcpy(buf + rr->ttl_off + 6, addr, 4);
 }
+
+unsigned int nts_apply(uint8_t *buf, const struct nts_target *t,
+		       const struct nts_verdict *v, unsigned int n,
+		       uint32_t ttl)
+{
+	unsigned int done = 0;
+	size_t i, j;
+
+	for (i = 0; i < t->n; i++) {
+		for (j = 0; j < n && v[j].router != t->rr[i].addr; j++)
+			;
+		if (j == n || !v[j].accept)
+			continue;
+		nts_rewrite(buf, &t->rr[i], ttl,
+			    v[j].has_addr ? &v[j].addr : NULL);
+		done++;
+	}
+	return done;
+}

@@ -45,4 +45,21 @@ void nts_target_free(struct nts_target *t);
 void nts_rewrite(uint8_t *buf, const struct nts_rr *rr, uint32_t ttl,
 		 const uint32_t *addr);
 
+/* What the router at one address of an answer said (network order). */
+struct nts_verdict {
+	uint32_t router;
+	bool accept;
+	bool has_addr; /* the ACCEPT carries the address to answer with */
+	uint32_t addr;
+};
+
+/*
+ * The A records of @t (in @buf) whose router accepted, of the @n in @v,
+ * get TTL @ttl and the address the ACCEPT carries, if any; the others
+ * stay as they are. How many were rewritten.
+ */
+unsigned int nts_apply(uint8_t *buf, const struct nts_target *t,
+		       const struct nts_verdict *v, unsigned int n,
+		       uint32_t ttl);
+
 #endif /* NTSDNS_TARGET_H */

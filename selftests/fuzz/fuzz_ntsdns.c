@@ -70,6 +70,8 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 	uint32_t ttl_be = htonl(TTL);
 	uint32_t via = htonl(0xc6336403);
 	struct nego_msg m = { .type = NEGO_NOTICE };
+	static uint8_t before[DNS_MSG_MAX];
+	struct nts_verdict *v;
 	struct nts_target t;
 	uint8_t buf[NEGO_MSG_MAX];
 	ldns_pkt *again = NULL;
@@ -89,10 +91,21 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 		CHECK(get16(resp + t.rr[i].ttl_off + 4) == 4);
 		CHECK(!memcmp(resp + t.rr[i].ttl_off + 6, &t.rr[i].addr, 4));
 	}
+	/* Each record's router says the same: ACCEPT (with @via), or not. */
+	v = calloc(t.n, sizeof(*v));
+	CHECK(v);
+	for (i = 0; i < t.n; i++)
+		v[i] = (struct nts_verdict){ .router = t.rr[i].addr,
+					     .accept = mode == 1 || mode == 2,
+					     .has_addr = mode == 2,
+					     .addr = via };
+	if (mode == 3) {
+		memcpy(before, resp, len);
+		CHECK(nts_apply(resp, &t, v, t.n, TTL) == 0);
+		CHECK(!memcmp(before, resp, len));
+	}
 	if (mode == 1 || mode == 2) {
-		for (i = 0; i < t.n; i++)
-			nts_rewrite(resp, &t.rr[i], TTL,
-				    mode == 2 ? &via : NULL);
+		CHECK(nts_apply(resp, &t, v, t.n, TTL) == t.n);
 		CHECK(ldns_wire2pkt(&again, resp, len) == LDNS_STATUS_OK);
 		for (i = 0; i < t.n; i++) {
 			CHECK(!memcmp(resp + t.rr[i].ttl_off, &ttl_be, 4));
@@ -117,6 +130,7 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 			ldns_pkt_free(again);
 		}
 	}
+	free(v);
 	nts_target_free(&t);
 }
 
