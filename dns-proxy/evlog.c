@@ -9,6 +9,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <event2/event.h>
 
 #include "evlog.h"
 #include "log.h"

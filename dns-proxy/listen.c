@@ -6,8 +6,12 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
 
 #include "addr.h"
 #include "dnswire.h"
@@ -255,6 +259,7 @@ static void conn_close(struct tcp_conn *c)
 	bufferevent_free(c->bev);
 	c->idle = NULL;
 	c->bev = NULL;
+	c->ls = NULL; /* which may go before the last query does */
 	if (!c->nqueries)
 		free(c);
 }

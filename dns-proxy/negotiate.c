@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
+#include <event2/event.h>
 
 #include "addr.h"
 #include "evlog.h"

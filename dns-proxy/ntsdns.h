@@ -2,16 +2,27 @@
 /*
  * ntsdns, the NTS server: a DNS forwarder that, before it answers a name
  * in an NTS zone, tells the router at the answer's address who is about
- * to connect (NTS-Nego, DESIGN sections 1 and 3). What its parts share:
+ * to connect (NTS-Nego, DESIGN sections 1 and 3). This header is what
+ * its parts share: the settings, the counters, the event loop. Each part
+ * has a header of its own:
  *
+ *   main.c       options, start-up, signals, counters
+ *   query.c      the driver: a query's life, from message to answer
  *   listen.c     clients: UDP and TCP sockets, framing, answers out
- *   query.c      a query's life: in, forwarded, maybe held, answered
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
- *   negotiate.c  NTS-Nego: NOTICEs out, answers in, the held answer
+ *   negotiate.c  NTS-Nego: NOTICEs out, answers in, verdicts back
  *   dnswire.c    DNS messages parsed and walked, no sockets (fuzzed)
  *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
  *   target.c     which answers are negotiated, and their rewrite (fuzzed)
+ *   zones.c      the -z zones and their keys (fuzzed)
+ *   qname.c      questions as the log writes them
+ *   addr.c       socket addresses as options and the log write them
  *   evlog.c      log lines about events, rate-limited
+ *   sock.c       socket options the listeners and upstreams share
+ *
+ * Calls go one way: query.c calls listen.c, forward.c and negotiate.c
+ * by name; they call no one back by name, but report through the
+ * callbacks query.c gave them (a message, an answer, the verdicts).
  */
 #ifndef NTSDNS_H
 #define NTSDNS_H
@@ -19,31 +30,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/queue.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <event2/event.h>
-#include <event2/bufferevent.h>
-#include <event2/listener.h>
 
 #include "addr.h"
-#include "dnswire.h"
-#include "forward.h"
-#include "listen.h"
-#include "negotiate.h"
-#include "target.h"
 #include "zones.h"
 
 #define MAX_LISTEN    16
 #define MAX_UPSTREAM  16
 #define MAX_TRUST_ECS 16
-#define DEDUP_BUCKETS 4096
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
 
 /* The struct of type @type whose @member @ptr points to. */
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member)                \
+	({                                             \
+		char *p_ = (char *)(ptr);              \
+		(type *)(p_ - offsetof(type, member)); \
+	})
 
 struct config {
 	struct sockaddr_storage listen[MAX_LISTEN];
@@ -95,46 +98,14 @@ struct counters {
 	unsigned long long log_left_out;
 };
 
-struct query {
-	struct proxy *px;
-	struct client cl;
-	struct dnsq dq;
-	struct fwd_req fwd;
-	/* The upstream's answer, once it came. */
-	uint8_t *resp;
-	size_t resp_len;
-	ldns_pkt *r;
-	struct nego_req nego;
-	struct nts_target t; /* the records negotiated */
-	uint32_t gn;	     /* for whom */
-	bool gn_ecs;	     /* the GN is the client's ECS address */
-	LIST_ENTRY(query) dedup;
-};
+struct event_base;
 
+/* What every part is given: the settings, the counters, the loop. */
 struct proxy {
 	struct config cfg;
-	struct event_base *base;
 	struct counters cnt;
-	struct listener *listen;
-	struct forwarder *fwd;
-	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
-	struct nego *nego;
-	/* Room for a truncated answer. */
-	uint8_t tcbuf[DNS_MSG_MAX];
+	struct event_base *base;
 };
-
-/* query.c */
-bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
-		 size_t len);
-void query_servfail(struct query *q, const char *why);
-void query_reply(struct query *q);
-void query_free(struct query *q);
-void query_free_all(struct proxy *px);
-/* Room for query_name(): an escaped name and a type. */
-#define QNAME_STRLEN (4 * 255 + 32)
-const char *query_name(const struct query *q, char *buf, size_t len);
-
-
 
 uint64_t now_ms(void);
 
