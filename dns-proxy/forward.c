@@ -5,7 +5,9 @@
  * to, with that ID and the same question. Every query goes out over UDP
  * first, a TCP client's too: a connection upstream per TCP query made a
  * pipelining client open hundreds. A TCP client's query whose UDP
- * answer is truncated is asked again over a TCP connection of its own.
+ * answer is truncated is asked again over TCP, on a connection to that
+ * upstream kept open for the next (uptcp.c); the answer is found by ID
+ * and must come on the connection the query went out on.
  *
  * Retries: --upstream-timeout is shared out among the attempts (one per
  * upstream, at least two), each to the next upstream, starting with the
@@ -16,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "addr.h"
@@ -35,6 +35,7 @@ struct forwarder {
 	/* UDP sockets by family, and requests by upstream ID. */
 	int fd4, fd6;
 	struct event *ev4, *ev6;
+	struct uptcp *tcp;
 	struct fwd_req **inflight;
 	unsigned int ninflight;
 	unsigned int first; /* the upstream that answered last */
@@ -113,9 +114,7 @@ static void release(struct fwd_req *r)
 	if (r->timer)
 		event_free(r->timer);
 	r->timer = NULL;
-	if (r->up)
-		bufferevent_free(r->up);
-	r->up = NULL;
+	uptcp_done(&r->up, false);
 	if (fw->inflight[r->id] == r) {
 		fw->inflight[r->id] = NULL;
 		fw->ninflight--;
@@ -189,71 +188,50 @@ static void attempt_failed(struct fwd_req *r)
 {
 	static const struct timeval now;
 
-	if (r->up) {
-		bufferevent_free(r->up);
-		r->up = NULL;
-	}
 	evtimer_add(r->timer, &now);
 }
 
-static void tcp_read(struct bufferevent *bev, void *arg)
+/* A message on an upstream TCP connection (uptcp.c's callback). */
+static void tcp_answer(void *arg, const struct uptcp_conn *c,
+		       const uint8_t *buf, size_t len)
 {
-	struct fwd_req *r = arg;
-	struct forwarder *fw = r->fw;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	uint8_t hdr[2];
+	struct forwarder *fw = arg;
+	struct fwd_req *r = len >= 2 ? fw->inflight[dns_get16(buf)] : NULL;
 	ldns_pkt *pkt;
-	size_t len;
 
-	while (evbuffer_copyout(in, hdr, 2) == 2) {
-		len = dns_get16(hdr);
-		if (evbuffer_get_length(in) < 2 + len)
-			return;
-		evbuffer_drain(in, 2);
-		evbuffer_remove(in, fw->buf, len);
-		if (dnsr_parse(r->dq, r->id, fw->buf, len, &pkt)) {
-			fw->px->cnt.upstream_ignored++;
-			continue; /* not ours: wait for the answer */
-		}
-		/* Done with the connection: release() closes it. */
-		accept_answer(r, r->cur, fw->buf, len, pkt);
-		return;
+	/* Ours: the ID of a query asked on this very connection. */
+	if (!r || r->up.conn != c || dnsr_parse(r->dq, r->id, buf, len, &pkt)) {
+		fw->px->cnt.upstream_ignored++;
+		return; /* not ours: wait for the answer */
 	}
+	uptcp_done(&r->up, true);
+	accept_answer(r, r->cur, buf, len, pkt);
 }
 
-static void tcp_event(struct bufferevent *bev, short what, void *arg)
+/* @r's connection failed (uptcp.c's callback): the next attempt. */
+static void tcp_failed(void *arg, struct uptcp_req *req, int err)
 {
-	struct fwd_req *r = arg;
+	struct fwd_req *r = container_of(req, struct fwd_req, up);
 	char who[ADDR_STRLEN];
 
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	r->err = what & BEV_EVENT_EOF ? ECONNRESET : EVUTIL_SOCKET_ERROR();
+	(void)arg;
+	r->err = err;
 	ev_debug("upstream %s over TCP: %s",
 		 addr_str(&r->fw->px->cfg.upstream[r->cur], who, sizeof(who)),
 		 strerror(r->err));
 	attempt_failed(r);
 }
 
-static void tcp_ask(struct fwd_req *r, const struct sockaddr_storage *to)
+static void tcp_ask(struct fwd_req *r, unsigned int up)
 {
-	struct proxy *px = r->fw->px;
-	uint8_t hdr[2] = { r->len >> 8, r->len & 0xff };
+	int err;
 
-	px->cnt.upstream_tcp++;
-	r->up = bufferevent_socket_new(px->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (!r->up) {
-		attempt_failed(r);
-		return;
-	}
-	bufferevent_setcb(r->up, tcp_read, NULL, tcp_event, r);
-	bufferevent_enable(r->up, EV_READ | EV_WRITE);
-	if (bufferevent_write(r->up, hdr, 2) ||
-	    bufferevent_write(r->up, r->wire, r->len) ||
-	    bufferevent_socket_connect(r->up, (const struct sockaddr *)to,
-				       addr_len(to))) {
-		r->err = errno ? errno : ENOMEM;
+	r->fw->px->cnt.upstream_tcp++;
+	r->up.msg = r->wire;
+	r->up.len = r->len;
+	err = uptcp_send(r->fw->tcp, up, &r->up);
+	if (err) {
+		r->err = -err;
 		attempt_failed(r);
 	}
 }
@@ -263,7 +241,7 @@ static void over_tcp(struct fwd_req *r, int up)
 {
 	r->tcp = true;
 	r->cur = up;
-	tcp_ask(r, &r->fw->px->cfg.upstream[up]);
+	tcp_ask(r, up);
 }
 
 static void udp_ask(struct fwd_req *r, const struct sockaddr_storage *to)
@@ -295,7 +273,7 @@ static void attempt(struct fwd_req *r)
 	r->err = 0;
 	evtimer_add(r->timer, &tv);
 	if (r->tcp)
-		tcp_ask(r, &c->upstream[i]);
+		tcp_ask(r, i);
 	else
 		udp_ask(r, &c->upstream[i]);
 }
@@ -308,10 +286,7 @@ static void timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (r->up) {
-		bufferevent_free(r->up);
-		r->up = NULL;
-	}
+	uptcp_done(&r->up, false); /* no answer on it in time */
 	if (r->attempt < attempts(px)) {
 		attempt(r);
 		return;
@@ -377,7 +352,8 @@ struct forwarder *forward_init(struct proxy *px)
 	fw->px = px;
 	fw->fd4 = fw->fd6 = -1;
 	fw->inflight = calloc(ID_SPACE, sizeof(*fw->inflight));
-	if (!fw->inflight)
+	fw->tcp = uptcp_new(px, tcp_answer, tcp_failed, fw);
+	if (!fw->inflight || !fw->tcp)
 		goto fail;
 	for (i = 0; i < c->nupstream; i++) {
 		if (c->upstream[i].ss_family == AF_INET && fw->fd4 < 0 &&
@@ -405,6 +381,7 @@ void forward_fini(struct forwarder *fw)
 		close(fw->fd4);
 	if (fw->fd6 >= 0)
 		close(fw->fd6);
+	uptcp_free(fw->tcp);
 	free(fw->inflight);
 	free(fw);
 }

@@ -16,6 +16,7 @@
 #include <ldns/ldns.h>
 
 #include "dnswire.h"
+#include "uptcp.h"
 
 struct proxy;
 struct forwarder;
@@ -44,8 +45,8 @@ struct fwd_req {
 	unsigned int cur;     /* the one asked last */
 	int err;	      /* how its TCP connection failed */
 	struct event *timer;
-	struct bufferevent *up; /* TCP to the upstream */
-	bool tcp;		/* asked over TCP: UDP came back TC */
+	struct uptcp_req up; /* over TCP: on a connection of uptcp.c's */
+	bool tcp;	     /* asked over TCP: UDP came back TC */
 };
 
 struct forwarder *forward_init(struct proxy *px);

@@ -10,6 +10,7 @@
  *   query.c      the driver: a query's life, from message to answer
  *   listen.c     clients: UDP and TCP sockets, framing, answers out
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
+ *   uptcp.c      upstream TCP connections, kept open and shared
  *   negotiate.c  NTS-Nego: NOTICEs out, answers in, verdicts back
  *   dnswire.c    DNS messages parsed and walked, no sockets (fuzzed)
  *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
@@ -21,8 +22,9 @@
  *   sock.c       socket options the listeners and upstreams share
  *
  * Calls go one way: query.c calls listen.c, forward.c and negotiate.c
- * by name; they call no one back by name, but report through the
- * callbacks query.c gave them (a message, an answer, the verdicts).
+ * by name (and forward.c calls uptcp.c); they call no one back by
+ * name, but report through the callbacks they were given (a message,
+ * an answer, the verdicts).
  */
 #ifndef NTSDNS_H
 #define NTSDNS_H
