@@ -9,7 +9,9 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <event2/event.h>
 
+#include "evlog.h"
 #include "log.h"
 #include "ntsdns.h"
 

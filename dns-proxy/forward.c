@@ -5,32 +5,50 @@
  * to, with that ID and the same question. Every query goes out over UDP
  * first, a TCP client's too: a connection upstream per TCP query made a
  * pipelining client open hundreds. A TCP client's query whose UDP
- * answer is truncated is asked again over a TCP connection of its own.
+ * answer is truncated is asked again over TCP, on a connection to that
+ * upstream kept open for the next (uptcp.c); the answer is found by ID
+ * and must come on the connection the query went out on.
  *
  * Retries: --upstream-timeout is shared out among the attempts (one per
  * upstream, at least two), each to the next upstream, starting with the
- * one that answered last; after the last, SERVFAIL.
+ * one that answered last; after the last, done() without an answer.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <event2/buffer.h>
+#include <event2/event.h>
 
 #include "addr.h"
+#include "evlog.h"
+#include "forward.h"
 #include "log.h"
 #include "ntsdns.h"
+#include "sock.h"
 
 #define ID_SPACE  65536
 #define UDP_BATCH 64
-/* Receive buffers that hold a burst of answers. */
-#define SOCK_BUF (4 * 1024 * 1024)
+
+struct forwarder {
+	struct proxy *px;
+	/* UDP sockets by family, and requests by upstream ID. */
+	int fd4, fd6;
+	struct event *ev4, *ev6;
+	struct uptcp *tcp;
+	struct fwd_req **inflight;
+	unsigned int ninflight;
+	unsigned int first; /* the upstream that answered last */
+	/* IDs to come, from arc4random_buf(): one syscall a batch. */
+	uint16_t ids[256];
+	unsigned int nids;
+	uint8_t buf[DNS_MSG_MAX + 1]; /* one answer, as it came */
+};
 
 /* A TCP client takes whole answers: a truncated one is asked over TCP. */
-static bool wants_whole(const struct query *q, const uint8_t *buf, size_t len)
+static bool wants_whole(const struct fwd_req *r, const uint8_t *buf, size_t len)
 {
-	return !q->cl.udp && len > 2 && (buf[2] & 0x02);
+	return r->whole && len > 2 && (buf[2] & DNS_TC_BIT);
 }
 
 static unsigned int attempts(const struct proxy *px)
@@ -39,287 +57,275 @@ static unsigned int attempts(const struct proxy *px)
 }
 
 /* glibc's arc4random() is a getrandom() call each time: draw in batches. */
-static uint16_t random_id(struct proxy *px)
+static uint16_t random_id(struct forwarder *fw)
 {
-	if (!px->nids) {
-		arc4random_buf(px->ids, sizeof(px->ids));
-		px->nids = sizeof(px->ids) / sizeof(px->ids[0]);
+	if (!fw->nids) {
+		arc4random_buf(fw->ids, sizeof(fw->ids));
+		fw->nids = sizeof(fw->ids) / sizeof(fw->ids[0]);
 	}
-	return px->ids[--px->nids];
+	return fw->ids[--fw->nids];
 }
 
-static int id_alloc(struct proxy *px, struct query *q)
+static int id_alloc(struct forwarder *fw, struct fwd_req *r)
 {
 	uint16_t id;
 	unsigned int i;
 
-	if (px->ninflight >= ID_SPACE)
+	if (fw->ninflight >= ID_SPACE)
 		return -EBUSY;
 	/* Random tries first; a nearly full table: the next free one. */
 	for (i = 0; i < 64; i++) {
-		id = random_id(px);
-		if (!px->inflight[id])
+		id = random_id(fw);
+		if (!fw->inflight[id])
 			goto found;
 	}
 	for (i = 0; i < ID_SPACE; i++)
-		if (!px->inflight[++id])
+		if (!fw->inflight[++id])
 			goto found;
 	return -EBUSY;
 found:
-	px->inflight[id] = q;
-	px->ninflight++;
-	q->up_id = id;
-	q->wire[0] = id >> 8;
-	q->wire[1] = id & 0xff;
+	fw->inflight[id] = r;
+	fw->ninflight++;
+	r->id = id;
+	r->wire[0] = id >> 8;
+	r->wire[1] = id & 0xff;
 	return 0;
 }
 
-/* The index of the upstream @from, if @q was sent to it, or -1. */
-static int asked(const struct query *q, const struct sockaddr_storage *from)
+/* The index of the upstream @from, if @r was sent to it, or -1. */
+static int asked(const struct fwd_req *r, const struct sockaddr_storage *from)
 {
+	const struct config *c = &r->fw->px->cfg;
 	size_t i;
 
-	for (i = 0; i < q->px->cfg.nupstream; i++)
-		if ((q->tried & 1u << i) &&
-		    addr_eq(&q->px->cfg.upstream[i], from))
+	for (i = 0; i < c->nupstream; i++)
+		if ((r->tried & 1u << i) && addr_eq(&c->upstream[i], from))
 			return i;
 	return -1;
 }
 
-static void accept_answer(struct query *q, int up, const uint8_t *buf,
-			  size_t len, ldns_pkt *r)
+/* Nothing of @r left here: no timer, no ID, no connection. */
+static void release(struct fwd_req *r)
+{
+	struct forwarder *fw = r->fw;
+
+	if (!fw)
+		return;
+	if (r->timer)
+		event_free(r->timer);
+	r->timer = NULL;
+	uptcp_done(&r->up, false);
+	if (fw->inflight[r->id] == r) {
+		fw->inflight[r->id] = NULL;
+		fw->ninflight--;
+	}
+	r->fw = NULL;
+}
+
+/* The end of @r: released first, for done() may free it. */
+static void finish(struct fwd_req *r, uint8_t *buf, size_t len, ldns_pkt *pkt,
+		   const char *why)
+{
+	release(r);
+	r->done(r, buf, len, pkt, why);
+}
+
+static void accept_answer(struct fwd_req *r, int up, const uint8_t *buf,
+			  size_t len, ldns_pkt *pkt)
 {
 	uint8_t *copy = malloc(len);
 
 	if (!copy) {
-		ldns_pkt_free(r);
+		ldns_pkt_free(pkt);
 		return; /* a retry or the timeout will do */
 	}
 	memcpy(copy, buf, len);
-	q->px->up_first = up;
-	query_answer(q, copy, len, r);
+	r->fw->first = up;
+	finish(r, copy, len, pkt, NULL);
 }
 
-static void over_tcp(struct query *q, int up);
+static void over_tcp(struct fwd_req *r, int up);
 
 static void udp_answer(evutil_socket_t fd, short what, void *arg)
 {
-	struct proxy *px = arg;
+	struct forwarder *fw = arg;
 	struct sockaddr_storage from;
 	socklen_t flen;
-	struct query *q;
+	struct fwd_req *r;
 	char who[ADDR_STRLEN];
-	ldns_pkt *r;
+	ldns_pkt *pkt;
 	ssize_t n;
 	int i, up;
 
 	(void)what;
 	for (i = 0; i < UDP_BATCH; i++) {
 		flen = sizeof(from);
-		n = recvfrom(fd, px->buf, sizeof(px->buf), MSG_DONTWAIT,
+		n = recvfrom(fd, fw->buf, sizeof(fw->buf), MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0)
 			return;
-		q = n >= 2 ? px->inflight[px->buf[0] << 8 | px->buf[1]] : NULL;
-		up = q && !q->up_tcp ? asked(q, &from) : -1;
-		if (up < 0 || dnsr_parse(&q->dq, q->up_id, px->buf, n, &r)) {
+		r = n >= 2 ? fw->inflight[dns_get16(fw->buf)] : NULL;
+		up = r && !r->tcp ? asked(r, &from) : -1;
+		if (up < 0 || dnsr_parse(r->dq, r->id, fw->buf, n, &pkt)) {
 			/* Late, spoofed or broken: as if never sent. */
-			px->cnt.upstream_ignored++;
+			fw->px->cnt.upstream_ignored++;
 			ev_debug("ignored %zd bytes from %s: not the answer "
 				 "to a query in flight",
 				 n, addr_str(&from, who, sizeof(who)));
 			continue;
 		}
-		if (wants_whole(q, px->buf, n)) {
-			ldns_pkt_free(r);
-			over_tcp(q, up);
+		if (wants_whole(r, fw->buf, n)) {
+			ldns_pkt_free(pkt);
+			over_tcp(r, up);
 			continue;
 		}
-		accept_answer(q, up, px->buf, n, r);
+		accept_answer(r, up, fw->buf, n, pkt);
 	}
 }
 
 /* This attempt failed early: the next one now, not at the timeout. */
-static void attempt_failed(struct query *q)
+static void attempt_failed(struct fwd_req *r)
 {
 	static const struct timeval now;
 
-	if (q->up) {
-		bufferevent_free(q->up);
-		q->up = NULL;
-	}
-	evtimer_add(q->timer, &now);
+	evtimer_add(r->timer, &now);
 }
 
-static void tcp_read(struct bufferevent *bev, void *arg)
+/* A message on an upstream TCP connection (uptcp.c's callback). */
+static void tcp_answer(void *arg, const struct uptcp_conn *c,
+		       const uint8_t *buf, size_t len)
 {
-	struct query *q = arg;
-	struct proxy *px = q->px;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	uint8_t hdr[2];
-	size_t len;
-	ldns_pkt *r;
+	struct forwarder *fw = arg;
+	struct fwd_req *r = len >= 2 ? fw->inflight[dns_get16(buf)] : NULL;
+	ldns_pkt *pkt;
 
-	while (evbuffer_copyout(in, hdr, 2) == 2) {
-		len = (size_t)hdr[0] << 8 | hdr[1];
-		if (evbuffer_get_length(in) < 2 + len)
-			return;
-		evbuffer_drain(in, 2);
-		evbuffer_remove(in, px->buf, len);
-		if (dnsr_parse(&q->dq, q->up_id, px->buf, len, &r)) {
-			px->cnt.upstream_ignored++;
-			continue; /* not ours: wait for the answer */
-		}
-		/* Done with the connection: query_answer() closes it. */
-		accept_answer(q, q->cur_up, px->buf, len, r);
-		return;
+	/* Ours: the ID of a query asked on this very connection. */
+	if (!r || r->up.conn != c || dnsr_parse(r->dq, r->id, buf, len, &pkt)) {
+		fw->px->cnt.upstream_ignored++;
+		return; /* not ours: wait for the answer */
 	}
+	uptcp_done(&r->up, true);
+	accept_answer(r, r->cur, buf, len, pkt);
 }
 
-static void tcp_event(struct bufferevent *bev, short what, void *arg)
+/* @r's connection failed (uptcp.c's callback): the next attempt. */
+static void tcp_failed(void *arg, struct uptcp_req *req, int err)
 {
-	struct query *q = arg;
+	struct fwd_req *r = container_of(req, struct fwd_req, up);
 	char who[ADDR_STRLEN];
 
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	q->up_err = what & BEV_EVENT_EOF ? ECONNRESET : EVUTIL_SOCKET_ERROR();
+	(void)arg;
+	r->err = err;
 	ev_debug("upstream %s over TCP: %s",
-		 addr_str(&q->px->cfg.upstream[q->cur_up], who, sizeof(who)),
-		 strerror(q->up_err));
-	attempt_failed(q);
+		 addr_str(&r->fw->px->cfg.upstream[r->cur], who, sizeof(who)),
+		 strerror(r->err));
+	attempt_failed(r);
 }
 
-static void tcp_ask(struct query *q, const struct sockaddr_storage *to)
+static void tcp_ask(struct fwd_req *r, unsigned int up)
 {
-	uint8_t hdr[2] = { q->len >> 8, q->len & 0xff };
+	int err;
 
-	q->px->cnt.upstream_tcp++;
-	q->up = bufferevent_socket_new(q->px->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (!q->up) {
-		attempt_failed(q);
-		return;
-	}
-	bufferevent_setcb(q->up, tcp_read, NULL, tcp_event, q);
-	bufferevent_enable(q->up, EV_READ | EV_WRITE);
-	if (bufferevent_write(q->up, hdr, 2) ||
-	    bufferevent_write(q->up, q->wire, q->len) ||
-	    bufferevent_socket_connect(q->up, (const struct sockaddr *)to,
-				       addr_len(to))) {
-		q->up_err = errno ? errno : ENOMEM;
-		attempt_failed(q);
+	r->fw->px->cnt.upstream_tcp++;
+	r->up.msg = r->wire;
+	r->up.len = r->len;
+	err = uptcp_send(r->fw->tcp, up, &r->up);
+	if (err) {
+		r->err = -err;
+		attempt_failed(r);
 	}
 }
 
 /* The same upstream, over TCP, in what is left of this attempt's time. */
-static void over_tcp(struct query *q, int up)
+static void over_tcp(struct fwd_req *r, int up)
 {
-	q->up_tcp = true;
-	q->cur_up = up;
-	tcp_ask(q, &q->px->cfg.upstream[up]);
+	r->tcp = true;
+	r->cur = up;
+	tcp_ask(r, up);
 }
 
-static void udp_ask(struct query *q, const struct sockaddr_storage *to)
+static void udp_ask(struct fwd_req *r, const struct sockaddr_storage *to)
 {
-	struct proxy *px = q->px;
-	int fd = to->ss_family == AF_INET6 ? px->up_fd6 : px->up_fd4;
+	struct forwarder *fw = r->fw;
+	int fd = to->ss_family == AF_INET6 ? fw->fd6 : fw->fd4;
 	char who[ADDR_STRLEN];
 
 	/* A failure here is a lost datagram: the timer tries again. */
-	if (sendto(fd, q->wire, q->len, MSG_DONTWAIT,
+	if (sendto(fd, r->wire, r->len, MSG_DONTWAIT,
 		   (const struct sockaddr *)to, addr_len(to)) < 0)
 		ev_debug("cannot send a query to %s: %s",
 			 addr_str(to, who, sizeof(who)), strerror(errno));
 }
 
-static void attempt(struct query *q)
+static void attempt(struct fwd_req *r)
 {
-	struct proxy *px = q->px;
-	unsigned int n = attempts(px), t = px->cfg.upstream_timeout_ms;
-	unsigned int i = (px->up_first + q->attempt) % px->cfg.nupstream;
+	struct forwarder *fw = r->fw;
+	const struct config *c = &fw->px->cfg;
+	unsigned int n = attempts(fw->px), t = c->upstream_timeout_ms;
+	unsigned int i = (fw->first + r->attempt) % c->nupstream;
 	/* The last attempt gets what is left of the timeout. */
-	unsigned int ms = q->attempt + 1 < n ? t / n : t - (n - 1) * (t / n);
+	unsigned int ms = r->attempt + 1 < n ? t / n : t - (n - 1) * (t / n);
 	struct timeval tv = { ms / 1000, ms % 1000 * 1000 };
 
-	q->attempt++;
-	q->tried |= 1u << i;
-	q->cur_up = i;
-	q->up_err = 0;
-	evtimer_add(q->timer, &tv);
-	if (q->up_tcp)
-		tcp_ask(q, &px->cfg.upstream[i]);
+	r->attempt++;
+	r->tried |= 1u << i;
+	r->cur = i;
+	r->err = 0;
+	evtimer_add(r->timer, &tv);
+	if (r->tcp)
+		tcp_ask(r, i);
 	else
-		udp_ask(q, &px->cfg.upstream[i]);
+		udp_ask(r, &c->upstream[i]);
 }
 
 static void timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct query *q = arg;
-	struct proxy *px = q->px;
+	struct fwd_req *r = arg;
+	struct proxy *px = r->fw->px;
 	char why[ADDR_STRLEN + 64], who[ADDR_STRLEN];
 
 	(void)fd;
 	(void)what;
-	if (q->up) {
-		bufferevent_free(q->up);
-		q->up = NULL;
-	}
-	if (q->attempt < attempts(px)) {
-		attempt(q);
+	uptcp_done(&r->up, false); /* no answer on it in time */
+	if (r->attempt < attempts(px)) {
+		attempt(r);
 		return;
 	}
 	if (px->cfg.nupstream > 1)
 		snprintf(why, sizeof(why), "no upstream answered in %u ms",
 			 px->cfg.upstream_timeout_ms);
-	else if (q->up_err)
+	else if (r->err)
 		snprintf(why, sizeof(why), "upstream %s over TCP: %s",
 			 addr_str(&px->cfg.upstream[0], who, sizeof(who)),
-			 strerror(q->up_err));
+			 strerror(r->err));
 	else
 		snprintf(why, sizeof(why), "no answer from %s in %u ms",
 			 addr_str(&px->cfg.upstream[0], who, sizeof(who)),
 			 px->cfg.upstream_timeout_ms);
-	query_servfail(q, why);
+	finish(r, NULL, 0, NULL, why);
 }
 
-int forward_start(struct query *q)
+int forward_start(struct forwarder *fw, struct fwd_req *r)
 {
+	r->fw = fw;
 	/* Large queries from TCP clients: not as a UDP datagram. */
-	q->up_tcp = !q->cl.udp && q->len > DNS_EDNS_SIZE;
-	q->timer = evtimer_new(q->px->base, timeout, q);
-	if (!q->timer || id_alloc(q->px, q))
+	r->tcp = r->whole && r->len > DNS_EDNS_SIZE;
+	r->timer = evtimer_new(fw->px->base, timeout, r);
+	if (!r->timer || id_alloc(fw, r)) {
+		release(r);
 		return -ENOMEM;
-	attempt(q);
+	}
+	attempt(r);
 	return 0;
 }
 
-void forward_stop(struct query *q)
+void forward_cancel(struct fwd_req *r)
 {
-	struct proxy *px = q->px;
-
-	if (q->timer)
-		evtimer_del(q->timer);
-	if (q->up) {
-		bufferevent_free(q->up);
-		q->up = NULL;
-	}
-	if (px->inflight[q->up_id] == q) {
-		px->inflight[q->up_id] = NULL;
-		px->ninflight--;
-	}
+	release(r);
 }
 
-void bigger_buffer(int fd)
-{
-	int size = SOCK_BUF;
-
-	/* Past rmem_max as root; the default otherwise is fine too. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-}
-
-static int udp_socket(struct proxy *px, int family, int *fd, struct event **ev)
+static int udp_socket(struct forwarder *fw, int family, int *fd,
+		      struct event **ev)
 {
 	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (*fd < 0) {
@@ -327,50 +333,55 @@ static int udp_socket(struct proxy *px, int family, int *fd, struct event **ev)
 		       strerror(errno));
 		return -errno;
 	}
-	bigger_buffer(*fd);
-	*ev = event_new(px->base, *fd, EV_READ | EV_PERSIST, udp_answer, px);
+	sock_big_rcvbuf(*fd);
+	*ev = event_new(fw->px->base, *fd, EV_READ | EV_PERSIST, udp_answer,
+			fw);
 	if (!*ev || event_add(*ev, NULL))
 		return -ENOMEM;
 	return 0;
 }
 
-int forward_init(struct proxy *px)
+struct forwarder *forward_init(struct proxy *px)
 {
+	const struct config *c = &px->cfg;
+	struct forwarder *fw = calloc(1, sizeof(*fw));
 	size_t i;
-	int err;
 
-	px->up_fd4 = px->up_fd6 = -1;
-	px->inflight = calloc(ID_SPACE, sizeof(*px->inflight));
-	if (!px->inflight)
-		return -ENOMEM;
-	for (i = 0; i < px->cfg.nupstream; i++) {
-		if (px->cfg.upstream[i].ss_family == AF_INET &&
-		    px->up_fd4 < 0) {
-			err = udp_socket(px, AF_INET, &px->up_fd4, &px->up_ev4);
-			if (err)
-				return err;
-		}
-		if (px->cfg.upstream[i].ss_family == AF_INET6 &&
-		    px->up_fd6 < 0) {
-			err = udp_socket(px, AF_INET6, &px->up_fd6,
-					 &px->up_ev6);
-			if (err)
-				return err;
-		}
+	if (!fw)
+		return NULL;
+	fw->px = px;
+	fw->fd4 = fw->fd6 = -1;
+	fw->inflight = calloc(ID_SPACE, sizeof(*fw->inflight));
+	fw->tcp = uptcp_new(px, tcp_answer, tcp_failed, fw);
+	if (!fw->inflight || !fw->tcp)
+		goto fail;
+	for (i = 0; i < c->nupstream; i++) {
+		if (c->upstream[i].ss_family == AF_INET && fw->fd4 < 0 &&
+		    udp_socket(fw, AF_INET, &fw->fd4, &fw->ev4))
+			goto fail;
+		if (c->upstream[i].ss_family == AF_INET6 && fw->fd6 < 0 &&
+		    udp_socket(fw, AF_INET6, &fw->fd6, &fw->ev6))
+			goto fail;
 	}
-	return 0;
+	return fw;
+fail:
+	forward_fini(fw);
+	return NULL;
 }
 
-void forward_fini(struct proxy *px)
+void forward_fini(struct forwarder *fw)
 {
-	if (px->up_ev4)
-		event_free(px->up_ev4);
-	if (px->up_ev6)
-		event_free(px->up_ev6);
-	if (px->up_fd4 >= 0)
-		close(px->up_fd4);
-	if (px->up_fd6 >= 0)
-		close(px->up_fd6);
-	free(px->inflight);
-	px->inflight = NULL;
+	if (!fw)
+		return;
+	if (fw->ev4)
+		event_free(fw->ev4);
+	if (fw->ev6)
+		event_free(fw->ev6);
+	if (fw->fd4 >= 0)
+		close(fw->fd4);
+	if (fw->fd6 >= 0)
+		close(fw->fd6);
+	uptcp_free(fw->tcp);
+	free(fw->inflight);
+	free(fw);
 }

@@ -6,17 +6,66 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
 
 #include "addr.h"
+#include "dnswire.h"
+#include "evlog.h"
+#include "listen.h"
 #include "log.h"
 #include "ntsdns.h"
+#include "sock.h"
 
 /* Datagrams read per wakeup: others' turn after that. */
 #define UDP_BATCH 64
+/* Queries one TCP connection may have in flight before we stop reading. */
+#define TCP_PIPELINE 64
 /* Stop reading a TCP client whose answers pile up unread. */
 #define TCP_OUT_MAX (256 * 1024)
+
+struct udp_listener {
+	struct listener *ls;
+	int fd;
+	struct event *ev;
+	struct sockaddr_storage addr;
+	bool wildcard; /* answers need the address asked */
+};
+
+/*
+ * A client connection. Its queries hold it (nqueries): closed with
+ * queries in flight, it stays, closed, until the last is done, so that
+ * a query's client is never a dangling pointer.
+ */
+struct tcp_conn {
+	struct listener *ls;
+	struct bufferevent *bev;
+	struct sockaddr_storage peer;
+	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
+	unsigned int nqueries;
+	bool eof;     /* the client has said all it will */
+	bool partial; /* a message begun, not whole: its time runs */
+	bool closed;  /* gone but for the queries that hold it */
+	bool reading; /* in conn_read(): it decides about reading on */
+	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
+};
+
+struct listener {
+	struct proxy *px;
+	listen_query_fn *fn;
+	void *arg;
+	struct udp_listener udp[MAX_LISTEN];
+	size_t nudp;
+	struct evconnlistener *tcp[MAX_LISTEN];
+	size_t ntcp;
+	TAILQ_HEAD(, tcp_conn) conns;
+	unsigned int nconns;
+	uint8_t buf[DNS_MSG_MAX + 1]; /* one message, as it came */
+};
 
 static const char *bind_hint(int err)
 {
@@ -42,7 +91,7 @@ static ssize_t udp_recv(struct udp_listener *l, struct client *cl)
 		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { l->px->buf, sizeof(l->px->buf) };
+	struct iovec iov = { l->ls->buf, sizeof(l->ls->buf) };
 	struct msghdr mh = {
 		.msg_name = &cl->addr,
 		.msg_namelen = sizeof(cl->addr),
@@ -146,13 +195,13 @@ static void udp_readable(evutil_socket_t fd, short what, void *arg)
 		n = udp_recv(l, &cl);
 		if (n < 0)
 			return;
-		query_input(l->px, &cl, l->px->buf, n);
+		l->ls->fn(l->ls->arg, &cl, l->ls->buf, n);
 	}
 }
 
-static int udp_open(struct proxy *px, const struct sockaddr_storage *a)
+static int udp_open(struct listener *ls, const struct sockaddr_storage *a)
 {
-	struct udp_listener *l = &px->udp[px->nudp];
+	struct udp_listener *l = &ls->udp[ls->nudp];
 	int on = 1, v6 = a->ss_family == AF_INET6;
 	char where[ADDR_STRLEN];
 	int fd, err;
@@ -169,16 +218,17 @@ static int udp_open(struct proxy *px, const struct sockaddr_storage *a)
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))) ||
 	    bind(fd, (const struct sockaddr *)a, addr_len(a)))
 		goto fail;
-	bigger_buffer(fd);
-	l->px = px;
+	sock_big_rcvbuf(fd);
+	l->ls = ls;
 	l->fd = fd;
 	l->addr = *a;
-	l->ev = event_new(px->base, fd, EV_READ | EV_PERSIST, udp_readable, l);
+	l->ev = event_new(ls->px->base, fd, EV_READ | EV_PERSIST, udp_readable,
+			  l);
 	if (!l->ev || event_add(l->ev, NULL)) {
 		errno = ENOMEM;
 		goto fail;
 	}
-	px->nudp++;
+	ls->nudp++;
 	return 0;
 fail:
 	err = errno;
@@ -195,21 +245,23 @@ fail:
 
 /* ---- TCP: two-byte length, then the message (RFC 1035 4.2.2) ---- */
 
-static void conn_free(struct tcp_conn *c)
+/* Their answers have nowhere to go; the queries run on, holding @c. */
+static void conn_close(struct tcp_conn *c)
 {
-	struct proxy *px = c->px;
-	struct query *q;
+	struct listener *ls = c->ls;
 
-	/* Their answers have nowhere to go; the queries run on. */
-	while ((q = LIST_FIRST(&c->queries))) {
-		LIST_REMOVE(q, conn);
-		q->cl.tcp = NULL;
-	}
-	TAILQ_REMOVE(&px->conns, c, link);
-	px->nconns--;
+	if (c->closed)
+		return;
+	c->closed = true;
+	TAILQ_REMOVE(&ls->conns, c, link);
+	ls->nconns--;
 	event_free(c->idle);
 	bufferevent_free(c->bev);
-	free(c);
+	c->idle = NULL;
+	c->bev = NULL;
+	c->ls = NULL; /* which may go before the last query does */
+	if (!c->nqueries)
+		free(c);
 }
 
 static void conn_arm(struct tcp_conn *c, unsigned int ms)
@@ -222,12 +274,12 @@ static void conn_arm(struct tcp_conn *c, unsigned int ms)
 /* Active now: last in line to be evicted, and idle from now. */
 static void conn_touch(struct tcp_conn *c)
 {
-	struct proxy *px = c->px;
+	struct listener *ls = c->ls;
 
-	TAILQ_REMOVE(&px->conns, c, link);
-	TAILQ_INSERT_TAIL(&px->conns, c, link);
+	TAILQ_REMOVE(&ls->conns, c, link);
+	TAILQ_INSERT_TAIL(&ls->conns, c, link);
 	if (!c->partial)
-		conn_arm(c, px->cfg.tcp_idle_ms);
+		conn_arm(c, ls->px->cfg.tcp_idle_ms);
 }
 
 /* The length of the next whole message buffered, or -1. */
@@ -261,16 +313,16 @@ static void check_partial(struct tcp_conn *c)
 	bool partial = evbuffer_get_length(in) && next_msg(c) < 0;
 
 	if (partial && !c->partial)
-		conn_arm(c, c->px->cfg.tcp_msg_ms);
+		conn_arm(c, c->ls->px->cfg.tcp_msg_ms);
 	else if (!partial && c->partial)
-		conn_arm(c, c->px->cfg.tcp_idle_ms);
+		conn_arm(c, c->ls->px->cfg.tcp_idle_ms);
 	c->partial = partial;
 }
 
 static void conn_idle(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn *c = arg;
-	struct proxy *px = c->px;
+	struct proxy *px = c->ls->px;
 	char who[ADDR_STRLEN];
 
 	(void)fd;
@@ -281,14 +333,14 @@ static void conn_idle(evutil_socket_t fd, short what, void *arg)
 		ev_debug("%s: no whole message in %u ms over TCP: closed",
 			 addr_str(&c->peer, who, sizeof(who)),
 			 px->cfg.tcp_msg_ms);
-		conn_free(c);
+		conn_close(c);
 		return;
 	}
 	if (c->nqueries || !has_room(c)) {
 		conn_arm(c, px->cfg.tcp_idle_ms); /* not idle: waiting for us */
 		return;
 	}
-	conn_free(c);
+	conn_close(c);
 }
 
 /* A client that closed its side goes once all its answers are out. */
@@ -297,25 +349,29 @@ static bool conn_finished(struct tcp_conn *c)
 	if (!c->eof || c->nqueries || next_msg(c) >= 0 ||
 	    evbuffer_get_length(bufferevent_get_output(c->bev)))
 		return false;
-	conn_free(c);
+	conn_close(c);
 	return true;
 }
 
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct tcp_conn *c = arg;
-	struct proxy *px = c->px;
+	struct listener *ls = c->ls;
 	struct client cl = { .addr = c->peer, .tcp = c };
 	long len;
 
+	c->reading = true;
 	while (has_room(c) && (len = next_msg(c)) >= 0) {
 		evbuffer_drain(bufferevent_get_input(bev), 2);
-		evbuffer_remove(bufferevent_get_input(bev), px->buf, len);
+		evbuffer_remove(bufferevent_get_input(bev), ls->buf, len);
 		c->partial = false;
 		conn_touch(c);
 		/* Answers may go out at once; the connection stays. */
-		query_input(px, &cl, px->buf, len);
+		c->nqueries++;
+		if (!ls->fn(ls->arg, &cl, ls->buf, len))
+			c->nqueries--; /* dropped, or answered at once */
 	}
+	c->reading = false;
 	/* Too much unanswered or unread: the client waits for us. */
 	if (!has_room(c))
 		bufferevent_disable(bev, EV_READ);
@@ -355,7 +411,7 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 			conn_resume(c);
 		return;
 	}
-	conn_free(c);
+	conn_close(c);
 }
 
 static bool same_host(const struct sockaddr_storage *a,
@@ -372,26 +428,27 @@ static bool same_host(const struct sockaddr_storage *a,
 }
 
 /* One address may not take every connection (--tcp-per-client). */
-static bool too_many_from(struct proxy *px, const struct sockaddr *sa)
+static bool too_many_from(struct listener *ls, const struct sockaddr *sa)
 {
 	unsigned int n = 0;
 	struct tcp_conn *c;
 
-	for (c = TAILQ_FIRST(&px->conns); c; c = TAILQ_NEXT(c, link))
-		if (same_host(&c->peer, sa) && ++n >= px->cfg.tcp_per_client)
+	for (c = TAILQ_FIRST(&ls->conns); c; c = TAILQ_NEXT(c, link))
+		if (same_host(&c->peer, sa) &&
+		    ++n >= ls->px->cfg.tcp_per_client)
 			return true;
 	return false;
 }
 
 /* Full: the connection idle longest goes, if one has nothing in flight. */
-static bool evict_idle(struct proxy *px)
+static bool evict_idle(struct listener *ls)
 {
 	struct tcp_conn *c;
 
-	for (c = TAILQ_FIRST(&px->conns); c; c = TAILQ_NEXT(c, link))
+	for (c = TAILQ_FIRST(&ls->conns); c; c = TAILQ_NEXT(c, link))
 		if (!c->nqueries) {
-			px->cnt.tcp_evicted++;
-			conn_free(c);
+			ls->px->cnt.tcp_evicted++;
+			conn_close(c);
 			return true;
 		}
 	return false;
@@ -415,16 +472,17 @@ static void tcp_refuse(struct proxy *px, evutil_socket_t fd,
 static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		       struct sockaddr *sa, int salen, void *arg)
 {
-	struct proxy *px = arg;
+	struct listener *ls = arg;
+	struct proxy *px = ls->px;
 	struct tcp_conn *c;
 
 	(void)l;
-	if (too_many_from(px, sa)) {
+	if (too_many_from(ls, sa)) {
 		tcp_refuse(px, fd, sa,
 			   "as many from there as --tcp-per-client allows");
 		return;
 	}
-	if (px->nconns >= px->cfg.tcp_max && !evict_idle(px)) {
+	if (ls->nconns >= px->cfg.tcp_max && !evict_idle(ls)) {
 		tcp_refuse(px, fd, sa,
 			   "--tcp-max connections, each with a query in "
 			   "flight");
@@ -435,10 +493,9 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	c->px = px;
+	c->ls = ls;
 	memcpy(&c->peer, sa,
 	       salen < (int)sizeof(c->peer) ? (size_t)salen : sizeof(c->peer));
-	LIST_INIT(&c->queries);
 	c->bev = bufferevent_socket_new(px->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->idle = evtimer_new(px->base, conn_idle, c);
 	if (!c->bev || !c->idle) {
@@ -451,8 +508,8 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		free(c);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&px->conns, c, link);
-	px->nconns++;
+	TAILQ_INSERT_TAIL(&ls->conns, c, link);
+	ls->nconns++;
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	/* Nothing whole yet: the first message's time runs from now. */
@@ -460,7 +517,7 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	conn_arm(c, px->cfg.tcp_msg_ms);
 }
 
-static int tcp_open(struct proxy *px, const struct sockaddr_storage *a)
+static int tcp_open(struct listener *ls, const struct sockaddr_storage *a)
 {
 	unsigned int flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
 			     LEV_OPT_CLOSE_ON_EXEC;
@@ -470,7 +527,7 @@ static int tcp_open(struct proxy *px, const struct sockaddr_storage *a)
 
 	if (a->ss_family == AF_INET6)
 		flags |= LEV_OPT_BIND_IPV6ONLY;
-	l = evconnlistener_new_bind(px->base, tcp_accept, px, flags, 128,
+	l = evconnlistener_new_bind(ls->px->base, tcp_accept, ls, flags, 128,
 				    (const struct sockaddr *)a, addr_len(a));
 	if (!l) {
 		err = errno;
@@ -479,53 +536,60 @@ static int tcp_open(struct proxy *px, const struct sockaddr_storage *a)
 		       bind_hint(err));
 		return -err;
 	}
-	px->tcp[px->ntcp++] = l;
+	ls->tcp[ls->ntcp++] = l;
 	return 0;
 }
 
-int listen_open(struct proxy *px)
+struct listener *listen_open(struct proxy *px, listen_query_fn *fn, void *arg)
 {
-	size_t i;
-	int err;
-
-	TAILQ_INIT(&px->conns);
-	for (i = 0; i < px->cfg.nlisten; i++) {
-		err = udp_open(px, &px->cfg.listen[i]);
-		if (!err)
-			err = tcp_open(px, &px->cfg.listen[i]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-void listen_close(struct proxy *px)
-{
+	struct listener *ls = calloc(1, sizeof(*ls));
 	size_t i;
 
-	while (!TAILQ_EMPTY(&px->conns))
-		conn_free(TAILQ_FIRST(&px->conns));
-	for (i = 0; i < px->nudp; i++) {
-		event_free(px->udp[i].ev);
-		close(px->udp[i].fd);
+	if (!ls) {
+		pr_err("cannot listen: out of memory");
+		return NULL;
 	}
-	for (i = 0; i < px->ntcp; i++)
-		evconnlistener_free(px->tcp[i]);
-	px->nudp = px->ntcp = 0;
+	ls->px = px;
+	ls->fn = fn;
+	ls->arg = arg;
+	TAILQ_INIT(&ls->conns);
+	for (i = 0; i < px->cfg.nlisten; i++)
+		if (udp_open(ls, &px->cfg.listen[i]) ||
+		    tcp_open(ls, &px->cfg.listen[i])) {
+			listen_close(ls);
+			return NULL;
+		}
+	return ls;
 }
 
-void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
-		 size_t len)
+/* Connections with queries in flight stay until client_done(). */
+void listen_close(struct listener *ls)
+{
+	size_t i;
+
+	if (!ls)
+		return;
+	while (!TAILQ_EMPTY(&ls->conns))
+		conn_close(TAILQ_FIRST(&ls->conns));
+	for (i = 0; i < ls->nudp; i++) {
+		event_free(ls->udp[i].ev);
+		close(ls->udp[i].fd);
+	}
+	for (i = 0; i < ls->ntcp; i++)
+		evconnlistener_free(ls->tcp[i]);
+	free(ls);
+}
+
+void client_send(const struct client *cl, const uint8_t *buf, size_t len)
 {
 	struct tcp_conn *c = cl->tcp;
 	uint8_t hdr[2] = { len >> 8, len & 0xff };
 
-	(void)px;
 	if (cl->udp) {
 		udp_send(cl, buf, len);
 		return;
 	}
-	if (!c)
+	if (!c || c->closed)
 		return; /* the connection is gone */
 	bufferevent_write(c->bev, hdr, 2);
 	bufferevent_write(c->bev, buf, len);
@@ -536,14 +600,19 @@ void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
  * A query of a TCP connection is done: it may read again. Closing waits
  * for conn_write(): its answer is still being written.
  */
-void tcp_query_done(struct query *q)
+void client_done(struct client *cl)
 {
-	struct tcp_conn *c = q->cl.tcp;
+	struct tcp_conn *c = cl->tcp;
 
 	if (!c)
 		return;
-	LIST_REMOVE(q, conn);
-	q->cl.tcp = NULL;
+	cl->tcp = NULL;
 	c->nqueries--;
-	conn_resume(c);
+	if (c->closed) {
+		if (!c->nqueries)
+			free(c);
+		return;
+	}
+	if (!c->reading)
+		conn_resume(c);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ntsdns: the NTS server. Options, start-up, signals and counters; the
- * work is in the other files (ntsdns.h lists them).
+ * work is in the other files (ntsdns.h lists them, query.c drives).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,12 +14,15 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/resource.h>
+#include <event2/event.h>
 
 #include <nts/config.h> /* NTS_NEGO_PORT */
 
 #include "addr.h"
+#include "evlog.h"
 #include "log.h"
 #include "ntsdns.h"
+#include "query.h"
 
 /* glibc's stub resolver gives up on a server after 5 s: answer first. */
 #define UPSTREAM_TIMEOUT_MS 3000
@@ -474,10 +477,9 @@ int main(int argc, char **argv)
 			.notice_max = NOTICE_MAX_DEFAULT,
 			.rate_client = RATE_CLIENT,
 		},
-		.up_fd4 = -1,
-		.up_fd6 = -1,
 	};
 	struct event *sigs[3] = {};
+	struct queries *qs = NULL;
 	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
 	int rc = 1;
 	size_t i;
@@ -490,8 +492,6 @@ int main(int argc, char **argv)
 	nts_log_init("ntsdns", px.cfg.verbose);
 	signal(SIGPIPE, SIG_IGN);
 	more_files();
-	for (i = 0; i < DEDUP_BUCKETS; i++)
-		LIST_INIT(&px.dedup[i]);
 	px.base = event_base_new();
 	if (!px.base) {
 		pr_err("cannot set up the event loop (libevent)");
@@ -502,8 +502,10 @@ int main(int argc, char **argv)
 		if (!sigs[i] || event_add(sigs[i], NULL))
 			goto out;
 	}
-	if (evlog_init(&px) || forward_init(&px) || nego_init(&px) ||
-	    listen_open(&px))
+	if (evlog_init(&px))
+		goto out;
+	qs = queries_open(&px);
+	if (!qs)
 		goto out;
 	started(&px);
 	event_base_dispatch(px.base);
@@ -512,10 +514,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	evlog_fini();
-	listen_close(&px);
-	query_free_all(&px);
-	nego_fini(&px);
-	forward_fini(&px);
+	queries_close(qs);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])
 			event_free(sigs[i]);

@@ -5,13 +5,12 @@
  * the routers' NTS-Nego port, signed with the zone's key; the answer is
  * held until every router has answered or --nego-timeout has passed.
  * The NOTICE is sent once more, with a new nonce and the same TxID,
- * halfway through.
+ * halfway through. The end is one call of the request's done() with
+ * each router's verdict, the hold already gone.
  *
  * An answer counts only if it is signed with the zone's key and names
  * the NOTICE's TxID, GN and FQDN, and comes from the router it was sent
- * to; anything else is ignored, as if lost. After an ACCEPT, the A
- * records of that router get TTL --ttl, and the address the ACCEPT
- * carries if it carries one; otherwise they stay as they were.
+ * to; anything else is ignored, as if lost.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,11 +19,15 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
+#include <event2/event.h>
 
 #include "addr.h"
+#include "evlog.h"
 #include "fmt.h"
 #include "log.h"
 #include "nego.h"
+#include "negotiate.h"
 #include "ntsdns.h"
 
 #define NEGO_BUCKETS 1024
@@ -57,8 +60,9 @@ struct peer {
 };
 
 struct hold {
-	struct query *q;
-	struct nts_target t;
+	struct nego *n;
+	struct nego_req *req;
+	const struct nts_target *t; /* the requester's */
 	__be32 gn;
 	struct peer peer[NOTICE_MAX];
 	unsigned int npeer, waiting;
@@ -75,6 +79,7 @@ struct rate_slot {
 };
 
 struct nego {
+	struct proxy *px;
 	int fd;
 	struct event *ev;
 	struct nego_auth auth;
@@ -96,13 +101,14 @@ static bool txid_busy(struct nego *n, const struct hold *h, __be32 router,
 	for (p = LIST_FIRST(&n->bucket[bucket(router, txid)]); p;
 	     p = LIST_NEXT(p, link))
 		if (p->router == router && p->txid == txid &&
-		    p->h->gn == h->gn && !strcmp(p->h->t.fqdn, h->t.fqdn))
+		    p->h->gn == h->gn && !strcmp(p->h->t->fqdn, h->t->fqdn))
 			return true;
 	return false;
 }
 
-static int send_notice(struct proxy *px, struct peer *p)
+static int send_notice(struct nego *n, struct peer *p)
 {
+	struct proxy *px = n->px;
 	struct hold *h = p->h;
 	struct nego_msg m = {
 		.txid = p->txid,
@@ -117,14 +123,14 @@ static int send_notice(struct proxy *px, struct peer *p)
 	__u8 buf[NEGO_MSG_MAX];
 	ssize_t len;
 
-	memcpy(m.fqdn, h->t.fqdn, sizeof(m.fqdn));
+	memcpy(m.fqdn, h->t->fqdn, sizeof(m.fqdn));
 	/* nonce 0: a fresh one each time */
-	len = nego_encode(&m, zones_key(&px->cfg.zones, h->t.zone), time(NULL),
+	len = nego_encode(&m, zones_key(&px->cfg.zones, h->t->zone), time(NULL),
 			  buf, sizeof(buf));
 	if (len < 0)
 		return (int)len;
-	if (sendto(px->nego->fd, buf, len, MSG_DONTWAIT,
-		   (const struct sockaddr *)&to, sizeof(to)) < 0)
+	if (sendto(n->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&to,
+		   sizeof(to)) < 0)
 		return -errno;
 	return 0;
 }
@@ -154,15 +160,16 @@ static enum router_class router_class(__be32 a)
 }
 
 /* Of @want NOTICEs for @gn, how many its --rate-client budget allows. */
-static unsigned int rate_take(struct proxy *px, __be32 gn, unsigned int want)
+static unsigned int rate_take(struct nego *n, __be32 gn, unsigned int want)
 {
-	uint64_t rate = px->cfg.rate_client, cap = 2000 * rate, now = now_ms();
+	uint64_t rate = n->px->cfg.rate_client, cap = 2000 * rate;
+	uint64_t now = now_ms();
 	struct rate_slot *r;
 	unsigned int got;
 
 	if (!rate)
 		return want;
-	r = &px->nego->rate[(ntohl(gn) * 2654435761u) % RATE_SLOTS];
+	r = &n->rate[(ntohl(gn) * 2654435761u) % RATE_SLOTS];
 	r->tokens += (now - r->last_ms) * rate;
 	if (r->tokens > cap)
 		r->tokens = cap;
@@ -177,13 +184,13 @@ static unsigned int rate_take(struct proxy *px, __be32 gn, unsigned int want)
 
 static void log_peer(struct hold *h, const struct peer *p)
 {
-	struct proxy *px = h->q->px;
+	struct proxy *px = h->n->px;
 	char gn[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], to[INET_ADDRSTRLEN];
 	unsigned int ms = now_ms() - h->start_ms;
 	char name[FMT_ESCAPED_MAX];
 
 	/* From the upstream's answer: escaped, though it is a host name. */
-	fmt_escape(name, sizeof(name), h->t.fqdn, sizeof(h->t.fqdn));
+	fmt_escape(name, sizeof(name), h->t->fqdn, sizeof(h->t->fqdn));
 	inet_ntop(AF_INET, &h->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->router, via, sizeof(via));
 	switch (p->state) {
@@ -234,40 +241,39 @@ static void unlink_peers(struct hold *h)
 		}
 }
 
-/* Every router has answered, or the time is up: answer the client. */
+static void hold_free(struct hold *h)
+{
+	h->req->hold = NULL;
+	unlink_peers(h);
+	event_free(h->timer);
+	free(h);
+}
+
+/*
+ * Every router has answered, or the time is up: what each said goes to
+ * the requester, after the hold is gone, for the requester may go too.
+ */
 static void finish(struct hold *h)
 {
-	struct query *q = h->q;
-	unsigned int i, j, accepted = 0;
-	uint8_t *more;
+	struct nts_verdict v[NOTICE_MAX];
+	struct nego_req *req = h->req;
+	unsigned int i, n = h->npeer;
 
-	for (i = 0; i < h->t.n; i++) {
-		for (j = 0; j < h->npeer; j++)
-			if (h->peer[j].router == h->t.rr[i].addr)
-				break;
-		if (j < h->npeer && h->peer[j].state == PEER_ACCEPT) {
-			nts_rewrite(q->resp, &h->t.rr[i], q->px->cfg.ttl,
-				    h->peer[j].has_addr ? &h->peer[j].addr
-							: NULL);
-			accepted++;
-		}
-	}
-	/* An answer for the host behind the forwarder, not its others. */
-	if (accepted && q->gn_ecs) {
-		more = realloc(q->resp, q->resp_len + 12);
-		if (more) {
-			q->resp = more;
-			q->resp_len = dns_ecs_scope(q->resp, q->resp_len,
-						    q->resp_len + 12, h->gn);
-		}
-	}
-	query_reply(q); /* frees the hold too */
+	for (i = 0; i < n; i++)
+		v[i] = (struct nts_verdict){
+			.router = h->peer[i].router,
+			.accept = h->peer[i].state == PEER_ACCEPT,
+			.has_addr = h->peer[i].has_addr,
+			.addr = h->peer[i].addr,
+		};
+	hold_free(h);
+	req->done(req, v, n);
 }
 
 static void peer_done(struct peer *p, enum peer_state state)
 {
 	struct hold *h = p->h;
-	struct counters *c = &h->q->px->cnt;
+	struct counters *c = &h->n->px->cnt;
 
 	p->state = state;
 	if (p->linked) {
@@ -301,7 +307,7 @@ static void peer_done(struct peer *p, enum peer_state state)
 static void hold_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct hold *h = arg;
-	struct proxy *px = h->q->px;
+	struct proxy *px = h->n->px;
 	unsigned int i, half = px->cfg.nego_timeout_ms / 2;
 	struct timeval tv = { (px->cfg.nego_timeout_ms - half) / 1000,
 			      (px->cfg.nego_timeout_ms - half) % 1000 * 1000 };
@@ -313,7 +319,7 @@ static void hold_timer(evutil_socket_t fd, short what, void *arg)
 		h->resent = true;
 		for (i = 0; i < h->npeer; i++)
 			if (h->peer[i].state == PEER_WAIT)
-				send_notice(px, &h->peer[i]);
+				send_notice(h->n, &h->peer[i]);
 		evtimer_add(h->timer, &tv);
 		return;
 	}
@@ -323,9 +329,9 @@ static void hold_timer(evutil_socket_t fd, short what, void *arg)
 	finish(h);
 }
 
-static void add_peer(struct proxy *px, struct hold *h, __be32 router)
+static void add_peer(struct nego *n, struct hold *h, __be32 router)
 {
-	struct nego *n = px->nego;
+	struct proxy *px = n->px;
 	struct peer *p = &h->peer[h->npeer++];
 	__u8 start = arc4random() & 0xff;
 	unsigned int i;
@@ -342,7 +348,7 @@ static void add_peer(struct proxy *px, struct hold *h, __be32 router)
 		return;
 	}
 	p->txid = start + i;
-	p->err = send_notice(px, p);
+	p->err = send_notice(n, p);
 	if (p->err) {
 		peer_done(p, PEER_ERROR);
 		return;
@@ -361,9 +367,10 @@ struct choice {
 };
 
 /* The distinct router addresses of @t to notify, in the answer's order. */
-static void choose(struct proxy *px, const struct nts_target *t, __be32 gn,
+static void choose(struct nego *n, const struct nts_target *t, __be32 gn,
 		   struct choice *c)
 {
+	const struct config *cfg = &n->px->cfg;
 	unsigned int i, j, allowed;
 	__be32 a;
 
@@ -379,7 +386,7 @@ static void choose(struct proxy *px, const struct nts_target *t, __be32 gn,
 			c->never++;
 			continue;
 		case ROUTER_PRIVATE:
-			if (!px->cfg.nego_private) {
+			if (!cfg->nego_private) {
 				c->priv++;
 				continue;
 			}
@@ -387,13 +394,13 @@ static void choose(struct proxy *px, const struct nts_target *t, __be32 gn,
 		case ROUTER_OK:
 			break;
 		}
-		if (c->n == px->cfg.notice_max) {
+		if (c->n == cfg->notice_max) {
 			c->over_max++;
 			continue;
 		}
 		c->routers[c->n++] = a;
 	}
-	allowed = rate_take(px, gn, c->n);
+	allowed = rate_take(n, gn, c->n);
 	c->over_rate = c->n - allowed;
 	c->n = allowed;
 }
@@ -422,54 +429,46 @@ static void suppressed(struct proxy *px, const struct nts_target *t, __be32 gn,
 		px->cfg.notice_max, c->over_rate, px->cfg.rate_client);
 }
 
-bool nego_start(struct query *q, struct nts_target *t, uint32_t gn)
+bool nego_start(struct nego *n, struct nego_req *req,
+		const struct nts_target *t, uint32_t gn)
 {
-	struct proxy *px = q->px;
+	struct proxy *px = n->px;
 	unsigned int i, half = px->cfg.nego_timeout_ms / 2;
 	struct timeval tv = { half / 1000, half % 1000 * 1000 };
 	struct choice c;
 	struct hold *h;
 
-	choose(px, t, gn, &c);
+	choose(n, t, gn, &c);
 	suppressed(px, t, gn, &c);
-	if (!c.n) {
-		nts_target_free(t);
+	if (!c.n)
 		return false;
-	}
 	h = calloc(1, sizeof(*h));
 	if (h)
 		h->timer = evtimer_new(px->base, hold_timer, h);
 	if (!h || !h->timer) {
 		free(h);
-		nts_target_free(t);
 		return false;
 	}
-	h->q = q;
-	h->t = *t;
+	h->n = n;
+	h->req = req;
+	h->t = t;
 	h->gn = gn;
 	h->start_ms = now_ms();
-	q->hold = h;
+	req->hold = h;
 	for (i = 0; i < c.n; i++)
-		add_peer(px, h, c.routers[i]);
+		add_peer(n, h, c.routers[i]);
 	if (!h->waiting) {
-		nego_cancel(q); /* no NOTICE went out: answer now */
+		hold_free(h); /* no NOTICE went out: answer now */
 		return false;
 	}
 	evtimer_add(h->timer, &tv);
 	return true;
 }
 
-void nego_cancel(struct query *q)
+void nego_cancel(struct nego_req *req)
 {
-	struct hold *h = q->hold;
-
-	if (!h)
-		return;
-	unlink_peers(h);
-	event_free(h->timer);
-	nts_target_free(&h->t);
-	free(h);
-	q->hold = NULL;
+	if (req->hold)
+		hold_free(req->hold);
 }
 
 static enum peer_state state_of(__u8 type)
@@ -487,23 +486,25 @@ static enum peer_state state_of(__u8 type)
 }
 
 /* The NOTICE @m answers: same router, TxID, GN, name and key. */
-static struct peer *find_peer(struct proxy *px, __be32 router,
+static struct peer *find_peer(struct nego *n, __be32 router,
 			      const struct nego_msg *m,
 			      const struct nts_key *key)
 {
-	struct peer *p = LIST_FIRST(&px->nego->bucket[bucket(router, m->txid)]);
+	const struct nts_zones *zs = &n->px->cfg.zones;
+	struct peer *p = LIST_FIRST(&n->bucket[bucket(router, m->txid)]);
 
 	for (; p; p = LIST_NEXT(p, link))
 		if (p->router == router && p->txid == m->txid &&
-		    p->h->gn == m->gn && !strcmp(p->h->t.fqdn, m->fqdn) &&
-		    key == zones_key(&px->cfg.zones, p->h->t.zone))
+		    p->h->gn == m->gn && !strcmp(p->h->t->fqdn, m->fqdn) &&
+		    key == zones_key(zs, p->h->t->zone))
 			return p;
 	return NULL;
 }
 
-static void datagram(struct proxy *px, const __u8 *buf, size_t len,
+static void datagram(struct nego *n, const __u8 *buf, size_t len,
 		     const struct sockaddr_in *from)
 {
+	struct proxy *px = n->px;
 	const struct nts_key *key;
 	char who[INET_ADDRSTRLEN];
 	struct nego_msg m;
@@ -511,9 +512,9 @@ static void datagram(struct proxy *px, const __u8 *buf, size_t len,
 	struct hold *h;
 	int err;
 
-	err = nego_receive(buf, len, &px->nego->auth, time(NULL), &m, &key);
+	err = nego_receive(buf, len, &n->auth, time(NULL), &m, &key);
 	if (!err && state_of(m.type) != PEER_WAIT)
-		p = find_peer(px, from->sin_addr.s_addr, &m, key);
+		p = find_peer(n, from->sin_addr.s_addr, &m, key);
 	if (!p) {
 		/* Forged, stale, late or not ours: as if it never came. */
 		px->cnt.nego_ignored++;
@@ -536,7 +537,7 @@ static void datagram(struct proxy *px, const __u8 *buf, size_t len,
 
 static void readable(evutil_socket_t fd, short what, void *arg)
 {
-	struct proxy *px = arg;
+	struct nego *n = arg;
 	__u8 buf[NEGO_MSG_MAX + 1];
 	struct sockaddr_in from;
 	socklen_t flen;
@@ -551,18 +552,18 @@ static void readable(evutil_socket_t fd, short what, void *arg)
 		if (len < 0)
 			return;
 		/* One byte more than the largest message: too long is bad. */
-		datagram(px, buf, len, &from);
+		datagram(n, buf, len, &from);
 	}
 }
 
-int nego_init(struct proxy *px)
+struct nego *nego_init(struct proxy *px)
 {
 	struct nego *n = calloc(1, sizeof(*n));
 	size_t i;
 
 	if (!n)
-		return -ENOMEM;
-	px->nego = n;
+		return NULL;
+	n->px = px;
 	n->auth.keys = &px->cfg.zones.ring;
 	n->auth.replay = nego_replay_new(NEGO_REPLAY_MAX);
 	n->rate = calloc(RATE_SLOTS, sizeof(*n->rate));
@@ -572,18 +573,19 @@ int nego_init(struct proxy *px)
 	if (n->fd < 0 || !n->auth.replay || !n->rate) {
 		pr_err("cannot open the NTS-Nego socket: %s",
 		       n->fd < 0 ? strerror(errno) : "out of memory");
-		return -ENOMEM;
+		goto fail;
 	}
-	n->ev = event_new(px->base, n->fd, EV_READ | EV_PERSIST, readable, px);
+	n->ev = event_new(px->base, n->fd, EV_READ | EV_PERSIST, readable, n);
 	if (!n->ev || event_add(n->ev, NULL))
-		return -ENOMEM;
-	return 0;
+		goto fail;
+	return n;
+fail:
+	nego_fini(n);
+	return NULL;
 }
 
-void nego_fini(struct proxy *px)
+void nego_fini(struct nego *n)
 {
-	struct nego *n = px->nego;
-
 	if (!n)
 		return;
 	if (n->ev)
@@ -593,5 +595,4 @@ void nego_fini(struct proxy *px)
 	nego_replay_free(n->auth.replay);
 	free(n->rate);
 	free(n);
-	px->nego = NULL;
 }

@@ -2,39 +2,53 @@
 /*
  * ntsdns, the NTS server: a DNS forwarder that, before it answers a name
  * in an NTS zone, tells the router at the answer's address who is about
- * to connect (NTS-Nego, DESIGN sections 1 and 3). What its parts share:
+ * to connect (NTS-Nego, DESIGN sections 1 and 3). This header is what
+ * its parts share: the settings, the counters, the event loop. Each part
+ * has a header of its own:
  *
+ *   main.c       options, start-up, signals, counters
+ *   query.c      the driver: a query's life, from message to answer
  *   listen.c     clients: UDP and TCP sockets, framing, answers out
- *   query.c      a query's life: in, forwarded, maybe held, answered
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
- *   negotiate.c  NTS-Nego: NOTICEs out, answers in, the held answer
- *   dnsmsg.c     the DNS messages themselves, no sockets (fuzzed)
+ *   uptcp.c      upstream TCP connections, kept open and shared
+ *   negotiate.c  NTS-Nego: NOTICEs out, answers in, verdicts back
+ *   dnswire.c    DNS messages parsed and walked, no sockets (fuzzed)
+ *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
+ *   target.c     which answers are negotiated, and their rewrite (fuzzed)
+ *   zones.c      the -z zones and their keys (fuzzed)
+ *   qname.c      questions as the log writes them
+ *   addr.c       socket addresses as options and the log write them
  *   evlog.c      log lines about events, rate-limited
+ *   sock.c       socket options the listeners and upstreams share
+ *
+ * Calls go one way: query.c calls listen.c, forward.c and negotiate.c
+ * by name (and forward.c calls uptcp.c); they call no one back by
+ * name, but report through the callbacks they were given (a message,
+ * an answer, the verdicts).
  */
 #ifndef NTSDNS_H
 #define NTSDNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <sys/queue.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <event2/event.h>
-#include <event2/bufferevent.h>
-#include <event2/listener.h>
 
 #include "addr.h"
-#include "dnsmsg.h"
 #include "zones.h"
 
 #define MAX_LISTEN    16
 #define MAX_UPSTREAM  16
 #define MAX_TRUST_ECS 16
-#define DEDUP_BUCKETS 4096
-/* Queries one TCP connection may have in flight before we stop reading. */
-#define TCP_PIPELINE 64
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
+
+/* The struct of type @type whose @member @ptr points to. */
+#define container_of(ptr, type, member)                \
+	({                                             \
+		char *p_ = (char *)(ptr);              \
+		(type *)(p_ - offsetof(type, member)); \
+	})
 
 struct config {
 	struct sockaddr_storage listen[MAX_LISTEN];
@@ -86,131 +100,14 @@ struct counters {
 	unsigned long long log_left_out;
 };
 
-struct udp_listener {
-	struct proxy *px;
-	int fd;
-	struct event *ev;
-	struct sockaddr_storage addr;
-	bool wildcard; /* answers need the address asked */
-};
+struct event_base;
 
-struct tcp_conn;
-
-/* Where a query came from, and so where its answer goes. */
-struct client {
-	struct sockaddr_storage addr;
-	struct udp_listener *udp;      /* UDP: the socket it came in on */
-	struct sockaddr_storage local; /* and the address it was sent to */
-	int ifindex;
-	struct tcp_conn *tcp; /* TCP: its connection, NULL once closed */
-};
-
-struct hold;
-
-struct query {
-	struct proxy *px;
-	struct client cl;
-	struct dnsq dq;
-	uint8_t *wire; /* the query as forwarded: our ID */
-	size_t len;
-	uint16_t up_id;
-	unsigned int attempt; /* upstream attempts made */
-	unsigned int tried;   /* bit i: upstream i was asked */
-	unsigned int cur_up;  /* the one asked last */
-	int up_err;	      /* how its TCP connection failed */
-	struct event *timer;
-	struct bufferevent *up; /* TCP to the upstream */
-	/* The upstream's answer, once it came. */
-	uint8_t *resp;
-	size_t resp_len;
-	ldns_pkt *r;
-	struct hold *hold;
-	bool gn_ecs; /* the GN is the client's ECS address */
-	bool up_tcp; /* asked upstream over TCP: UDP came back TC */
-	LIST_ENTRY(query) dedup;
-	LIST_ENTRY(query) conn;
-};
-
-struct tcp_conn {
-	struct proxy *px;
-	struct bufferevent *bev;
-	struct sockaddr_storage peer;
-	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
-	LIST_HEAD(, query) queries;
-	unsigned int nqueries;
-	bool eof;     /* the client has said all it will */
-	bool partial; /* a message begun, not whole: its time runs */
-	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
-};
-
-struct nego;
-
+/* What every part is given: the settings, the counters, the loop. */
 struct proxy {
 	struct config cfg;
-	struct event_base *base;
 	struct counters cnt;
-	struct udp_listener udp[MAX_LISTEN];
-	size_t nudp;
-	struct evconnlistener *tcp[MAX_LISTEN];
-	size_t ntcp;
-	TAILQ_HEAD(, tcp_conn) conns;
-	unsigned int nconns;
-	/* Upstream UDP sockets by family, and queries by upstream ID. */
-	int up_fd4, up_fd6;
-	struct event *up_ev4, *up_ev6;
-	struct query **inflight;
-	unsigned int ninflight;
-	unsigned int up_first; /* the upstream that answered last */
-	/* Upstream IDs to come, from arc4random_buf(): one syscall a batch. */
-	uint16_t ids[256];
-	unsigned int nids;
-	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
-	struct nego *nego;
-	/* Room for one message, and for a truncated answer. */
-	uint8_t buf[DNS_MSG_MAX + 1];
-	uint8_t tcbuf[DNS_MSG_MAX];
+	struct event_base *base;
 };
-
-/* listen.c */
-int listen_open(struct proxy *px);
-void listen_close(struct proxy *px);
-void client_send(struct proxy *px, const struct client *cl, const uint8_t *buf,
-		 size_t len);
-void tcp_query_done(struct query *q);
-
-/* query.c */
-void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
-		 size_t len);
-void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r);
-void query_servfail(struct query *q, const char *why);
-void query_reply(struct query *q);
-void query_free(struct query *q);
-void query_free_all(struct proxy *px);
-/* Room for query_name(): an escaped name and a type. */
-#define QNAME_STRLEN (4 * 255 + 32)
-const char *query_name(const struct query *q, char *buf, size_t len);
-
-/* forward.c */
-int forward_init(struct proxy *px);
-void forward_fini(struct proxy *px);
-int forward_start(struct query *q);
-void forward_stop(struct query *q);
-/* A receive buffer for bursts of datagrams. */
-void bigger_buffer(int fd);
-
-/* negotiate.c */
-int nego_init(struct proxy *px);
-void nego_fini(struct proxy *px);
-/* Hold @q's answer until the routers of @t have heard about @gn. */
-bool nego_start(struct query *q, struct nts_target *t, uint32_t gn);
-void nego_cancel(struct query *q);
-
-/* evlog.c: lines about events, --log-rate a second (errors at start:
- * pr_err()). ev_debug() only with -v. */
-int evlog_init(struct proxy *px);
-void evlog_fini(void);
-__attribute__((format(printf, 1, 2))) void ev_info(const char *fmt, ...);
-__attribute__((format(printf, 1, 2))) void ev_debug(const char *fmt, ...);
 
 uint64_t now_ms(void);
 

@@ -1,59 +1,199 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A query's life: in, forwarded, perhaps held for NTS-Nego, answered. */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
+/*
+ * The driver: a query's life, and the only file that sees all of it.
+ * listen.c hands a message up (query_input); it is parsed, forwarded
+ * (forward.c tells upstream_done), decided on (target.c, query_gn),
+ * perhaps held for NTS-Nego (negotiate.c tells held_done), answered and
+ * freed, here and only here. The modules are called by name from here
+ * and report back only through the callbacks they were given.
+ */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/queue.h>
 #include <netinet/in.h>
 
 #include "addr.h"
-#include "fmt.h"
+#include "dnsbuild.h"
+#include "dnswire.h"
+#include "evlog.h"
+#include "forward.h"
+#include "listen.h"
 #include "log.h"
+#include "negotiate.h"
 #include "ntsdns.h"
+#include "qname.h"
+#include "query.h"
+#include "target.h"
 
-/* Append @c to @buf (of @len, holding @o bytes), escaped. The new @o. */
-static size_t put_escaped(char *buf, size_t len, size_t o, char c)
+#define DEDUP_BUCKETS 4096
+
+struct query {
+	struct queries *qs;
+	struct client cl;
+	struct dnsq dq;
+	struct fwd_req fwd;   /* forward.c's, while upstream */
+	struct nego_req nego; /* negotiate.c's, while held */
+	/* The upstream's answer, once it came. */
+	uint8_t *resp;
+	size_t resp_len;
+	ldns_pkt *r;
+	struct nts_target t; /* the records negotiated */
+	uint32_t gn;	     /* for whom */
+	bool gn_ecs;	     /* the GN is the client's ECS address */
+	LIST_ENTRY(query) dedup;
+};
+
+struct queries {
+	struct proxy *px;
+	struct listener *listen;
+	struct forwarder *fwd;
+	struct nego *nego;
+	LIST_HEAD(, query) dedup[DEDUP_BUCKETS];
+	uint8_t tcbuf[DNS_MSG_MAX]; /* room for a truncated answer */
+};
+
+static void query_free(struct query *q)
 {
-	if (c)
-		fmt_escape(buf + o, len - o, &c, 1);
-	else if (len - o > 4)
-		memcpy(buf + o, "\\x00", 5);
-	return o + strlen(buf + o);
+	forward_cancel(&q->fwd);
+	nego_cancel(&q->nego);
+	client_done(&q->cl);
+	LIST_REMOVE(q, dedup);
+	dnsq_free(&q->dq);
+	nts_target_free(&q->t);
+	ldns_pkt_free(q->r);
+	free(q->resp);
+	free(q->fwd.wire);
+	free(q);
+}
+
+/* The upstream's answer, as it is now, to the client; then @q is gone. */
+static void reply(struct query *q)
+{
+	struct queries *qs = q->qs;
+	size_t limit = q->cl.udp ? q->dq.udp_max : DNS_MSG_MAX, n;
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
+	const uint8_t *out;
+
+	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit, qs->tcbuf,
+			 &n);
+	if (out != q->resp)
+		qs->px->cnt.truncated++;
+	if (nts_verbose) {
+		const ldns_lookup_table *rc = ldns_lookup_by_id(
+			ldns_rcodes, ldns_pkt_get_rcode(q->r));
+
+		ev_debug("%s: %s: %s, %u answer%s%s",
+			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 qname_str(q->dq.pkt, what, sizeof(what)),
+			 rc ? rc->name : "?", ldns_pkt_ancount(q->r),
+			 ldns_pkt_ancount(q->r) == 1 ? "" : "s",
+			 out != q->resp ? ", truncated" : "");
+	}
+	client_send(&q->cl, out, n);
+	query_free(q);
+}
+
+static void servfail(struct query *q, const char *why)
+{
+	struct queries *qs = q->qs;
+	char what[QNAME_STRLEN];
+
+	qs->px->cnt.servfail++;
+	ev_info("SERVFAIL for %s: %s", qname_str(q->dq.pkt, what, sizeof(what)),
+		why);
+	client_send(
+		&q->cl, qs->tcbuf,
+		dns_servfail(&q->dq, qs->tcbuf,
+			     q->cl.udp ? q->dq.udp_max : sizeof(qs->tcbuf)));
+	query_free(q);
+}
+
+/* What the routers said (negotiate.c's callback): the answer goes out. */
+static void held_done(struct nego_req *req, const struct nts_verdict *v,
+		      unsigned int n)
+{
+	struct query *q = container_of(req, struct query, nego);
+	uint8_t *more;
+
+	/* An answer for the host behind the forwarder, not its others. */
+	if (nts_apply(q->resp, &q->t, v, n, q->qs->px->cfg.ttl) && q->gn_ecs) {
+		more = realloc(q->resp, q->resp_len + 12);
+		if (more) {
+			q->resp = more;
+			q->resp_len = dns_ecs_scope(q->resp, q->resp_len,
+						    q->resp_len + 12, q->gn);
+		}
+	}
+	reply(q);
 }
 
 /*
- * "alice.example.net. A" for the log. The name is the client's: read
- * from its labels, every byte a log line must not hold escaped.
+ * The outside host that will connect: the client, or, when the client is
+ * a forwarder we trust (--trust-ecs), the host its EDNS Client Subnet
+ * names. 0 (and logged) when NTS-Nego cannot say who it is.
  */
-const char *query_name(const struct query *q, char *buf, size_t len)
+static uint32_t query_gn(struct query *q)
 {
-	const ldns_rr_list *qs = ldns_pkt_question(q->dq.pkt);
-	const ldns_rr *rr =
-		qs && ldns_rr_list_rr_count(qs) ? ldns_rr_list_rr(qs, 0) : NULL;
-	const uint8_t *p;
-	size_t n, i = 0, o = 0, l;
-	char *type;
+	const struct config *c = &q->qs->px->cfg;
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
+	size_t i;
 
-	if (!rr) {
-		snprintf(buf, len, "(no question)");
-		return buf;
+	for (i = 0; i < c->ntrust_ecs; i++) {
+		if (!cidr4_has(&c->trust_ecs[i], &q->cl.addr))
+			continue;
+		if (q->dq.has_ecs32) {
+			q->gn_ecs = true;
+			return q->dq.ecs32;
+		}
+		/* The forwarder itself will not connect: say so. */
+		ev_debug("%s: %s: a trusted forwarder, but no ECS /32; "
+			 "negotiating for the forwarder",
+			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 qname_str(q->dq.pkt, what, sizeof(what)));
+		break;
 	}
-	p = ldns_rdf_data(ldns_rr_owner(rr));
-	n = ldns_rdf_size(ldns_rr_owner(rr));
-	buf[0] = '\0';
-	while (i < n && p[i] && i + 1 + p[i] <= n) {
-		for (l = p[i++]; l; l--)
-			o = put_escaped(buf, len, o, p[i++]);
-		o = put_escaped(buf, len, o, '.');
+	if (q->cl.addr.ss_family != AF_INET) {
+		ev_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
+			 "unchanged",
+			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 qname_str(q->dq.pkt, what, sizeof(what)));
+		return 0;
 	}
-	if (!o)
-		o = put_escaped(buf, len, o, '.');
-	type = ldns_rr_type2str(ldns_rr_get_type(rr));
-	snprintf(buf + o, len - o, " %s", type ? type : "?");
-	free(type);
-	return buf;
+	return ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
+}
+
+/* The NTS-Nego decision; true when the answer is held for it. */
+static bool negotiate(struct query *q)
+{
+	struct queries *qs = q->qs;
+	int rc;
+
+	if (q->cl.udp && q->resp_len > q->dq.udp_max)
+		return false; /* truncated: it comes back over TCP */
+	rc = nts_target_find(q->resp, q->resp_len, q->r, &qs->px->cfg.zones,
+			     &q->t);
+	if (rc <= 0)
+		return false;
+	q->gn = query_gn(q);
+	q->nego.done = held_done;
+	return q->gn && nego_start(qs->nego, &q->nego, &q->t, q->gn);
+}
+
+/* The upstream's answer, or why none came (forward.c's callback). */
+static void upstream_done(struct fwd_req *f, uint8_t *buf, size_t len,
+			  ldns_pkt *r, const char *why)
+{
+	struct query *q = container_of(f, struct query, fwd);
+
+	if (!buf) {
+		servfail(q, why);
+		return;
+	}
+	q->resp = buf;
+	q->resp_len = len;
+	q->r = r;
+	if (!negotiate(q))
+		reply(q);
 }
 
 static unsigned int dedup_hash(const struct client *cl, uint16_t id)
@@ -76,12 +216,12 @@ static bool same_client(const struct client *a, const struct client *b)
 }
 
 /* A retransmission of a query still in flight? */
-static bool is_duplicate(struct proxy *px, const struct client *cl,
+static bool is_duplicate(struct queries *qs, const struct client *cl,
 			 const struct dnsq *dq)
 {
 	struct query *q;
 
-	q = LIST_FIRST(&px->dedup[dedup_hash(cl, dq->id)]);
+	q = LIST_FIRST(&qs->dedup[dedup_hash(cl, dq->id)]);
 	for (; q; q = LIST_NEXT(q, dedup)) {
 		if (q->dq.id == dq->id && same_client(&q->cl, cl) &&
 		    dns_same_question(q->dq.pkt, dq->pkt))
@@ -90,188 +230,97 @@ static bool is_duplicate(struct proxy *px, const struct client *cl,
 	return false;
 }
 
-void query_input(struct proxy *px, const struct client *cl, const uint8_t *buf,
-		 size_t len)
+/* A message from a client (listen.c's callback): true if taken. */
+static bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
+			size_t len)
 {
+	struct queries *qs = arg;
+	struct counters *cnt = &qs->px->cnt;
 	uint8_t formerr[DNS_HDR_LEN];
 	char who[ADDR_STRLEN];
 	struct query *q;
 	struct dnsq dq;
 
-	px->cnt.queries++;
+	cnt->queries++;
 	switch (dnsq_parse(buf, len, &dq)) {
 	case DNSQ_DROP:
-		px->cnt.malformed++;
+		cnt->malformed++;
 		ev_debug("%s: dropped %zu bytes: not a DNS query",
 			 addr_str(&cl->addr, who, sizeof(who)), len);
-		return;
+		return false;
 	case DNSQ_FORMERR:
-		px->cnt.malformed++;
+		cnt->malformed++;
 		ev_debug("%s: FORMERR: a query that does not parse",
 			 addr_str(&cl->addr, who, sizeof(who)));
-		client_send(px, cl, formerr, dns_formerr(buf, formerr));
-		return;
+		client_send(cl, formerr, dns_formerr(buf, formerr));
+		return false;
 	case DNSQ_FORWARD:
 		break;
 	}
-	if (is_duplicate(px, cl, &dq)) {
-		px->cnt.duplicates++;
+	if (is_duplicate(qs, cl, &dq)) {
+		cnt->duplicates++;
 		dnsq_free(&dq);
-		return;
+		return false;
 	}
 	q = calloc(1, sizeof(*q));
 	if (q)
-		q->wire = malloc(len);
-	if (!q || !q->wire) {
-		if (q)
-			free(q);
+		q->fwd.wire = malloc(len);
+	if (!q || !q->fwd.wire) {
+		free(q);
 		dnsq_free(&dq);
-		return; /* the client will ask again */
+		return false; /* the client will ask again */
 	}
-	q->px = px;
+	q->qs = qs;
 	q->cl = *cl;
 	q->dq = dq;
-	memcpy(q->wire, buf, len);
-	q->len = len;
-	LIST_INSERT_HEAD(&px->dedup[dedup_hash(cl, dq.id)], q, dedup);
-	if (cl->tcp) {
-		LIST_INSERT_HEAD(&cl->tcp->queries, q, conn);
-		cl->tcp->nqueries++;
-	}
-	if (forward_start(q))
-		query_servfail(q, "too many queries in flight");
+	memcpy(q->fwd.wire, buf, len);
+	q->fwd.len = len;
+	q->fwd.dq = &q->dq;
+	q->fwd.whole = !cl->udp;
+	q->fwd.done = upstream_done;
+	LIST_INSERT_HEAD(&qs->dedup[dedup_hash(cl, dq.id)], q, dedup);
+	if (forward_start(qs->fwd, &q->fwd))
+		servfail(q, "too many queries in flight");
+	return true;
 }
 
-/*
- * The outside host that will connect: the client, or, when the client is
- * a forwarder we trust (--trust-ecs), the host its EDNS Client Subnet
- * names. 0 (and logged) when NTS-Nego cannot say who it is.
- */
-static uint32_t query_gn(struct query *q)
+struct queries *queries_open(struct proxy *px)
 {
-	const struct config *c = &q->px->cfg;
-	char who[ADDR_STRLEN], what[QNAME_STRLEN];
+	struct queries *qs = calloc(1, sizeof(*qs));
 	size_t i;
 
-	for (i = 0; i < c->ntrust_ecs; i++) {
-		if (!cidr4_has(&c->trust_ecs[i], &q->cl.addr))
-			continue;
-		if (q->dq.has_ecs32) {
-			q->gn_ecs = true;
-			return q->dq.ecs32;
-		}
-		/* The forwarder itself will not connect: say so. */
-		ev_debug("%s: %s: a trusted forwarder, but no ECS /32; "
-			 "negotiating for the forwarder",
-			 addr_str(&q->cl.addr, who, sizeof(who)),
-			 query_name(q, what, sizeof(what)));
-		break;
+	if (!qs) {
+		pr_err("cannot start: out of memory");
+		return NULL;
 	}
-	if (q->cl.addr.ss_family != AF_INET) {
-		ev_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
-			 "unchanged",
-			 addr_str(&q->cl.addr, who, sizeof(who)),
-			 query_name(q, what, sizeof(what)));
-		return 0;
+	qs->px = px;
+	for (i = 0; i < DEDUP_BUCKETS; i++)
+		LIST_INIT(&qs->dedup[i]);
+	/* Clients last: a query must find the rest ready. */
+	qs->fwd = forward_init(px);
+	qs->nego = qs->fwd ? nego_init(px) : NULL;
+	qs->listen = qs->nego ? listen_open(px, query_input, qs) : NULL;
+	if (!qs->listen) {
+		queries_close(qs);
+		return NULL;
 	}
-	return ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
+	return qs;
 }
 
-/* The NTS-Nego decision; true when the answer is held for it. */
-static bool negotiate(struct query *q)
-{
-	struct nts_target t;
-	uint32_t gn;
-	int rc;
-
-	if (q->cl.udp && q->resp_len > q->dq.udp_max)
-		return false; /* truncated: it comes back over TCP */
-	rc = nts_target_find(q->resp, q->resp_len, q->r, &q->px->cfg.zones, &t);
-	if (rc <= 0)
-		return false;
-	gn = query_gn(q);
-	if (!gn) {
-		nts_target_free(&t);
-		return false;
-	}
-	/* nego_start() owns @t from here. */
-	return nego_start(q, &t, gn);
-}
-
-/* The upstream's answer to @q: takes @buf (malloc'd) and @r. */
-void query_answer(struct query *q, uint8_t *buf, size_t len, ldns_pkt *r)
-{
-	forward_stop(q);
-	q->resp = buf;
-	q->resp_len = len;
-	q->r = r;
-	if (!negotiate(q))
-		query_reply(q);
-}
-
-void query_reply(struct query *q)
-{
-	struct proxy *px = q->px;
-	size_t limit = q->cl.udp ? q->dq.udp_max : DNS_MSG_MAX, n;
-	char who[ADDR_STRLEN], what[QNAME_STRLEN];
-	const uint8_t *out;
-
-	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit, px->tcbuf,
-			 &n);
-	if (out != q->resp)
-		px->cnt.truncated++;
-	if (nts_verbose) {
-		const ldns_lookup_table *rc = ldns_lookup_by_id(
-			ldns_rcodes, ldns_pkt_get_rcode(q->r));
-
-		ev_debug("%s: %s: %s, %u answer%s%s",
-			 addr_str(&q->cl.addr, who, sizeof(who)),
-			 query_name(q, what, sizeof(what)), rc ? rc->name : "?",
-			 ldns_pkt_ancount(q->r),
-			 ldns_pkt_ancount(q->r) == 1 ? "" : "s",
-			 out != q->resp ? ", truncated" : "");
-	}
-	client_send(px, &q->cl, out, n);
-	query_free(q);
-}
-
-void query_servfail(struct query *q, const char *why)
-{
-	struct proxy *px = q->px;
-	char what[QNAME_STRLEN];
-
-	forward_stop(q);
-	px->cnt.servfail++;
-	ev_info("SERVFAIL for %s: %s", query_name(q, what, sizeof(what)), why);
-	client_send(
-		px, &q->cl, px->tcbuf,
-		dns_servfail(&q->dq, px->tcbuf,
-			     q->cl.udp ? q->dq.udp_max : sizeof(px->tcbuf)));
-	query_free(q);
-}
-
-void query_free(struct query *q)
-{
-	forward_stop(q);
-	nego_cancel(q);
-	tcp_query_done(q);
-	LIST_REMOVE(q, dedup);
-	if (q->timer)
-		event_free(q->timer);
-	dnsq_free(&q->dq);
-	ldns_pkt_free(q->r);
-	free(q->resp);
-	free(q->wire);
-	free(q);
-}
-
-/* At exit: whatever is still in flight or held. */
-void query_free_all(struct proxy *px)
+/* Whatever is still in flight or held goes unanswered. */
+void queries_close(struct queries *qs)
 {
 	struct query *q;
 	size_t i;
 
+	if (!qs)
+		return;
+	/* Connections first: then a query's end reads no more from them. */
+	listen_close(qs->listen);
 	for (i = 0; i < DEDUP_BUCKETS; i++)
-		while ((q = LIST_FIRST(&px->dedup[i])))
+		while ((q = LIST_FIRST(&qs->dedup[i])))
 			query_free(q);
+	nego_fini(qs->nego);
+	forward_fini(qs->fwd);
+	free(qs);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for ntsdns's DNS handling (dns-proxy/dnsmsg.c), the
- * path every client query and upstream answer takes, without sockets:
+ * libFuzzer harness for ntsdns's DNS handling (dns-proxy/dnswire.c,
+ * dnsbuild.c, target.c), the path every client query and upstream
+ * answer takes, without sockets:
  *
  *   byte 0      bit 0: the client came over TCP; bits 1-2: what the
  *               router says (0 nothing, 1 ACCEPT, 2 ACCEPT with an
@@ -19,8 +20,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dnsmsg.h"
+#include "dnsbuild.h"
+#include "dnswire.h"
 #include "nego.h"
+#include "target.h"
 #include "zones.h"
 
 #define CHECK(cond)                       \
@@ -67,6 +70,8 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 	uint32_t ttl_be = htonl(TTL);
 	uint32_t via = htonl(0xc6336403);
 	struct nego_msg m = { .type = NEGO_NOTICE };
+	static uint8_t before[DNS_MSG_MAX];
+	struct nts_verdict *v;
 	struct nts_target t;
 	uint8_t buf[NEGO_MSG_MAX];
 	ldns_pkt *again = NULL;
@@ -86,10 +91,21 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 		CHECK(get16(resp + t.rr[i].ttl_off + 4) == 4);
 		CHECK(!memcmp(resp + t.rr[i].ttl_off + 6, &t.rr[i].addr, 4));
 	}
+	/* Each record's router says the same: ACCEPT (with @via), or not. */
+	v = calloc(t.n, sizeof(*v));
+	CHECK(v);
+	for (i = 0; i < t.n; i++)
+		v[i] = (struct nts_verdict){ .router = t.rr[i].addr,
+					     .accept = mode == 1 || mode == 2,
+					     .has_addr = mode == 2,
+					     .addr = via };
+	if (mode == 3) {
+		memcpy(before, resp, len);
+		CHECK(nts_apply(resp, &t, v, t.n, TTL) == 0);
+		CHECK(!memcmp(before, resp, len));
+	}
 	if (mode == 1 || mode == 2) {
-		for (i = 0; i < t.n; i++)
-			nts_rewrite(resp, &t.rr[i], TTL,
-				    mode == 2 ? &via : NULL);
+		CHECK(nts_apply(resp, &t, v, t.n, TTL) == t.n);
 		CHECK(ldns_wire2pkt(&again, resp, len) == LDNS_STATUS_OK);
 		for (i = 0; i < t.n; i++) {
 			CHECK(!memcmp(resp + t.rr[i].ttl_off, &ttl_be, 4));
@@ -114,6 +130,7 @@ static void negotiate(uint8_t *resp, size_t len, const ldns_pkt *r, int mode)
 			ldns_pkt_free(again);
 		}
 	}
+	free(v);
 	nts_target_free(&t);
 }
 

@@ -192,7 +192,7 @@ test_tcp_slowloris() {
 
 # (7) 16 connections pipelining 64 queries each: answered over UDP
 # upstream, no connection to BIND, no SERVFAIL; TCP upstream only for a
-# TC answer. (16: all from GN, and --tcp-per-client is 16 by default; 20
+# TC answer, and one connection for two of them. (16: all from GN, and --tcp-per-client is 16 by default; 20
 # at once had the 17th refused whenever they overlapped.)
 test_tcp_upstream_udp_first() {
 	local i pids=() before
@@ -213,6 +213,11 @@ test_tcp_upstream_udp_first() {
 		"$(q $NTSS big.other.test TXT --tcp)" "^rcode NOERROR tc 0 an 1 "
 	expect_eq "one connection" "$(($(active_opens) - before))" 1
 	expect_eq "counted" "$(lab_counter upstream_tcp)" 1
+	# (within uptcp.c's 5 s idle time)
+	expect_match "another truncated answer: asked again over TCP" \
+		"$(q $NTSS big.other.test TXT --tcp)" "^rcode NOERROR tc 0 an 1 "
+	expect_eq "on the same connection" "$(($(active_opens) - before))" 1
+	expect_eq "counted" "$(lab_counter upstream_tcp)" 2
 	lab_stop_clean
 }
 

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DNS messages as they come off the wire, without sockets: parse a
+ * client's query, check an upstream response against it, walk a message
+ * record by record to find where ldns read what, edit EDNS in place.
+ * Nothing here keeps state; the daemon and the fuzz harness both call it.
+ */
+#ifndef NTSDNS_DNSWIRE_H
+#define NTSDNS_DNSWIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <ldns/ldns.h>
+
+#define DNS_HDR_LEN 12
+#define DNS_UDP_MIN 512 /* without EDNS, and EDNS's floor */
+#define DNS_MSG_MAX 65535
+/* What we advertise in answers we make up (SERVFAIL): RFC 9715's size. */
+#define DNS_EDNS_SIZE 1232
+#define DNS_QR_BIT    0x80 /* in byte 2 of the header */
+#define DNS_TC_BIT    0x02
+
+static inline uint16_t dns_get16(const uint8_t *p)
+{
+	return (uint16_t)p[0] << 8 | p[1];
+}
+
+/* A client's query. */
+struct dnsq {
+	ldns_pkt *pkt;
+	uint16_t id;
+	size_t udp_max; /* the largest UDP answer it takes */
+	/* An EDNS Client Subnet of one IPv4 host (RFC 7871), network order. */
+	bool has_ecs32;
+	uint32_t ecs32;
+};
+
+enum dnsq_verdict {
+	DNSQ_FORWARD, /* a query: forward it */
+	DNSQ_FORMERR, /* a header, but not a message: FORMERR */
+	DNSQ_DROP,    /* not even a header, or a response: drop */
+};
+
+enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q);
+void dnsq_free(struct dnsq *q);
+
+/* Opcode and questions alike, names compared without case. */
+bool dns_same_question(const ldns_pkt *q, const ldns_pkt *r);
+
+/*
+ * Is @buf an answer to @q sent with ID @id? 0 with *@r parsed; -EBADMSG
+ * when it isn't a DNS response, -ESRCH when it answers something else
+ * (another ID or question).
+ */
+int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
+	       size_t len, ldns_pkt **r);
+
+/*
+ * Where the TTL of each of the @n answer records of @m is, as ldns read
+ * them: into @ttl_off. 0, or -EBADMSG when the bytes do not say so.
+ */
+int dns_answer_ttls(const uint8_t *m, size_t len, size_t *ttl_off, size_t n);
+
+/*
+ * Mark the answer in @buf (@len bytes of @cap) as for one host (RFC 7871
+ * 7.2.1: SCOPE PREFIX-LENGTH 32): in its ECS option, or in one for @addr
+ * added to its OPT record. No OPT, no room: unchanged. The new length.
+ */
+size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr);
+
+#endif /* NTSDNS_DNSWIRE_H */
