@@ -241,6 +241,13 @@ size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr)
 			end = skip_rr(buf, len, pos, s == 0);
 			if (!end)
 				return len;
+			/*
+			 * ldns reads nothing after a TSIG (it must be last):
+			 * an OPT there is not the message's, nor edited.
+			 */
+			if (s == 3 && dns_get16(buf + skip_name(buf, len, pos)) ==
+					      LDNS_RR_TYPE_TSIG)
+				break;
 			/* The OPT record: root name, type 41. */
 			if (s == 3 && buf[pos] == 0 &&
 			    dns_get16(buf + pos + 1) == LDNS_RR_TYPE_OPT)

@@ -98,6 +98,12 @@ def main(out):
         seed(2, query(alice, edns=opt() + opt()), b""),
         seed(0, header(7, 0x2000) + question("example.net", 6), header(0x4242, 0xa000) +
              question("example.net", 6)),
+        # An OPT after a TSIG, which ldns does not read (and so ntsdns
+        # must not edit): found by the fuzzer.
+        seed(4, query(alice, edns=opt()),
+             answer(alice, [rr(alice, 1, a("198.51.100.2"))],
+                    ar=[rr("k.example.net", 250, b"\0" * 26, ttl=0, rclass=255),
+                        opt()])),
     ]
     for i, s in enumerate(seeds):
         with open(os.path.join(out, "seed%02d" % i), "wb") as f:
