@@ -143,6 +143,8 @@ void nego_server_input(struct nego_server *s)
 			break;
 		nego_auth_batch(&s->auth, s->batch);
 		nego_decide_batch(&s->decide, s->batch, &s->out);
+		/* Counted before answered: who has the answer sees the count. */
+		counts_flush(s);
 		answer(s);
 		if (n < NEGO_BATCH)
 			break;
@@ -155,6 +157,7 @@ void nego_server_tick(struct nego_server *s)
 	if (!nego_decide_waiting(&s->decide))
 		return;
 	nego_decide_tick(&s->decide, &s->out);
+	counts_flush(s);
 	answer(s);
 	counts_flush(s);
 }
