@@ -874,17 +874,17 @@ static const char *addrs_str(const struct addr_set *set, char *buf,
 	return buf;
 }
 
-/* The source of outbound NAT first, then the others. */
-static void snat_first(struct ntsload *l)
+/* @snat first in @set, or @set's first if @snat is not one of them. */
+static void snat_first(struct addr_set *set, __be32 *snat)
 {
 	int i;
 
-	if (!l->snat || !addr_set_has(&l->addrs, l->snat))
-		l->snat = l->addrs.a[0];
-	for (i = 1; i < l->addrs.n; i++) {
-		if (l->addrs.a[i] == l->snat) {
-			l->addrs.a[i] = l->addrs.a[0];
-			l->addrs.a[0] = l->snat;
+	if (!*snat || !addr_set_has(set, *snat))
+		*snat = set->a[0];
+	for (i = 1; i < set->n; i++) {
+		if (set->a[i] == *snat) {
+			set->a[i] = set->a[0];
+			set->a[0] = *snat;
 		}
 	}
 }
@@ -944,7 +944,7 @@ static int choose_addrs(struct ntsload *l)
 		       addrs_str(&l->addrs, buf, sizeof(buf)));
 		return -EINVAL;
 	}
-	snat_first(l);
+	snat_first(&l->addrs, &l->snat);
 	return 0;
 }
 
@@ -1048,17 +1048,16 @@ static void tick(struct ntsload *l)
 {
 	char a[NTS_ADDRS_MAX * INET_ADDRSTRLEN], b[sizeof(a)];
 	struct addr_set now;
+	__be32 snat = l->snat;
 
 	if (!l->addrs_given && !netdev_ipv4_addrs(l->ifname, &now)) {
-		struct ntsload next = { .addrs = now, .snat = l->snat };
-
-		snat_first(&next);
-		if (!addr_set_eq(&next.addrs, &l->addrs)) {
+		snat_first(&now, &snat);
+		if (!addr_set_eq(&now, &l->addrs)) {
 			pr_info("%s changed addresses from %s to %s", l->ifname,
 				addrs_str(&l->addrs, a, sizeof(a)),
-				addrs_str(&next.addrs, b, sizeof(b)));
-			l->addrs = next.addrs;
-			l->snat = next.snat;
+				addrs_str(&now, b, sizeof(b)));
+			l->addrs = now;
+			l->snat = snat;
 			config_write(l);
 			housekeep_addrs(&l->hk, &l->addrs);
 		}
