@@ -6,7 +6,8 @@
  * its parts share: the settings, the counters, the event loop. Each part
  * has a header of its own:
  *
- *   main.c       options, start-up, signals, counters
+ *   main.c       start-up, signals, counters
+ *   options.c    the command line: its option table, then its checks
  *   query.c      the driver: a query's life, from message to answer
  *   listen.c     clients: UDP and TCP sockets, framing, answers out
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
@@ -39,6 +40,7 @@
 
 #define MAX_LISTEN    16
 #define MAX_UPSTREAM  16
+#define MAX_ZONES     256
 #define MAX_TRUST_ECS 16
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
@@ -55,6 +57,9 @@ struct config {
 	size_t nlisten;
 	struct sockaddr_storage upstream[MAX_UPSTREAM];
 	size_t nupstream;
+	/* -z ZONE:KEYFILE as given; zones is made from them at start */
+	const char *zone_args[MAX_ZONES];
+	size_t nzone_args;
 	struct nts_zones zones;
 	/* Forwarders whose EDNS Client Subnet /32 names the GN. */
 	struct nts_cidr4 trust_ecs[MAX_TRUST_ECS];

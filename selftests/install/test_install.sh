@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make install into a scratch root, and the documentation kept honest:
-# every option a --help lists is in the man page.
+# each program's option table, as its --help lists it, against its man
+# page and README's flag table, both ways (optdoc.py).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pattern=${1:-*}
 root=$(mktemp -d /tmp/nts-install.XXXXXX)
@@ -36,14 +37,13 @@ installed() {
 	"$root/usr/sbin/ntsload" --help >/dev/null
 }
 
-# Every --option of PROG's --help appears in man page PAGE.
-documented() { # prog page
-	local opt missing= text
-	text=$(sed 's/\\-/-/g' "$top/tools/man/$2")	# roff's \- is a -
-	for opt in $("$top/build/$1" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-		grep -qF -- "$opt" <<<"$text" || missing+=" $opt"
-	done
-	[ -z "$missing" ] || { echo "not in $2:$missing"; return 1; }
+# PROG's options (its --help) against its man page PAGE, or, given a
+# heading, against the flag table of that section of README.
+documented() { # prog page | prog README heading
+	local doc=(--man "$top/tools/man/$2")
+	[ $# = 3 ] && doc=(--readme "$top/$2" "$3")
+	python3 "$top/selftests/install/optdoc.py" \
+		<("$top/build/$1" --help) "${doc[@]}"
 }
 
 uninstalled() {
@@ -57,4 +57,6 @@ t ntsload_man documented ntsload ntsload.8
 t ntsctl_man documented ntsctl ntsctl.8
 t nts_nego_man documented nts-nego nts-nego.8
 t ntsdns_man documented ntsdns ntsdns.8
+t ntsload_readme documented ntsload README.md '## ntsload'
+t ntsdns_readme documented ntsdns README.md '## ntsdns'
 t uninstall uninstalled

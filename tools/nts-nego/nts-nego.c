@@ -5,7 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,167 +19,163 @@
 #include "keys.h"
 #include "log.h"
 #include "nego.h"
+#include "opts.h"
+
+#define KEY_FILES_MAX 16
+
+struct args {
+	__be32 router;
+	unsigned int port;
+	const char *key_files[KEY_FILES_MAX]; /* loaded in main() */
+	unsigned int nkey_files;
+	bool insecure;
+	__be32 gn;
+	unsigned int timeout_ms;
+	long txid; /* -1: random */
+	unsigned long long nonce;
+	long time_offset;
+};
+
+/* Numbers as C writes them (0x1f), for the debugging options. */
+static int parse_txid(const struct opt *o, const char *arg, void *dst)
+{
+	char *end;
+	long v;
+
+	(void)o;
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (!*arg || *end || errno || v < 0 || v > 255) {
+		pr_err("--txid: 0 to 255");
+		return -EINVAL;
+	}
+	*(long *)dst = v;
+	return 0;
+}
+
+static int parse_nonce(const struct opt *o, const char *arg, void *dst)
+{
+	unsigned long long v;
+	char *end;
+
+	(void)o;
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (!*arg || *end || !v || errno) {
+		pr_err("--nonce: a number other than 0");
+		return -EINVAL;
+	}
+	*(unsigned long long *)dst = v;
+	return 0;
+}
+
+static int parse_offset(const struct opt *o, const char *arg, void *dst)
+{
+	char *end;
+	long v;
+
+	(void)o;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno) {
+		pr_err("--time-offset: a number of seconds");
+		return -EINVAL;
+	}
+	*(long *)dst = v;
+	return 0;
+}
+
+#define F(m)	OPT_FIELD(struct args, m)
+#define L(a, n) OPT_LIST_FIELD(struct args, a, n)
 
 /* clang-format off */
-static void usage(FILE *f)
-{
-	fprintf(f,
+static const struct opt opts[] = {
+	{ .name = "router", .short_name = 'r', .type = OPT_FUNC,
+	  .arg = "ADDR", F(router), .parse = opt_ipv4,
+	  .help = "the router's address" },
+	{ .name = "port", .short_name = 'p', .type = OPT_UINT, .arg = "PORT",
+	  F(port), .min = 1, .max = 65535, .dflt = NTS_NEGO_PORT,
+	  .help = "its NTS-Nego port" },
+	{ .name = "key", .short_name = 'k', .type = OPT_LIST, .arg = "FILE",
+	  L(key_files, nkey_files), .parse = opt_str, .what = "files",
+	  .help = "sign with the (first) key in FILE, a tsig-keygen -a "
+		  "hmac-sha256 key file" },
+	{ .name = "insecure", .type = OPT_FLAG, F(insecure),
+	  .help = "send the paper's unsigned form" },
+	{ .name = "gn", .short_name = 'g', .type = OPT_FUNC, .arg = "ADDR",
+	  F(gn), .parse = opt_ipv4, .help = "the outside host to let in" },
+	{ .name = "timeout", .short_name = 't', .type = OPT_UINT,
+	  .arg = "MS", F(timeout_ms), .min = 1, .max = INT_MAX, .dflt = 2000,
+	  .help = "how long to wait for the answer" },
+	{ .name = "txid", .type = OPT_FUNC, .arg = "N", F(txid),
+	  .parse = parse_txid, .def = "random",
+	  .help = "transaction ID, 0-255" },
+	{ .name = "nonce", .type = OPT_FUNC, .arg = "N", F(nonce),
+	  .parse = parse_nonce, .def = "random",
+	  .help = "a fixed nonce (to test replays)" },
+	{ .name = "time-offset", .type = OPT_FUNC, .arg = "S",
+	  F(time_offset), .parse = parse_offset,
+	  .help = "sign S seconds off the clock (to test the window)" },
+	{ .name = "help", .short_name = 'h', .type = OPT_HELP,
+	  .help = "this text" },
+};
+
+static const struct opts_prog prog = {
+	.name = "nts-nego",
+	.usage =
 "Usage: nts-nego --router ADDR (-k FILE | --insecure) --gn ADDR [OPTIONS] NAME\n"
 "\n"
 "Send an NTS-Nego NOTICE for NAME (GN ADDR is about to connect) to the NTS\n"
 "router and print its answer. Exit status: 0 ACCEPT, 1 REJECT or REFUSED,\n"
 "2 no answer or an error.\n"
-"\n"
-"  -r, --router ADDR     the router's address\n"
-"  -p, --port PORT       its NTS-Nego port (default 20053)\n"
-"  -k, --key FILE        sign with the (first) key in FILE, a tsig-keygen\n"
-"                        -a hmac-sha256 key file\n"
-"      --insecure        send the paper's unsigned form\n"
-"  -g, --gn ADDR         the outside host to let in\n"
-"  -t, --timeout MS      how long to wait for the answer (default 2000)\n"
-"      --txid N          transaction ID, 0-255 (default: random)\n"
-"      --nonce N         a fixed nonce (default: random; to test replays)\n"
-"      --time-offset S   sign S seconds off the clock (to test the window)\n"
-"  -h, --help            this text\n");
-}
+"\n",
+	.opts = opts,
+	.nopts = sizeof(opts) / sizeof(opts[0]),
+};
 /* clang-format on */
 
-enum {
-	OPT_INSECURE = 256,
-	OPT_TXID,
-	OPT_NONCE,
-	OPT_TIME_OFFSET,
-};
-
-struct args {
-	struct sockaddr_in router;
-	struct nts_keyring keys;
-	bool insecure;
-	__be32 gn;
-	char fqdn[256];
-	int timeout_ms;
-	long txid;
-	unsigned long long nonce;
-	long time_offset;
-};
-
-static int addr_arg(const char *opt, const char *s, __be32 *out)
+/* 0; 1 when --help was printed; -EINVAL on bad usage (said). */
+static int parse(struct args *a, char *fqdn, size_t len, int argc,
+		 char **argv)
 {
-	struct in_addr a;
+	int err, first;
 
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		pr_err("%s: '%s' is not an IPv4 address", opt, s);
+	err = opts_parse(&prog, a, argc, argv, &first);
+	if (err)
+		return err;
+	if (!a->router || !a->gn || first != argc - 1 ||
+	    (!a->nkey_files && !a->insecure)) {
+		pr_err("need --router, --gn, --key FILE (or --insecure) and "
+		       "one NAME");
+		opts_try(&prog);
 		return -EINVAL;
 	}
-	*out = a.s_addr;
+	if (dns_name_normalize(argv[first], fqdn, len)) {
+		pr_err("'%s' is not a host name", argv[first]);
+		return -EINVAL;
+	}
 	return 0;
 }
 
-static int parse(struct args *a, int argc, char **argv)
+static int load_keys(const struct args *a, struct nts_keyring *keys)
 {
-	static const struct option opts[] = {
-		{ "router", required_argument, NULL, 'r' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "insecure", no_argument, NULL, OPT_INSECURE },
-		{ "gn", required_argument, NULL, 'g' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "txid", required_argument, NULL, OPT_TXID },
-		{ "nonce", required_argument, NULL, OPT_NONCE },
-		{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	char why[512], *end;
-	bool have_router = false, have_gn = false;
-	int c;
+	char why[512];
+	unsigned int i;
 
-	while ((c = getopt_long(argc, argv, "r:p:k:g:t:h", opts, NULL)) != -1) {
-		errno = 0;
-		switch (c) {
-		case 'r':
-			if (addr_arg("--router", optarg,
-				     &a->router.sin_addr.s_addr))
-				return -EINVAL;
-			have_router = true;
-			break;
-		case 'p':
-			a->router.sin_port = htons(strtoul(optarg, &end, 10));
-			if (*end || !a->router.sin_port) {
-				pr_err("--port: '%s' is not a port", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'k':
-			if (keys_load(&a->keys, optarg, why, sizeof(why))) {
-				pr_err("--key: %s", why);
-				return -EINVAL;
-			}
-			break;
-		case OPT_INSECURE:
-			a->insecure = true;
-			break;
-		case 'g':
-			if (addr_arg("--gn", optarg, &a->gn))
-				return -EINVAL;
-			have_gn = true;
-			break;
-		case 't':
-			a->timeout_ms = strtol(optarg, &end, 10);
-			if (*end || a->timeout_ms <= 0) {
-				pr_err("--timeout: '%s' is not a number of "
-				       "milliseconds",
-				       optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_TXID:
-			a->txid = strtol(optarg, &end, 0);
-			if (*end || a->txid < 0 || a->txid > 255) {
-				pr_err("--txid: 0 to 255");
-				return -EINVAL;
-			}
-			break;
-		case OPT_NONCE:
-			a->nonce = strtoull(optarg, &end, 0);
-			if (*end || !a->nonce || errno) {
-				pr_err("--nonce: a number other than 0");
-				return -EINVAL;
-			}
-			break;
-		case OPT_TIME_OFFSET:
-			a->time_offset = strtol(optarg, &end, 10);
-			if (*end || errno) {
-				pr_err("--time-offset: a number of seconds");
-				return -EINVAL;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			fprintf(stderr, "Try 'nts-nego --help'.\n");
+	for (i = 0; i < a->nkey_files; i++) {
+		if (keys_load(keys, a->key_files[i], why, sizeof(why))) {
+			pr_err("--key: %s", why);
 			return -EINVAL;
 		}
-	}
-	if (!have_router || !have_gn || optind != argc - 1 ||
-	    (!a->keys.n && !a->insecure)) {
-		pr_err("need --router, --gn, --key FILE (or --insecure) and "
-		       "one NAME");
-		fprintf(stderr, "Try 'nts-nego --help'.\n");
-		return -EINVAL;
-	}
-	if (dns_name_normalize(argv[optind], a->fqdn, sizeof(a->fqdn))) {
-		pr_err("'%s' is not a host name", argv[optind]);
-		return -EINVAL;
 	}
 	return 0;
 }
 
 /* Wait for the answer to @n; prints it. Returns the exit status. */
-static int await(const struct args *a, int fd, const struct nego_msg *n)
+static int await(const struct args *a, const struct nts_keyring *keys, int fd,
+		 const struct nego_msg *n)
 {
-	struct nego_auth auth = { .keys = &a->keys, .insecure = a->insecure };
+	struct nego_auth auth = { .keys = keys, .insecure = a->insecure };
 	__u8 buf[NEGO_MSG_MAX + 1];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	const struct nts_key *key;
@@ -210,46 +206,50 @@ static int await(const struct args *a, int fd, const struct nego_msg *n)
 		printf(")\n");
 		return !err && m.type == NEGO_ACCEPT ? 0 : err ? 2 : 1;
 	}
-	pr_err("no answer from %s:%u within %d ms", inet_ntoa(a->router.sin_addr),
-	       ntohs(a->router.sin_port), a->timeout_ms);
+	pr_err("no answer from %s:%u within %u ms",
+	       inet_ntoa(*(struct in_addr *)&a->router), a->port,
+	       a->timeout_ms);
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	struct args a = {
-		.router = { .sin_family = AF_INET,
-			    .sin_port = htons(NTS_NEGO_PORT) },
-		.timeout_ms = 2000,
-		.txid = -1,
-	};
+	struct args a = { .txid = -1 };
+	struct sockaddr_in router = { .sin_family = AF_INET };
 	struct nego_msg n = { .type = NEGO_NOTICE };
+	struct nts_keyring keys = {};
 	__u8 buf[NEGO_MSG_MAX];
 	ssize_t len;
 	int fd, rc;
 
 	nts_log_init("nts-nego", 0);
-	if (parse(&a, argc, argv))
+	rc = parse(&a, n.fqdn, sizeof(n.fqdn), argc, argv);
+	if (rc > 0)
+		return 0;
+	if (rc || load_keys(&a, &keys)) {
+		keys_free(&keys);
 		return 2;
+	}
+	router.sin_addr.s_addr = a.router;
+	router.sin_port = htons(a.port);
 	n.gn = a.gn;
 	n.nonce = a.nonce;
-	memcpy(n.fqdn, a.fqdn, sizeof(n.fqdn));
 	if (a.txid < 0 && getrandom(&n.txid, 1, 0) != 1)
 		return 2;
 	if (a.txid >= 0)
 		n.txid = a.txid;
-	len = nego_encode(&n, a.keys.n ? &a.keys.keys[0] : NULL,
+	len = nego_encode(&n, keys.n ? &keys.keys[0] : NULL,
 			  time(NULL) + a.time_offset, buf, sizeof(buf));
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (len < 0 || fd < 0 ||
-	    connect(fd, (void *)&a.router, sizeof(a.router)) ||
+	    connect(fd, (void *)&router, sizeof(router)) ||
 	    send(fd, buf, len, 0) != len) {
 		pr_err("cannot send the NOTICE: %s",
 		       strerror(len < 0 ? (int)-len : errno));
 		return 2;
 	}
-	rc = await(&a, fd, &n);
+	rc = await(&a, &keys, fd, &n);
 	close(fd);
-	keys_free(&a.keys);
+	keys_free(&keys);
 	return rc;
 }

@@ -68,7 +68,7 @@ int cmd_nat(struct ctl *c, int argc, char **argv)
 	}
 	qsort(fl.v, fl.n, sizeof(*fl.v), flow_cmp);
 
-	if (c->json)
+	if (c->cfg.json)
 		printf("[");
 	else
 		printf("%-5s %-21s %-21s %-21s %-11s %6s %s\n", "PROTO",
@@ -85,7 +85,7 @@ int cmd_nat(struct ctl *c, int argc, char **argv)
 		addr_port(in, sizeof(in), f->out.saddr, f->out.sport);
 		addr_port(ext, sizeof(ext), f->oe.addr, f->oe.port);
 		addr_port(rem, sizeof(rem), f->out.daddr, f->out.dport);
-		if (c->json)
+		if (c->cfg.json)
 			printf("%s\n {\"proto\": \"%s\", \"inside\": \"%s\", "
 			       "\"outside\": \"%s\", \"remote\": \"%s\", "
 			       "\"state\": \"%s\", \"idle\": %lu, "
@@ -98,7 +98,7 @@ int cmd_nat(struct ctl *c, int argc, char **argv)
 			       proto_name(f->out.proto), in, ext, rem,
 			       flow_state_name(f->state), idle, origin);
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("%s]\n", fl.n ? "\n" : "");
 	free(fl.v);
 	return 0;

@@ -5,19 +5,35 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "ntsctl.h"
+#include "opts.h"
 #include "pin.h"
 
+#define F(m) OPT_FIELD(struct ctl_cfg, m)
+
 /* clang-format off */
-static void usage(FILE *f)
-{
-	fprintf(f,
+static const struct opt opts[] = {
+	{ .name = "iface", .short_name = 'i', .type = OPT_STR,
+	  .arg = "IFACE", F(ifname),
+	  .def = "the only one under " NTS_PIN_ROOT,
+	  .help = "the WAN interface ntsload runs on" },
+	{ .name = "pin-path", .short_name = 'P', .type = OPT_STR,
+	  .arg = "DIR", F(pin_path),
+	  .help = "the maps are pinned in DIR (ntsload --pin-path)" },
+	{ .name = "json", .short_name = 'j', .type = OPT_FLAG, F(json),
+	  .help = "print JSON instead of a table" },
+	{ .name = "help", .short_name = 'h', .type = OPT_HELP,
+	  .help = "this text" },
+};
+
+static const struct opts_prog prog = {
+	.name = "ntsctl",
+	.usage =
 "Usage: ntsctl [-i IFACE | -P DIR] [--json] COMMAND\n"
 "\n"
 "Show the state of the NTS router running on IFACE.\n"
@@ -34,13 +50,11 @@ static void usage(FILE *f)
 "  stats                the datapath counters\n"
 "  status               all of it at a glance: attachment, addresses,\n"
 "                       table fill levels, main counters\n"
-"\n"
-"  -i, --iface IFACE     the WAN interface ntsload runs on (default: the\n"
-"                        only one under " NTS_PIN_ROOT ")\n"
-"  -P, --pin-path DIR    the maps are pinned in DIR (ntsload --pin-path)\n"
-"  -j, --json            print JSON instead of a table\n"
-"  -h, --help            this text\n");
-}
+"\n",
+	.opts = opts,
+	.nopts = sizeof(opts) / sizeof(opts[0]),
+	.usage_on_error = true,
+};
 /* clang-format on */
 
 int usage_error(const char *cmd, const char *arg)
@@ -87,13 +101,6 @@ void addr_port(char *buf, size_t len, __be32 addr, __be16 port)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "iface", required_argument, NULL, 'i' },
-		{ "pin-path", required_argument, NULL, 'P' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	static const struct {
 		const char *name;
 		int (*fn)(struct ctl *c, int argc, char **argv);
@@ -108,41 +115,28 @@ int main(int argc, char **argv)
 	struct ctl c = {};
 	const char *cmd;
 	char **args;
-	int o, err, nargs = 0;
+	int o, err, first, nargs = 0;
 	size_t i;
 
 	nts_log_init("ntsctl", 0);
-	while ((o = getopt_long(argc, argv, "i:P:jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'i':
-			c.ifname = optarg;
-			break;
-		case 'P':
-			c.pin_opt = optarg;
-			break;
-		case 'j':
-			c.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
+	err = opts_parse(&prog, &c.cfg, argc, argv, &first);
+	if (err > 0)
+		return 0;
+	if (err)
+		return 2;
+	if (first >= argc) {
+		opts_usage(&prog, stderr);
 		return 2;
 	}
-	cmd = argv[optind];
+	c.ifname = c.cfg.ifname;
+	cmd = argv[first];
 	/* "ntsctl nat --json" reads as well as "ntsctl --json nat". */
 	args = calloc(argc, sizeof(*args));
 	if (!args)
 		return 1;
-	for (o = optind + 1; o < argc; o++) {
+	for (o = first + 1; o < argc; o++) {
 		if (!strcmp(argv[o], "--json") || !strcmp(argv[o], "-j"))
-			c.json = true;
+			c.cfg.json = true;
 		else
 			args[nargs++] = argv[o];
 	}
@@ -151,13 +145,14 @@ int main(int argc, char **argv)
 			break;
 	if (i == sizeof(cmds) / sizeof(cmds[0])) {
 		pr_err("unknown command '%s'", cmd);
-		usage(stderr);
+		opts_usage(&prog, stderr);
 		return 2;
 	}
 
-	if (!c.pin_opt && !c.ifname && find_instance(&c))
+	if (!c.cfg.pin_path && !c.ifname && find_instance(&c))
 		return 1;
-	if (nts_pin_dir(c.pin_dir, sizeof(c.pin_dir), c.pin_opt, c.ifname)) {
+	if (nts_pin_dir(c.pin_dir, sizeof(c.pin_dir), c.cfg.pin_path,
+			c.ifname)) {
 		pr_err("pin path too long");
 		return 1;
 	}

@@ -10,11 +10,17 @@
 
 #include "pin.h"
 
-struct ctl {
-	const char *ifname;
-	const char *pin_opt;
-	char pin_dir[PATH_MAX];
+/* What the command line says (ntsctl.c's option table). */
+struct ctl_cfg {
+	const char *ifname;   /* -i */
+	const char *pin_path; /* -P */
 	bool json;
+};
+
+struct ctl {
+	struct ctl_cfg cfg;
+	const char *ifname; /* -i, or the only one there is */
+	char pin_dir[PATH_MAX];
 	struct nts_maps maps;
 };
 

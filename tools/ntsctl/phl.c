@@ -74,7 +74,7 @@ static int phl_list(struct ctl *c)
 	name_sort_base = &nm;
 	qsort(order, nm.n, sizeof(*order), name_cmp);
 
-	if (c->json)
+	if (c->cfg.json)
 		printf("[");
 	else
 		printf("%-40s %-15s %6s %8s\n", "NAME", "INSIDE", "AGE",
@@ -90,7 +90,7 @@ static int phl_list(struct ctl *c)
 				     0;
 
 		inet_ntop(AF_INET, &e->addr, addr, sizeof(addr));
-		if (c->json) {
+		if (c->cfg.json) {
 			printf("%s\n {\"name\": \"%s\", \"inside\": \"%s\", "
 			       "\"age\": %llu, ",
 			       i ? "," : "", nm.k[order[i]].name, addr,
@@ -107,7 +107,7 @@ static int phl_list(struct ctl *c)
 				      fmt_duration(exp, sizeof(exp), left));
 		}
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("%s]\n", nm.n ? "\n" : "");
 out:
 	free(order);

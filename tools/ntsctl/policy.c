@@ -22,7 +22,7 @@ static int policy_list(struct ctl *c)
 	char spec[512];
 	int n = 0, err;
 
-	if (c->json)
+	if (c->cfg.json)
 		printf("[");
 	else
 		printf("%-40s %s\n", "NAME", "EXPOSES");
@@ -32,14 +32,14 @@ static int policy_list(struct ctl *c)
 		if (bpf_map_lookup_elem(c->maps.policy, &k, &p))
 			continue;
 		policy_format(&p, spec, sizeof(spec));
-		if (c->json)
+		if (c->cfg.json)
 			printf("%s\n {\"name\": \"%s\", \"policy\": \"%s\"}",
 			       n ? "," : "", k.name, spec);
 		else
 			printf("%-40s %s\n", k.name, spec);
 		n++;
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("%s]\n", n ? "\n" : "");
 	return 0;
 }

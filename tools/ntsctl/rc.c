@@ -54,7 +54,7 @@ int cmd_rc(struct ctl *c, int argc, char **argv)
 		free(r);
 		return err;
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("[");
 	else
 		printf("%-15s %-15s %-15s %-30s %5s %7s %s\n", "GN", "VIA",
@@ -70,7 +70,7 @@ int cmd_rc(struct ctl *c, int argc, char **argv)
 		inet_ntop(AF_INET, &r->k[i].gn, gn, sizeof(gn));
 		inet_ntop(AF_INET, &r->k[i].ext, ext, sizeof(ext));
 		inet_ntop(AF_INET, &e->inside, in, sizeof(in));
-		if (c->json) {
+		if (c->cfg.json) {
 			printf("%s\n {\"gn\": \"%s\", \"via\": \"%s\", "
 			       "\"inside\": \"%s\", \"name\": \"%s\", "
 			       "\"age\": %llu, \"expires_ms\": %lld, "
@@ -89,7 +89,7 @@ int cmd_rc(struct ctl *c, int argc, char **argv)
 			       left, e->first_use_ns ? "yes" : "no");
 		}
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("%s]\n", r->n ? "\n" : "");
 	free(r);
 	return 0;

@@ -23,17 +23,17 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 		pr_err("cannot read the stats map: %s", strerror(-err));
 		return err;
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("{");
 	for (i = 0; i < NTS_STAT_MAX; i++) {
-		if (c->json)
+		if (c->cfg.json)
 			printf("%s\n \"%s\": %llu", i ? "," : "",
 			       nts_stat_name[i], (unsigned long long)v[i]);
 		else
 			printf("%-16s %12llu  %s\n", nts_stat_name[i],
 			       (unsigned long long)v[i], nts_stat_help[i]);
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("\n}\n");
 	return 0;
 }

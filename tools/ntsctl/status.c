@@ -120,21 +120,21 @@ static void print_ddns(const struct ctl *c, const struct nts_config *cfg)
 	__u32 i;
 	int err;
 
-	printf(c->json ? "\"ddns\": [" : "DDNS      ");
+	printf(c->cfg.json ? "\"ddns\": [" : "DDNS      ");
 	for (i = 0; i < cfg->nddns && i < NTS_DDNS_MAX; i++)
-		printf(c->json ? "%s\"%s:%u\"" : "%s %s:%u", i ? ", " : "",
+		printf(c->cfg.json ? "%s\"%s:%u\"" : "%s %s:%u", i ? ", " : "",
 		       inet_ntop(AF_INET, &cfg->ddns[i].addr, a, sizeof(a)),
 		       ntohs(cfg->ddns[i].port));
-	if (!c->json && !cfg->nddns)
+	if (!c->cfg.json && !cfg->nddns)
 		printf(" none: no names are learnt from DNS UPDATEs");
-	printf(c->json ? "], \"zones\": [" : "; zones");
+	printf(c->cfg.json ? "], \"zones\": [" : "; zones");
 	for (err = bpf_map_get_next_key(c->maps.phl_zones, NULL, &next); !err;
 	     err = bpf_map_get_next_key(c->maps.phl_zones, &k, &next)) {
 		k = next;
-		printf(c->json ? "%s\"%s\"" : "%s %s", sep, k.name);
-		sep = c->json ? ", " : ",";
+		printf(c->cfg.json ? "%s\"%s\"" : "%s %s", sep, k.name);
+		sep = c->cfg.json ? ", " : ",";
 	}
-	if (c->json)
+	if (c->cfg.json)
 		printf("], \"names_per_host\": %u, ", cfg->phl_quota);
 	else
 		printf("%s; %u names per host\n", *sep ? "" : " any",
@@ -172,7 +172,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	    !if_indextoname(cfg.wan_ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "ifindex %u", cfg.wan_ifindex);
 
-	if (c->json) {
+	if (c->cfg.json) {
 		printf("{\"wan\": \"%s\", \"xdp\": \"%s\", \"addresses\": [",
 		       ifname, xdp);
 		for (i = 0; i < cfg.naddrs && i < NTS_ADDRS_MAX; i++)
@@ -207,14 +207,14 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		int fd = *(int *)((char *)&c->maps + maps[i].off);
 
 		fill(fd, &n, &max);
-		if (c->json)
+		if (c->cfg.json)
 			printf("%s\"%s\": {\"entries\": %u, \"max\": %u}",
 			       i ? ", " : "", maps[i].name, n, max);
 		else
 			printf(" %s %u/%u (%u%%)", maps[i].name, n, max,
 			       max ? n * 100 / max : 0);
 	}
-	if (c->json) {
+	if (c->cfg.json) {
 		printf("}, \"counters\": {\"in_pkts\": %llu, \"out_pkts\": %llu, "
 		       "\"flows_opened\": %llu, \"rc_open\": %llu, "
 		       "\"nego_accept\": %llu, \"phl_add\": %llu}}\n",

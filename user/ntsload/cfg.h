@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntsload's settings, as its command line gives them (options.c): plain
+ * values, nothing opened or loaded. start() makes the live state of
+ * struct ntsload (ntsload.h) from them.
+ */
+#ifndef NTSLOAD_CFG_H
+#define NTSLOAD_CFG_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include <nts/config.h>
+#include <nts/phl.h>
+
+#include "attach.h"
+#include "datapath.h"
+#include "flow.h"
+#include "nego_server.h"
+#include "netdev.h"
+#include "ports.h"
+
+#define KEY_FILES_MAX 32
+
+struct ntsload_cfg {
+	const char *ifname;
+	struct addr_set addrs; /* --addr; none: IFACE's, followed */
+	__be32 snat;	       /* --snat-addr; 0: the first address */
+	enum xdp_mode mode;
+	struct port_range range; /* lo 0: none given, see choose_ports() */
+	const char *pin_path;	 /* NULL: NTS_PIN_ROOT/IFACE */
+	bool keep;
+	bool detach;
+	struct nat_timeouts to;
+	unsigned int phl_min_ttl;
+	unsigned int gc_interval;
+	struct nts_dp_sizes sizes;
+	__u8 mapping;	/* enum nat_mapping */
+	__u8 filtering; /* enum nat_filtering */
+	bool syn_pass;
+	bool hairpin;
+	const char *lan;
+	/* -k and --inner-key files: loaded at start, again on SIGHUP */
+	const char *key_files[KEY_FILES_MAX];
+	unsigned int nkey_files;
+	const char *inner_files[KEY_FILES_MAX];
+	unsigned int ninner_files;
+	struct nego_config nego;
+	/* whom registrations are learnt from (include/nts/phl.h) */
+	struct nts_ddns_server ddns[NTS_DDNS_MAX];
+	unsigned int nddns;
+	char zones[PHL_ZONES_MAX][PHL_NAME_MAX];
+	unsigned int nzones;
+	unsigned int names_per_host;
+	struct nts_cidr4 nts[NTS_SERVERS_MAX]; /* --nts-server */
+	unsigned int nnts;
+	int verbose;
+};
+
+/* RFC 4787's names, in the order of enum nat_mapping / nat_filtering. */
+extern const char *const ntsload_mappings[];
+extern const char *const ntsload_filterings[];
+
+/*
+ * Fill @c from the command line. 0; 1 when --help was printed; -EINVAL
+ * on bad usage (said on stderr).
+ */
+int ntsload_parse(struct ntsload_cfg *c, int argc, char **argv);
+
+#endif /* NTSLOAD_CFG_H */
