@@ -144,3 +144,23 @@ uint8_t *dns_finish(uint8_t *buf, size_t len, const ldns_pkt *r, uint16_t id,
 	}
 	return tc;
 }
+
+size_t dns_ecs_scope_checked(uint8_t *buf, size_t len, size_t cap,
+			     uint32_t addr)
+{
+	uint8_t *copy = malloc(len);
+	ldns_pkt *p = NULL;
+	size_t n;
+
+	if (!copy)
+		return len;
+	memcpy(copy, buf, len);
+	n = dns_ecs_scope(buf, len, cap, addr);
+	if (n != len && ldns_wire2pkt(&p, buf, n) != LDNS_STATUS_OK) {
+		memcpy(buf, copy, len);
+		n = len;
+	}
+	ldns_pkt_free(p);
+	free(copy);
+	return n;
+}

@@ -11,9 +11,14 @@
 /* Offset just past the name at @off, or 0 when it runs off the end. */
 static size_t skip_name(const uint8_t *m, size_t len, size_t off)
 {
+	size_t start = off;
+
 	while (off < len) {
 		uint8_t c = m[off];
 
+		/* Longer than a name may be (RFC 1035 3.1), as ldns says. */
+		if (off - start > 255)
+			return 0;
 		if ((c & 0xc0) == 0xc0)
 			return off + 2 <= len ? off + 2 : 0;
 		if (c & 0xc0)
@@ -248,14 +253,21 @@ size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr)
 			if (s == 3 && dns_get16(buf + skip_name(buf, len, pos)) ==
 					      LDNS_RR_TYPE_TSIG)
 				break;
-			/* The OPT record: root name, type 41. */
+			/*
+			 * The OPT record: root name, type 41. Two: not a
+			 * message to edit (RFC 6891 6.1.1), left as it is.
+			 */
 			if (s == 3 && buf[pos] == 0 &&
-			    dns_get16(buf + pos + 1) == LDNS_RR_TYPE_OPT)
+			    dns_get16(buf + pos + 1) == LDNS_RR_TYPE_OPT) {
+				if (rdata)
+					return len;
 				rdata = pos + 11;
+			}
 			pos = end;
 		}
 	}
-	if (!rdata)
+	/* Bytes after the last record: not a message to edit either. */
+	if (!rdata || pos != len)
 		return len;
 	end = rdata + dns_get16(buf + rdata - 2);
 	for (o = rdata; o + 4 <= end; o += 4 + dns_get16(buf + o + 2)) {

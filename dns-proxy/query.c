@@ -120,8 +120,10 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 		more = realloc(q->resp, q->resp_len + 12);
 		if (more) {
 			q->resp = more;
-			q->resp_len = dns_ecs_scope(q->resp, q->resp_len,
-						    q->resp_len + 12, q->gn);
+			q->resp_len = dns_ecs_scope_checked(q->resp,
+							    q->resp_len,
+							    q->resp_len + 12,
+							    q->gn);
 		}
 	}
 	reply(q);
