@@ -115,28 +115,6 @@ static __always_inline __u64 min_timeout_ns(__u8 proto)
 	return t;
 }
 
-/* The same as user/lib/flow.c's nat_twin_key(). */
-static __always_inline void twin_key(struct nat_key *t,
-				     const struct nat_key *k,
-				     const struct nat_entry *e)
-{
-	__builtin_memset(t, 0, sizeof(*t));
-	t->proto = k->proto;
-	if (k->dir == NAT_DIR_OUT) {
-		t->dir = NAT_DIR_IN;
-		t->saddr = k->daddr;
-		t->sport = k->dport;
-		t->daddr = e->addr;
-		t->dport = e->port;
-	} else {
-		t->dir = NAT_DIR_OUT;
-		t->saddr = e->addr;
-		t->sport = e->port;
-		t->daddr = k->saddr;
-		t->dport = k->sport;
-	}
-}
-
 enum verdict { KEEP, EXPIRE, EXPIRE_BOTH };
 
 /* An OUT entry decides for its flow, IN direction included. */
@@ -148,7 +126,7 @@ static __always_inline enum verdict nat_out(const struct nat_key *k,
 	__u64 last = e->last_ns;
 	__u8 in_seen = 0;
 
-	twin_key(in, k, e);
+	nat_twin_key(in, k, e);
 	/*
 	 * Seen within the shortest timeout its flow can have: alive, whatever
 	 * the other direction says. Most live flows are decided so, without
@@ -186,7 +164,7 @@ static __always_inline enum verdict nat_in(const struct nat_key *k,
 		    !idle_for(e->last_ns,
 			      timeout_ns(flow_state(k->proto, 0, e->seen))))
 			return KEEP;
-		twin_key(&out, k, e);
+		nat_twin_key(&out, k, e);
 		if (bpf_map_lookup_elem(&nat, &out))
 			return KEEP;
 	}

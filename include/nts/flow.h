@@ -42,4 +42,27 @@ static inline enum flow_state flow_state(__u8 proto, __u8 out_seen,
 	return FLOW_TCP_SYN_SENT;
 }
 
+/* The key of the other direction of entry (@k, @e). */
+static inline void nat_twin_key(struct nat_key *twin, const struct nat_key *k,
+				const struct nat_entry *e)
+{
+	__builtin_memset(twin, 0, sizeof(*twin));
+	twin->proto = k->proto;
+	if (k->dir == NAT_DIR_OUT) {
+		/* in:ip -> r:rp becomes r:rp -> ext:ep */
+		twin->dir = NAT_DIR_IN;
+		twin->saddr = k->daddr;
+		twin->sport = k->dport;
+		twin->daddr = e->addr;
+		twin->dport = e->port;
+	} else {
+		/* r:rp -> ext:ep becomes in:ip -> r:rp */
+		twin->dir = NAT_DIR_OUT;
+		twin->saddr = e->addr;
+		twin->sport = e->port;
+		twin->daddr = k->saddr;
+		twin->dport = k->sport;
+	}
+}
+
 #endif /* NTS_FLOW_H_SHARED */

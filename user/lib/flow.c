@@ -14,28 +14,6 @@ __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-void nat_twin_key(struct nat_key *twin, const struct nat_key *k,
-		  const struct nat_entry *e)
-{
-	memset(twin, 0, sizeof(*twin));
-	twin->proto = k->proto;
-	if (k->dir == NAT_DIR_OUT) {
-		/* in:ip -> r:rp becomes r:rp -> ext:ep */
-		twin->dir = NAT_DIR_IN;
-		twin->saddr = k->daddr;
-		twin->sport = k->dport;
-		twin->daddr = e->addr;
-		twin->dport = e->port;
-	} else {
-		/* r:rp -> ext:ep becomes in:ip -> r:rp */
-		twin->dir = NAT_DIR_OUT;
-		twin->saddr = e->addr;
-		twin->sport = e->port;
-		twin->daddr = k->saddr;
-		twin->dport = k->sport;
-	}
-}
-
 const char *flow_state_name(enum flow_state st)
 {
 	static const char *const names[] = {

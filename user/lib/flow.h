@@ -33,10 +33,6 @@ struct flow {
 
 __u64 mono_ns(void);
 
-/* The key of the other direction of entry (@k, @e). */
-void nat_twin_key(struct nat_key *twin, const struct nat_key *k,
-		  const struct nat_entry *e);
-
 const char *flow_state_name(enum flow_state st);
 unsigned int flow_timeout(const struct nat_timeouts *t, enum flow_state st);
 
