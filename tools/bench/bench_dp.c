@@ -30,25 +30,51 @@
 
 #define ROUNDS 5
 
+/*
+ * A working set of many live flows, hit in random order, so that the
+ * table is as cold as on a busy router: one inside host with WSET_PORTS
+ * endpoints, each talking to flows / WSET_PORTS remote hosts. Its own
+ * datapath, sized as ntsload --max-flows sizes it, with the frames of
+ * each flow built up front, WSET_STRIDE bytes apart.
+ */
+#define WSET_FLOWS  1000000
+#define WSET_PORTS  1000
+#define WSET_STRIDE 64
+
+struct wset {
+	struct nts_datapath dp;
+	struct nts_maps maps;
+	unsigned long flows;	/* 0: not measured */
+	unsigned char *out;	/* flow i's outbound packet */
+	unsigned char *in;	/* and a reply to it, as translated */
+	size_t out_len, in_len;
+	__u64 rnd;		/* xorshift64 state */
+};
+
 struct bench {
 	struct testnet tn;
 	struct nts_datapath dp;
 	struct nts_maps maps;
+	struct bpf_object *floor;
 	int floor_xdp;
 	int floor_tc;
 	unsigned long runs;	/* per round */
 	int only;		/* -1, or the one case to run (for perf) */
+	struct wset wset;
 };
 
-/* One run of @prog on @frame: the kernel's time for it, in ns. */
-static __u64 run_once(int prog, bool xdp, int ifindex, const void *frame,
-		      size_t len)
+/*
+ * One run of @prog on @frame: the kernel's time for it, in ns. What the
+ * program made of the frame goes to @out (FRAME_MAX + 256 bytes) if set.
+ */
+static __u64 run_into(int prog, bool xdp, int ifindex, const void *frame,
+		      size_t len, void *out)
 {
-	char data[FRAME_MAX + 256], out[FRAME_MAX + 256];
+	char data[FRAME_MAX + 256], scratch[FRAME_MAX + 256];
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data,
-		    .data_size_in = len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
+		    .data_size_in = len, .data_out = out ? out : scratch,
+		    .data_size_out = sizeof(scratch), .repeat = 1);
 
 	memcpy(data, frame, len);
 	if (xdp) {
@@ -60,6 +86,12 @@ static __u64 run_once(int prog, bool xdp, int ifindex, const void *frame,
 		exit(1);
 	}
 	return o.duration;
+}
+
+static __u64 run_once(int prog, bool xdp, int ifindex, const void *frame,
+		      size_t len)
+{
+	return run_into(prog, xdp, ifindex, frame, len, NULL);
 }
 
 typedef size_t (*frame_fn)(struct bench *b, unsigned long i, void *frame);
@@ -113,11 +145,12 @@ static double measure(struct bench *b, int prog, bool xdp, frame_fn make,
 	return (double)total / b->runs;
 }
 
-static void config(struct bench *b)
+static void config(const struct testnet *tn, struct nts_datapath *dp,
+		   const struct nts_maps *maps)
 {
 	struct nts_config cfg = {
 		.wan_addr = htonl(T_WAN),
-		.wan_ifindex = b->tn.wan_ifindex,
+		.wan_ifindex = tn->wan_ifindex,
 		.port_lo = 1024,
 		.port_hi = 65535,
 		.flags = NTS_CFG_ENABLED,
@@ -126,11 +159,11 @@ static void config(struct bench *b)
 		.naddrs = 1,
 		.addrs = { htonl(T_WAN) },
 	};
-	__u32 k = 0, lan = b->tn.lan_ifindex;
+	__u32 k = 0, lan = tn->lan_ifindex;
 
-	bpf_map_update_elem(b->maps.config, &k, &cfg, BPF_ANY);
+	bpf_map_update_elem(maps->config, &k, &cfg, BPF_ANY);
 	/* The hit path as routers run it: redirected. */
-	bpf_map_update_elem(nts_dp_tx_ports_fd(&b->dp), &lan, &lan, BPF_ANY);
+	bpf_map_update_elem(nts_dp_tx_ports_fd(dp), &lan, &lan, BPF_ANY);
 }
 
 /* ---- frames ---- */
@@ -248,9 +281,116 @@ static void rc_fill(struct bench *b)
 	bpf_map_update_elem(b->maps.rc, &k, &e, BPF_ANY);
 }
 
+/* ---- the working set ---- */
+
+static __u64 xorshift64(__u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Flow @i of the working set, leaving alice for a remote in 198.18/15. */
+static size_t wset_out_frame(unsigned long i, void *frame)
+{
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = 20000 + i % WSET_PORTS,
+		.daddr = IP4(198, 18, 0, 0) + i / WSET_PORTS,
+		.dport = PORT_PLAIN,
+		.payload = 18,
+	};
+
+	return pkt_build(frame, &s);
+}
+
+/*
+ * Open every flow of the working set through tc egress and keep, for
+ * each, its packet and the reply to the external endpoint it got.
+ */
+static int wset_fill(struct bench *b)
+{
+	struct nts_dp_sizes sz = { .flows = b->wset.flows };
+	struct wset *w = &b->wset;
+	char out[FRAME_MAX + 256];
+	struct pkt_info pi;
+	unsigned long i;
+	FRAME(frame);
+	int prog;
+
+	w->out = calloc(w->flows, WSET_STRIDE);
+	w->in = calloc(w->flows, WSET_STRIDE);
+	if (!w->out || !w->in) {
+		fprintf(stderr, "bench_dp: no memory for %lu frames\n",
+			2 * w->flows);
+		return -1;
+	}
+	if (nts_dp_load_sized(&w->dp, NULL, &sz))
+		return -1;
+	nts_dp_maps(&w->dp, &w->maps);
+	config(&b->tn, &w->dp, &w->maps);
+	prog = nts_dp_out_fd(&w->dp);
+	for (i = 0; i < w->flows; i++) {
+		struct pkt_spec r = {
+			.proto = IPPROTO_UDP,
+			.sport = PORT_PLAIN,
+			.payload = 18,
+		};
+
+		/* pkt_build writes a whole FRAME_MAX: built apart, copied. */
+		w->out_len = wset_out_frame(i, frame);
+		if (w->out_len > WSET_STRIDE)
+			return -1; /* WSET_STRIDE is too small for them */
+		memcpy(w->out + i * WSET_STRIDE, frame, w->out_len);
+		run_into(prog, false, b->tn.wan_ifindex, frame, w->out_len,
+			 out);
+		pkt_read(out, w->out_len, &pi);
+		if (pi.saddr != T_WAN) {
+			fprintf(stderr, "bench_dp: flow %lu of the working set "
+				"was not opened: raise its table size?\n", i);
+			return -1;
+		}
+		r.saddr = pi.daddr;
+		r.daddr = pi.saddr;
+		r.dport = pi.sport;
+		w->in_len = pkt_build(frame, &r);
+		memcpy(w->in + i * WSET_STRIDE, frame, w->in_len);
+	}
+	w->rnd = 0x9e3779b97f4a7c15ULL;
+	return 0;
+}
+
+static void wset_free(struct wset *w)
+{
+	if (w->out)
+		nts_dp_destroy(&w->dp);
+	free(w->out);
+	free(w->in);
+}
+
+/* ns per packet over b->runs packets of random flows of the working set */
+static double measure_wset(struct bench *b, int prog, bool xdp)
+{
+	struct wset *w = &b->wset;
+	const unsigned char *frames = xdp ? w->in : w->out;
+	size_t len = xdp ? w->in_len : w->out_len;
+	__u64 total = 0;
+	unsigned long i, f;
+
+	for (i = 0; i < b->runs; i++) {
+		f = xorshift64(&w->rnd) % w->flows;
+		total += run_once(prog, xdp, b->tn.wan_ifindex,
+				  frames + f * WSET_STRIDE, len);
+	}
+	return (double)total / b->runs;
+}
+
 /* ---- cases ---- */
 
 struct result {
+	const char *id;		/* for the report */
 	const char *name;
 	const char *hook;
 	double ns[ROUNDS];
@@ -282,18 +422,40 @@ enum {
 	XDP_RC_OPEN,
 	TC_HIT,
 	TC_NEW,
+	XDP_HIT_WSET,
+	TC_HIT_WSET,
 	NCASES,
 };
 
 static struct result results[NCASES] = {
-	[XDP_HIT] = { "reply of a flow (NAT hit)", "XDP" },
-	[XDP_HIT_DNS] = { "reply from port 53 (NAT hit, DNS UPDATE answer check)",
+	[XDP_HIT] = { "xdp_hit", "reply of a flow (NAT hit)", "XDP" },
+	[XDP_HIT_DNS] = { "xdp_hit_dns",
+			  "reply from port 53 (NAT hit, DNS UPDATE answer check)",
 			  "XDP" },
-	[XDP_MISS] = { "for the router (miss, no RC entry)", "XDP" },
-	[XDP_RC_OPEN] = { "GN's first packet (RC opens a flow)", "XDP" },
-	[TC_HIT] = { "packet of a flow (NAT hit)", "tc" },
-	[TC_NEW] = { "first packet (new mapping and flow)", "tc" },
+	[XDP_MISS] = { "xdp_miss", "for the router (miss, no RC entry)", "XDP" },
+	[XDP_RC_OPEN] = { "xdp_rc_open", "GN's first packet (RC opens a flow)", "XDP" },
+	[TC_HIT] = { "tc_hit", "packet of a flow (NAT hit)", "tc" },
+	[TC_NEW] = { "tc_new", "first packet (new mapping and flow)", "tc" },
+	/* name completed in main(): the size of the working set */
+	[XDP_HIT_WSET] = { "xdp_hit_wset", NULL, "XDP" },
+	[TC_HIT_WSET] = { "tc_hit_wset", NULL, "tc" },
 };
+
+/*
+ * The working set's hits, each against its hook's floor on the same
+ * random frames: the floor then pays the same cache misses on the frame.
+ */
+static void run_wset(struct bench *b, struct result *r, int round)
+{
+	int xin = nts_dp_in_fd(&b->wset.dp), tout = nts_dp_out_fd(&b->wset.dp);
+
+	r[XDP_HIT_WSET].floor[round] = measure_wset(b, b->floor_xdp, true);
+	r[TC_HIT_WSET].floor[round] = measure_wset(b, b->floor_tc, false);
+	if (b->only < 0 || b->only == XDP_HIT_WSET)
+		r[XDP_HIT_WSET].ns[round] = measure_wset(b, xin, true);
+	if (b->only < 0 || b->only == TC_HIT_WSET)
+		r[TC_HIT_WSET].ns[round] = measure_wset(b, tout, false);
+}
 
 static void run_cases(struct bench *b, struct result *r)
 {
@@ -306,7 +468,7 @@ static void run_cases(struct bench *b, struct result *r)
 		tables_reset(b);
 		fx = measure(b, b->floor_xdp, true, in_udp_reply, false);
 		ft = measure(b, b->floor_tc, false, out_udp, false);
-		for (i = 0; i < NCASES; i++)
+		for (i = 0; i < XDP_HIT_WSET; i++)
 			r[i].floor[round] = !strcmp(r[i].hook, "XDP") ? fx : ft;
 
 		if (b->only < 0 || b->only == TC_NEW)
@@ -330,29 +492,37 @@ static void run_cases(struct bench *b, struct result *r)
 		if (b->only < 0 || b->only == XDP_RC_OPEN)
 			r[XDP_RC_OPEN].ns[round] =
 				measure(b, xin, true, in_rc_open, true);
+		if (b->wset.flows)
+			run_wset(b, r, round);
 	}
 }
 
-static void report(const struct result *r, bool json, unsigned long runs)
+static void report(const struct result *r, bool json, unsigned long runs,
+		   unsigned long flows)
 {
 	double min, med, max, fmin, fmed, fmax;
 	int i;
 
 	if (json)
-		printf("{\"runs_per_round\": %lu, \"rounds\": %d, \"cases\": [",
-		       runs, ROUNDS);
+		printf("{\"runs_per_round\": %lu, \"rounds\": %d, "
+		       "\"working_set_flows\": %lu, \"cases\": [",
+		       runs, ROUNDS, flows);
 	else
 		printf("| hook | path | ns/packet min | median | max | floor "
 		       "(median) | ratio |\n|---|---|---:|---:|---:|---:|---:|\n");
 	for (i = 0; i < NCASES; i++) {
+		if (!r[i].name)
+			continue;
 		stats3(r[i].ns, &min, &med, &max);
 		stats3(r[i].floor, &fmin, &fmed, &fmax);
 		if (json)
-			printf("%s\n {\"hook\": \"%s\", \"path\": \"%s\", "
+			printf("%s\n {\"id\": \"%s\", \"hook\": \"%s\", "
+			       "\"path\": \"%s\", "
 			       "\"ns_min\": %.1f, \"ns_median\": %.1f, "
 			       "\"ns_max\": %.1f, \"floor_median\": %.1f, "
 			       "\"ratio\": %.2f}",
-			       i ? "," : "", r[i].hook, r[i].name, min, med, max,
+			       i ? "," : "", r[i].id, r[i].hook, r[i].name, min,
+			       med, max,
 			       fmed, med / fmed);
 		else
 			printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |\n",
@@ -377,6 +547,7 @@ static int floor_load(struct bench *b, const char *argv0)
 		fprintf(stderr, "bench_dp: cannot load %s\n", path);
 		return -1;
 	}
+	b->floor = obj;
 	b->floor_xdp = bpf_program__fd(
 		bpf_object__find_program_by_name(obj, "floor_xdp"));
 	b->floor_tc = bpf_program__fd(
@@ -390,15 +561,31 @@ int main(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "flows", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct bench b = { .runs = 200000, .only = -1 };
+	static char xdp_wset[128], tc_wset[128];
 	bool json = false;
+	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "qjo:h", opts, NULL)) != -1) {
+	b.wset.flows = WSET_FLOWS;
+	while ((c = getopt_long(argc, argv, "qjo:f:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			errno = 0;
+			b.wset.flows = strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg == '-' ||
+			    b.wset.flows > 16 * WSET_FLOWS ||
+			    (b.wset.flows && b.wset.flows < WSET_PORTS)) {
+				fprintf(stderr, "bench_dp: --flows %s: want 0 "
+					"(none) or %d to %d\n", optarg,
+					WSET_PORTS, 16 * WSET_FLOWS);
+				return 2;
+			}
+			break;
 		case 'o':
 			b.only = atoi(optarg);
 			break;
@@ -410,24 +597,39 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(c == 'h' ? stdout : stderr,
-				"Usage: bench_dp [--quick] [--json] [--only N]\n"
+				"Usage: bench_dp [--quick] [--json] [--only N] "
+				"[--flows N]\n"
 				"Per-packet cost of the datapath against the "
 				"floor of its hook (BPF_PROG_TEST_RUN),\n"
 				"%d rounds of %lu runs per path (--quick: "
 				"20000). --only N: case N only (and the tc hit "
-				"case), for a profiler.\n",
-				ROUNDS, b.runs);
+				"case), for a profiler.\n"
+				"--flows N: the working set hit in random order "
+				"(default %d; 0: none).\n",
+				ROUNDS, b.runs, WSET_FLOWS);
 			return c == 'h' ? 0 : 2;
 		}
+	}
+	if (b.wset.flows) {
+		snprintf(xdp_wset, sizeof(xdp_wset), "reply of one of %lu "
+			 "flows, in random order (NAT hit)", b.wset.flows);
+		snprintf(tc_wset, sizeof(tc_wset), "packet of one of %lu "
+			 "flows, in random order (NAT hit)", b.wset.flows);
+		results[XDP_HIT_WSET].name = xdp_wset;
+		results[TC_HIT_WSET].name = tc_wset;
 	}
 	nts_log_init("bench_dp", 0);
 	if (testnet_setup(&b.tn) || nts_dp_load(&b.dp, NULL) ||
 	    floor_load(&b, argv[0]))
 		return 1;
 	nts_dp_maps(&b.dp, &b.maps);
-	config(&b);
+	config(&b.tn, &b.dp, &b.maps);
+	if (b.wset.flows && wset_fill(&b))
+		return 1;
 	run_cases(&b, results);
-	report(results, json, b.runs);
+	report(results, json, b.runs, b.wset.flows);
+	wset_free(&b.wset);
+	bpf_object__close(b.floor);
 	nts_dp_destroy(&b.dp);
 	return 0;
 }

@@ -198,16 +198,19 @@ for text in notes.get("dp", []):
     print("\n**Not measured:** " + text)
 
 print("\n## 2. Forwarding through the router (lab, pn → gn unless said)\n")
-print("Each round runs the three routers one after the other; %s per "
+print("Each round runs the routers one after the other; %s per "
       "run (iperf3; connrate: 2 threads, connect, read a byte, close)."
       "\n" % ("about 0.3 s" if quick else secs + " s"))
 table("fwd", [("routing", "plain routing (no NAT)"),
-              ("nft", "nftables masquerade"), ("ntsload", "ntsload")],
+              ("nft", "nftables masquerade"),
+              ("nftft", "nftables masquerade + flowtable"),
+              ("ntsload", "ntsload")],
       [("udp_pps", "UDP, 64-byte datagrams, received"),
        ("tcp_out", "TCP, one stream"),
        ("tcp_in", "TCP, one stream, gn → pn"),
        ("conn", "new TCP connections")],
       [("ntsload", "nft", "ntsload / nftables"),
+       ("ntsload", "nftft", "ntsload / flowtable"),
        ("ntsload", "routing", "ntsload / routing")])
 
 print("\n## 3. The NTS server (dnsperf from gn, %s s per run)\n" % dns_secs)
@@ -368,3 +371,60 @@ for col, label, aim in (("nts_outside", "outside --nts-server", 99),
 p99 = med("dns", "p99_nts", "ntsdns")
 print("| ntsdns negotiated answers, latency p99 (part 3) | %s | ≤ 20 ms | "
       "%s |" % (fmt(p99, "ms"), rel(p99, 20)))
+
+
+def dp_case(cid):
+    return next((c for c in (dp or {}).get("cases", []) if c.get("id") == cid),
+                None)
+
+
+def dp_row(label, cid, key, aim_text, aim, fmt_v):
+    c = dp_case(cid)
+    v = c[key] if c else None
+    print("| %s | %s | %s | %s |" % (label, fmt_v(v), aim_text,
+                                     rel(v, aim)))
+
+
+def times(v):
+    return "—" if v is None else "%.2f×" % v
+
+
+def ns(v):
+    return "—" if v is None else "%s ns" % num(round(v))
+
+
+def fwd_ratio(row, base):
+    a, b = med("fwd", row, "ntsload"), med("fwd", row, base)
+    return a / b if a is not None and b else None
+
+
+print("\n## Issue 16's datapath targets, from this run\n")
+print("Ratios for the datapath are to the floor of the hook (part 1); "
+      "the forwarding ratios are ntsload's over the baseline's (part 2). "
+      "measured / aim above 1 misses a ≤ aim, below 1 a ≥ aim.\n")
+print("| what | measured | aim | measured / aim |")
+print("|---|---:|---:|---:|")
+dp_row("XDP, NAT hit, vs floor", "xdp_hit", "ratio", "≤ 1.5×", 1.5, times)
+dp_row("tc egress, NAT hit, vs floor", "tc_hit", "ratio", "≤ 1.8×", 1.8,
+       times)
+dp_row("tc egress, new mapping + flow", "tc_new", "ns_median", "≤ 800 ns",
+       800, ns)
+dp_row("XDP, GN's first packet (RC opens a flow)", "xdp_rc_open",
+       "ns_median", "≤ 800 ns", 800, ns)
+n = (dp or {}).get("working_set_flows")
+if n:
+    dp_row("XDP, NAT hit, %s flows in random order, vs floor" % num(n),
+           "xdp_hit_wset", "ratio", "(none)", None, times)
+    dp_row("tc egress, NAT hit, %s flows in random order, vs floor" % num(n),
+           "tc_hit_wset", "ratio", "(none)", None, times)
+for row, base, label, aim in (
+        ("udp_pps", "nft", "UDP 64-byte forwarding vs nftables masquerade",
+         1.3),
+        ("udp_pps", "nftft", "… vs nftables masquerade + flowtable", 1.0),
+        ("conn", "nft", "new TCP connections/s vs nftables masquerade",
+         1.2)):
+    v = fwd_ratio(row, base)
+    print("| %s | %s | ≥ %.1f | %s |" % (label, times(v), aim, rel(v, aim)))
+mem = med("nat", "mem_flow", "1000000")
+print("| memory per flow (nat + nat_bind, 1M flows) | %s | ≤ 200 bytes | "
+      "%s |" % (fmt(mem, "bytes"), rel(mem, 200)))
