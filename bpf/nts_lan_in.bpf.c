@@ -59,7 +59,8 @@ SEC("tc")
 int nts_lan_in(struct __sk_buff *skb)
 {
 	struct nts_config *cfg = config_get();
-	struct nat_entry *out, *in, o, i;
+	struct nat_entry *in, i;
+	struct nat_ep o;
 	void *data, *data_end;
 	struct nat_key k;
 	struct pkt p;
@@ -91,11 +92,8 @@ int nts_lan_in(struct __sk_buff *skb)
 	now = nat_now();
 	ttl = p.iph->ttl;
 	/* Out through the WAN, as it were... */
-	out = nat_out_flow(cfg, &p, now);
-	if (!out)
+	if (!nat_out_flow(cfg, &p, now, &o))
 		return TC_ACT_SHOT;
-	nat_touch(out, p.seen, now);
-	o = *out;
 
 	/* ...and back in, from the external endpoint it now has. */
 	k.saddr = o.addr;

@@ -102,9 +102,8 @@ int nts_wan_out(struct __sk_buff *skb)
 {
 	struct nts_config *cfg = config_get();
 	void *data, *data_end;
-	struct nat_entry *e;
 	enum pkt_kind kind;
-	struct nat_entry t;
+	struct nat_ep t;
 	struct pkt p;
 	__u64 now;
 
@@ -156,14 +155,9 @@ int nts_wan_out(struct __sk_buff *skb)
 	/* Registrations are read before the source is rewritten. */
 	if (p.key.proto == IPPROTO_UDP)
 		registration(skb, cfg, &p, now);
-	e = nat_out_flow(cfg, &p, now);
-	if (!e)
+	if (!nat_out_flow(cfg, &p, now, &t))
 		return no_flow(skb, cfg, &p);
-	nat_touch(e, p.seen, now);
-	/* The helpers below invalidate packet pointers, @e stays valid. */
-	t = *e;
-	if (skb_set_addr(skb, &p, IP_SADDR_OFF, p.key.saddr, t.addr) ||
-	    skb_set_port(skb, &p, p.sport_off, p.key.sport, t.port))
+	if (skb_set_source(skb, &p, t.addr, t.port))
 		goto csum_err;
 	return verdict(TC_ACT_OK, NTS_STAT_OUT_XLATE);
 

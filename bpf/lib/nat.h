@@ -14,6 +14,12 @@
 
 #define NSEC_PER_SEC 1000000000ULL
 
+/* An endpoint a translation rewrites to. */
+struct nat_ep {
+	__be32 addr;
+	__be16 port;
+};
+
 static __always_inline __u64 nat_now(void)
 {
 	return bpf_ktime_get_coarse_ns();
@@ -172,11 +178,14 @@ static __always_inline void nat_in_key(struct nat_key *in,
 /*
  * Create both directions of a flow: @out is the OUT key, @ext the external
  * endpoint. The entry of the direction that saw the first packet gets
- * @seen. Returns the OUT entry, or NULL when the table refused.
+ * @seen. Returns 0, -EEXIST when another CPU created the flow first (its
+ * entries stand), or another -errno when the table refused. Nothing is
+ * looked up: a caller that needs an entry has the values it was made of.
  */
-static __always_inline struct nat_entry *
-nat_flow_create(const struct nat_key *out, __be32 ext_addr, __be16 ext_port,
-		__u8 origin, __u8 out_seen, __u8 in_seen, __u64 now)
+static __always_inline int nat_flow_create(const struct nat_key *out,
+					   __be32 ext_addr, __be16 ext_port,
+					   __u8 origin, __u8 out_seen,
+					   __u8 in_seen, __u64 now)
 {
 	struct nat_entry oe = {
 		.addr = ext_addr,
@@ -195,14 +204,14 @@ nat_flow_create(const struct nat_key *out, __be32 ext_addr, __be16 ext_port,
 		.last_ns = now,
 	};
 	struct nat_key in;
+	int err;
 
 	nat_in_key(&in, out, ext_addr, ext_port);
 	/* Inbound first, so that no reply can arrive before its entry. */
-	if (bpf_map_update_elem(&nat, &in, &ie, BPF_ANY))
-		return NULL;
-	/* On -EEXIST another CPU created the flow: use that one. */
-	bpf_map_update_elem(&nat, out, &oe, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&nat, out);
+	err = bpf_map_update_elem(&nat, &in, &ie, BPF_ANY);
+	if (err)
+		return err;
+	return bpf_map_update_elem(&nat, out, &oe, BPF_NOEXIST);
 }
 
 /* Address-dependent filtering: let @raddr reach mapping @ext_port. */
@@ -252,6 +261,7 @@ nat_filter_open(const struct nts_config *cfg, const struct nat_key *k,
 	};
 	struct nat_bind *b;
 	__u64 now;
+	int err;
 
 	if (cfg->filtering == NAT_FILT_APDF ||
 	    (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
@@ -274,8 +284,9 @@ nat_filter_open(const struct nts_config *cfg, const struct nat_key *k,
 	now = nat_now();
 	out.saddr = b->addr;
 	out.sport = b->port;
-	if (!nat_flow_create(&out, k->daddr, k->dport, NAT_ORIGIN_IN, 0, seen,
-			     now))
+	err = nat_flow_create(&out, k->daddr, k->dport, NAT_ORIGIN_IN, 0, seen,
+			      now);
+	if (err && err != -EEXIST)
 		return NULL;
 	return verdict(bpf_map_lookup_elem(&nat, k), NTS_STAT_IN_FILTER_OPEN);
 }

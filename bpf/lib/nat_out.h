@@ -7,9 +7,13 @@
 #include "nat.h"
 #include "parse.h"
 
-/* The flow of this outbound packet, created on its first packet. */
-static __always_inline struct nat_entry *
-nat_out_flow(const struct nts_config *cfg, struct pkt *p, __u64 now)
+/*
+ * The new source of this outbound packet, into @t: from its flow, which
+ * its first packet creates and every packet touches. False: no flow.
+ */
+static __always_inline bool nat_out_flow(const struct nts_config *cfg,
+					 struct pkt *p, __u64 now,
+					 struct nat_ep *t)
 {
 	struct nat_entry *e;
 	__be16 ext_port = 0;
@@ -18,11 +22,11 @@ nat_out_flow(const struct nts_config *cfg, struct pkt *p, __u64 now)
 	p->key.dir = NAT_DIR_OUT;
 	e = bpf_map_lookup_elem(&nat, &p->key);
 	if (e)
-		return e;
+		goto found;
 
 	/* Only a request may open a flow from inside. */
 	if (p->key.proto == IPPROTO_ICMP && !p->sport)
-		return NULL;
+		return false;
 
 	err = nat_bind_get(cfg, p->key.proto, p->key.saddr, p->key.sport,
 			   p->key.daddr, p->key.dport, &ext_port, now);
@@ -33,16 +37,31 @@ nat_out_flow(const struct nts_config *cfg, struct pkt *p, __u64 now)
 		} else {
 			stat_inc(NTS_STAT_OUT_NO_SPACE);
 		}
-		return NULL;
+		return false;
 	}
-	e = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
-			    p->seen, 0, now);
-	if (!e)
-		return verdict(NULL, NTS_STAT_OUT_NO_SPACE);
+	err = nat_flow_create(&p->key, cfg->wan_addr, ext_port, NAT_ORIGIN_OUT,
+			      p->seen, 0, now);
+	if (err == -EEXIST) {
+		/* Another CPU was first: its flow it is. */
+		e = bpf_map_lookup_elem(&nat, &p->key);
+		if (e)
+			goto found;
+	}
+	if (err)
+		return verdict(false, NTS_STAT_OUT_NO_SPACE);
 	if (cfg->filtering == NAT_FILT_ADF)
 		nat_perm_add(p->key.proto, cfg->wan_addr, ext_port,
 			     p->key.daddr, p->key.saddr, p->key.sport, now);
-	return verdict(e, NTS_STAT_OUT_NEW);
+	/* Just made of these, and seen: nothing to touch. */
+	t->addr = cfg->wan_addr;
+	t->port = ext_port;
+	return verdict(true, NTS_STAT_OUT_NEW);
+
+found:
+	nat_touch(e, p->seen, now);
+	t->addr = e->addr;
+	t->port = e->port;
+	return true;
 }
 
 #endif /* NTS_BPF_NAT_OUT_H */

@@ -104,6 +104,7 @@ static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
 	};
 	struct rc_entry *req;
 	__u64 now;
+	int err;
 
 	req = bpf_map_lookup_elem(&rc, &k);
 	if (!req)
@@ -121,8 +122,9 @@ static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
 		rc_bind(p, req->inside, now);
 	}
 	out.saddr = req->inside;
-	if (!nat_flow_create(&out, p->key.daddr, p->key.dport, NAT_ORIGIN_RC,
-			     0, p->seen, now))
+	err = nat_flow_create(&out, p->key.daddr, p->key.dport, NAT_ORIGIN_RC,
+			      0, p->seen, now);
+	if (err && err != -EEXIST)
 		return verdict(NULL, NTS_STAT_RC_NO_SPACE);
 	/* Parallel connections of GN get a moment more, then it goes. */
 	if (!req->first_use_ns) {

@@ -14,6 +14,7 @@
 #include <linux/ip.h>
 #include <bpf/bpf_helpers.h>
 
+#include "csum.h"
 #include "parse.h"
 
 #define IP_SADDR_OFF (ETH_HLEN + offsetof(struct iphdr, saddr))
@@ -55,6 +56,41 @@ static __always_inline int skb_set_port(struct __sk_buff *skb,
 		return 0;
 	return bpf_l4_csum_replace(skb, p->csum_off, from, to,
 				   l4_flags(p, sizeof(to)));
+}
+
+/*
+ * The source of a packet leaving through WAN, the hot path of tc egress:
+ * address, port and IPv4 header checksum written in place, through the
+ * pointers pkt_parse() took (no helper that moves packet data may have
+ * run since; the verifier says so if one has). Only the L4 checksum goes
+ * through the helper: what its field holds depends on skb->ip_summed,
+ * which only the kernel knows. Two helper calls, where skb_set_addr()
+ * and skb_set_port() take five.
+ */
+static __always_inline int skb_set_source(struct __sk_buff *skb,
+					  const struct pkt *p, __be32 addr,
+					  __be16 port)
+{
+	__be32 from = p->key.saddr;
+	__be16 from_port = p->key.sport;
+
+	if (from != addr) {
+		p->iph->saddr = addr;
+		csum_replace4(&p->iph->check, from, addr);
+	}
+	if (p->sport && from_port != port)
+		*p->sport = port;
+	if (!p->csum_off)
+		return 0;
+	if (from != addr && p->pseudo &&
+	    bpf_l4_csum_replace(skb, p->csum_off, from, addr,
+				l4_flags(p, BPF_F_PSEUDO_HDR | sizeof(addr))))
+		return -1;
+	if (p->sport_off && from_port != port &&
+	    bpf_l4_csum_replace(skb, p->csum_off, from_port, port,
+				l4_flags(p, sizeof(port))))
+		return -1;
+	return 0;
 }
 
 #endif /* NTS_BPF_SKB_XLATE_H */
