@@ -170,6 +170,12 @@ struct frag_event {
 #define NAT_MAX_FLOWS	65536
 #define NAT_MAX_ENTRIES (2 * NAT_MAX_FLOWS)
 #define NAT_MAX_BINDS	(2 * NAT_MAX_FLOWS)
+/*
+ * A mapping holds an external port of its protocol (TCP, UDP, ICMP
+ * echo id) on one address, and has two bindings: a router can't have
+ * more than this many per global address, however many flows it has.
+ */
+#define NAT_BINDS_PER_ADDR (2 * 3 * 65536)
 
 /* Bounded random retries when the preferred external port is taken. */
 #define NAT_PORT_RETRIES 32

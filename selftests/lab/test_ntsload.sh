@@ -121,6 +121,29 @@ import json, sys; print(json.load(sys.stdin)[0]["proto"])')" icmp
 		x rtr "$NTSLOAD" --max-flows 10 eth0
 }
 
+# nat_bind holds two bindings a flow, but no more than the ports of the
+# router's addresses can make; a kept one keeps its size.
+test_bind_table_sized_by_ports() {
+	local per_addr=$((2 * 3 * 65536))
+
+	router_start --keep --max-flows 300000
+	expect_eq "300000 flows: nat" "$(max_entries nat)" 600000
+	expect_eq "one address: nat_bind" "$(max_entries nat_bind)" $per_addr
+	router_stop
+	x rtr ip addr add 198.51.100.3/24 dev eth0
+	defer x rtr ip addr del 198.51.100.3/24 dev eth0
+	router_start --keep --max-flows 300000
+	expect_eq "a second address, kept pins: nat_bind" \
+		"$(max_entries nat_bind)" $per_addr
+	x pn ping -c 1 -W 2 $GN >/dev/null || fail "no translation after the restart"
+	router_stop
+	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
+	router_start --max-flows 300000
+	expect_eq "two addresses, fresh: nat_bind" "$(max_entries nat_bind)" \
+		600000
+	router_stop
+}
+
 test_ntsctl_json() {
 	router_start
 	x pn ping -c 1 -W 2 $GN >/dev/null

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <nts/nat.h>
 
 #include "nts_wan_in.skel.h"
 #include "nts_wan_out.skel.h"
@@ -63,17 +66,53 @@ static int set_size(struct bpf_object *obj, const char *name, __u32 n)
 	return map ? bpf_map__set_max_entries(map, n) : 0;
 }
 
+/* max_entries of the map pinned at @dir/@name; 0 if there is none. */
+static __u32 pinned_size(const char *dir, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[4096];
+	int fd;
+
+	if (!dir || snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+			    (int)sizeof(path))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.max_entries = 0;
+	close(fd);
+	return info.max_entries;
+}
+
+/*
+ * nat_bind: two bindings a flow, but no more than the external ports
+ * can hold (with one address and 1M flows, a fifth of the memory).
+ */
+static __u32 binds_size(const struct nts_dp_sizes *sz, const char *pin_dir)
+{
+	__u64 n = 2ULL * sz->flows;
+	__u64 cap = (__u64)NAT_BINDS_PER_ADDR * (sz->addrs ? sz->addrs : 1);
+	__u32 pinned = pinned_size(pin_dir, "nat_bind");
+
+	if (pinned)
+		return pinned;
+	return n < cap ? n : cap;
+}
+
 /*
  * Every object declares every shared map: all three get the same sizes,
  * or the second and third could not reuse the first one's maps.
  */
-static int set_sizes(struct bpf_object *obj, const struct nts_dp_sizes *sz)
+static int set_sizes(struct bpf_object *obj, const struct nts_dp_sizes *sz,
+		     __u32 binds)
 {
 	int err;
 
 	err = set_size(obj, "nat", 2 * sz->flows);
-	if (!err)
-		err = set_size(obj, "nat_bind", 2 * sz->flows);
+	if (!err && sz->flows)
+		err = set_size(obj, "nat_bind", binds);
 	if (!err)
 		err = set_size(obj, "phl", sz->names);
 	/* A host has at least one name: as many hosts as names. */
@@ -110,11 +149,13 @@ int nts_dp_load_sized(struct nts_datapath *dp, const char *pin_dir,
 		unpin_all(dp->lan->obj);
 	}
 	if (sz) {
-		err = set_sizes(dp->in->obj, sz);
+		__u32 binds = binds_size(sz, pin_dir);
+
+		err = set_sizes(dp->in->obj, sz, binds);
 		if (!err)
-			err = set_sizes(dp->out->obj, sz);
+			err = set_sizes(dp->out->obj, sz, binds);
 		if (!err)
-			err = set_sizes(dp->lan->obj, sz);
+			err = set_sizes(dp->lan->obj, sz, binds);
 		if (err) {
 			pr_err("cannot size the maps: %s", strerror(-err));
 			goto fail;

@@ -26,12 +26,19 @@ int nts_dp_load(struct nts_datapath *dp, const char *pin_dir);
 
 /* Table sizes; 0 keeps the default (include/nts/nat.h, phl.h, rc.h). */
 struct nts_dp_sizes {
-	unsigned int flows;	/* NAT flows: nat and nat_bind get 2 each */
+	unsigned int flows;	/* NAT flows: nat gets 2 entries each */
+	unsigned int addrs;	/* global addresses: with flows, nat_bind's
+				 * size (2 a flow, at most
+				 * NAT_BINDS_PER_ADDR an address); 0: 1 */
 	unsigned int names;	/* PHL entries */
 	unsigned int rc;	/* request cache entries */
 };
 
-/* nts_dp_load with tables of @sz (NULL: the defaults) */
+/*
+ * nts_dp_load with tables of @sz (NULL: the defaults). A nat_bind pinned
+ * already keeps its size (it depends on the addresses, which may have
+ * changed since); any other pinned map of another size is refused.
+ */
 int nts_dp_load_sized(struct nts_datapath *dp, const char *pin_dir,
 		      const struct nts_dp_sizes *sz);
 void nts_dp_destroy(struct nts_datapath *dp);

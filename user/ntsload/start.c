@@ -56,6 +56,7 @@ int start(struct ntsload *l)
 {
 	const struct ntsload_cfg *c = &l->cfg;
 	bool fresh, created = false;
+	struct nts_dp_sizes sizes;
 	int err;
 
 	err = choose_addrs(l);
@@ -72,7 +73,9 @@ int start(struct ntsload *l)
 		return err;
 	}
 	fresh = !pins_exist(l->pin_dir);
-	err = nts_dp_load_sized(&l->dp, l->pin_dir, &c->sizes);
+	sizes = c->sizes;
+	sizes.addrs = l->addrs.n;
+	err = nts_dp_load_sized(&l->dp, l->pin_dir, &sizes);
 	if (err)
 		goto fail_pins;
 	nts_dp_maps(&l->dp, &l->maps);
