@@ -49,10 +49,10 @@ struct tcp_conn {
 	struct sockaddr_storage src; /* the client: peer, or its PROXY header's */
 	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
 	unsigned int nqueries;
-	bool eof;     /* the client has said all it will */
-	bool partial; /* a message begun, not whole: its time runs */
-	bool closed;  /* gone but for the queries that hold it */
-	bool reading; /* in conn_read(): it decides about reading on */
+	bool eof;	 /* the client has said all it will */
+	bool partial;	 /* a message begun, not whole: its time runs */
+	bool closed;	 /* gone but for the queries that hold it */
+	bool reading;	 /* in conn_read(): it decides about reading on */
 	bool want_proxy; /* a --trust-proxy sender: a PROXY header first */
 	bool began;	 /* its first bytes (the header, or none) are in */
 	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */

@@ -5,9 +5,9 @@
 
 #include "proxy2.h"
 
-const uint8_t proxy2_sig[PROXY2_SIG_LEN] = { 0x0d, 0x0a, 0x0d, 0x0a,
-					     0x00, 0x0d, 0x0a, 0x51,
-					     0x55, 0x49, 0x54, 0x0a };
+const uint8_t proxy2_sig[PROXY2_SIG_LEN] = {
+	0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a
+};
 
 #define VER2	    0x20
 #define CMD_LOCAL   0x00
@@ -75,8 +75,8 @@ int proxy2_parse(const uint8_t *buf, size_t len, struct proxy2 *out)
 	if (!proxy2_sig_prefix(buf, len))
 		return PROXY2_BAD;
 	/* Version and command, then family: each refused when first seen. */
-	if (len > PROXY2_SIG_LEN &&
-	    buf[12] != (VER2 | CMD_LOCAL) && buf[12] != (VER2 | CMD_PROXY))
+	if (len > PROXY2_SIG_LEN && buf[12] != (VER2 | CMD_LOCAL) &&
+	    buf[12] != (VER2 | CMD_PROXY))
 		return PROXY2_BAD;
 	if (len < PROXY2_HDR_LEN)
 		return PROXY2_SHORT;
@@ -100,8 +100,7 @@ int proxy2_parse(const uint8_t *buf, size_t len, struct proxy2 *out)
 		alen = INET6_LEN;
 	else
 		return PROXY2_BAD; /* UNSPEC and UNIX name no client */
-	if (body < alen ||
-	    !tlvs_fit(buf + PROXY2_HDR_LEN + alen, body - alen))
+	if (body < alen || !tlvs_fit(buf + PROXY2_HDR_LEN + alen, body - alen))
 		return PROXY2_BAD;
 	if (fam == AF_INET_)
 		inet(buf + PROXY2_HDR_LEN, &out->src, &out->dst);

@@ -24,12 +24,21 @@ static size_t hdr(uint8_t *b, uint8_t vc, uint8_t fam, const void *body,
 	return 16 + len;
 }
 
-/* 198.51.100.10:40000 -> 198.51.100.53:53, then @tlv. */
+/* Bytes as the wire has them. */
+/* clang-format off */
+
+/* 198.51.100.10:40000 -> 198.51.100.53:53 */
+static const uint8_t inet4[12] = { 198, 51, 100, 10, 198, 51, 100, 53,
+				   0x9c, 0x40, 0, 53 };
+
+/* clang-format on */
+
+/* TCP4, inet4's addresses, then @tlv. */
 static size_t tcp4(uint8_t *b, uint8_t vc, const void *tlv, size_t tlen)
 {
-	uint8_t body[64] = { 198, 51, 100, 10, 198, 51, 100, 53,
-			     0x9c, 0x40, 0, 53 };
+	uint8_t body[64];
 
+	memcpy(body, inet4, sizeof(inet4));
 	memcpy(body + 12, tlv, tlen);
 	return hdr(b, vc, 0x11, body, 12 + tlen);
 }
@@ -42,9 +51,7 @@ static uint32_t src4(const struct proxy2 *h)
 TEST(dnsdist_udp4)
 {
 	uint8_t b[128];
-	uint8_t body[12] = { 198, 51, 100, 10, 198, 51, 100, 53,
-			     0x9c, 0x40, 0, 53 };
-	size_t n = hdr(b, 0x21, 0x12, body, sizeof(body));
+	size_t n = hdr(b, 0x21, 0x12, inet4, sizeof(inet4));
 	struct proxy2 h;
 
 	/* A query after it is not the header's. */
@@ -62,10 +69,11 @@ TEST(dnsdist_udp4)
 TEST(tcp4_with_tlvs)
 {
 	/* NOOP padding, an empty one, and a custom TLV of dnsdist's. */
-	static const uint8_t tlv[] = { 0x04, 0, 2, 0, 0, 0x04, 0, 0,
-				       0xee, 0, 3, 'a', 'b', 'c' };
+	static const uint8_t tlv[] = "\x04\0\2\0\0"
+				     "\x04\0\0"
+				     "\xee\0\3abc";
 	uint8_t b[128];
-	size_t n = tcp4(b, 0x21, tlv, sizeof(tlv));
+	size_t n = tcp4(b, 0x21, tlv, sizeof(tlv) - 1);
 	struct proxy2 h;
 
 	ASSERT_EQ(proxy2_parse(b, n, &h), (long long)n, "TLVs skipped");
@@ -159,12 +167,14 @@ TEST(refused)
 	}
 	/* A DNS query is no header; nor is a signature one byte off. */
 	{
-		static const uint8_t q[] = { 0x12, 0x34, 1, 0, 0, 1, 0, 0,
-					     0, 0, 0, 0, 0, 0, 1, 0, 1 };
+		/* ID, RD, one question: the root, A IN. */
+		static const uint8_t q[] = "\x12\x34\1\0\0\1\0\0\0\0\0\0"
+					   "\0\0\1\0\1";
 
-		ASSERT_EQ(proxy2_parse(q, sizeof(q), &h), PROXY2_BAD,
+		ASSERT_EQ(proxy2_parse(q, sizeof(q) - 1, &h), PROXY2_BAD,
 			  "a DNS query");
-		ASSERT_TRUE(!proxy2_sig_prefix(q, sizeof(q)), "no signature");
+		ASSERT_TRUE(!proxy2_sig_prefix(q, sizeof(q) - 1),
+			    "no signature");
 		n = tcp4(b, 0x21, "", 0);
 		b[11] ^= 1;
 		ASSERT_EQ(proxy2_parse(b, n, &h), PROXY2_BAD, "signature off");
