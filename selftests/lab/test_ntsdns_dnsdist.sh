@@ -62,6 +62,7 @@ front_recipe() {
 # with "nowait", only until it listens.
 front_start() {
 	require_cmd dnsdist || return 1
+	require_cmd openssl || return 1
 	local recipe
 	dd_up
 	cert_make || { fail "openssl could not make a certificate"; return 1; }
