@@ -261,12 +261,11 @@ static void udp_readable(evutil_socket_t fd, short what, void *arg)
 	struct udp_listener *l = arg;
 	struct client cl;
 	ssize_t n;
+	long off;
 	int i;
 
 	(void)fd;
 	(void)what;
-	long off;
-
 	for (i = 0; i < UDP_BATCH; i++) {
 		n = udp_recv(l, &cl);
 		if (n < 0)
