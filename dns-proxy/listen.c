@@ -19,6 +19,7 @@
 #include "listen.h"
 #include "log.h"
 #include "ntsdns.h"
+#include "proxy2.h"
 #include "sock.h"
 
 /* Datagrams read per wakeup: others' turn after that. */
@@ -45,12 +46,15 @@ struct tcp_conn {
 	struct listener *ls;
 	struct bufferevent *bev;
 	struct sockaddr_storage peer;
+	struct sockaddr_storage src; /* the client: peer, or its PROXY header's */
 	struct event *idle; /* --tcp-idle-timeout, or --tcp-msg-timeout */
 	unsigned int nqueries;
-	bool eof;     /* the client has said all it will */
-	bool partial; /* a message begun, not whole: its time runs */
-	bool closed;  /* gone but for the queries that hold it */
-	bool reading; /* in conn_read(): it decides about reading on */
+	bool eof;	 /* the client has said all it will */
+	bool partial;	 /* a message begun, not whole: its time runs */
+	bool closed;	 /* gone but for the queries that hold it */
+	bool reading;	 /* in conn_read(): it decides about reading on */
+	bool want_proxy; /* a --trust-proxy sender: a PROXY header first */
+	bool began;	 /* its first bytes (the header, or none) are in */
 	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
 };
 
@@ -81,6 +85,76 @@ static const char *bind_hint(int err)
 	default:
 		return "";
 	}
+}
+
+/* ---- PROXY v2 (--trust-proxy) ----
+ *
+ * From a --trust-proxy sender every UDP datagram, and the start of every
+ * TCP connection, must be a PROXY v2 header: one missing or malformed is
+ * counted (proxy_bad) and the message dropped, the connection closed. A
+ * query without it would be negotiated for the load balancer, which never
+ * connects; and which of its messages carry a header is no choice of
+ * ours. A header from anyone else is counted (proxy_untrusted) and
+ * dropped: it must not name the GN. LOCAL (dnsdist's health checks)
+ * leaves the sender the client.
+ */
+
+static bool proxy_trusted(const struct proxy *px,
+			  const struct sockaddr_storage *a)
+{
+	size_t i;
+
+	for (i = 0; i < px->cfg.ntrust_proxy; i++)
+		if (cidr4_has(&px->cfg.trust_proxy[i], a))
+			return true;
+	return false;
+}
+
+static void proxy_bad(struct proxy *px, const struct sockaddr_storage *a,
+		      const char *what)
+{
+	char who[ADDR_STRLEN];
+
+	px->cnt.proxy_bad++;
+	ev_info("%s: %s dropped: a --trust-proxy sender's, without a PROXY v2 "
+		"header ntsdns takes (is useProxyProtocol=true set?)",
+		addr_str(a, who, sizeof(who)), what);
+}
+
+static void proxy_untrusted(struct proxy *px, const struct sockaddr_storage *a,
+			    const char *what)
+{
+	char who[ADDR_STRLEN];
+
+	px->cnt.proxy_untrusted++;
+	ev_info("%s: %s dropped: a PROXY header from a sender not in "
+		"--trust-proxy (add its address there if it is your dnsdist)",
+		addr_str(a, who, sizeof(who)), what);
+}
+
+/* Where the message of a datagram from @cl begins; -1: drop it. */
+static long proxy_datagram(struct proxy *px, struct client *cl,
+			   const uint8_t *buf, size_t len)
+{
+	struct proxy2 h;
+	int rc;
+
+	cl->src = cl->addr;
+	if (!proxy_trusted(px, &cl->addr)) {
+		if (len < PROXY2_SIG_LEN || !proxy2_sig_prefix(buf, len))
+			return 0;
+		proxy_untrusted(px, &cl->addr, "datagram");
+		return -1;
+	}
+	rc = proxy2_parse(buf, len, &h);
+	if (rc <= 0) {
+		proxy_bad(px, &cl->addr, "datagram");
+		return -1;
+	}
+	px->cnt.proxied++;
+	if (!h.local)
+		cl->src = h.src;
+	return rc;
 }
 
 /* Receive with the address the client sent to: a wildcard socket must
@@ -187,6 +261,7 @@ static void udp_readable(evutil_socket_t fd, short what, void *arg)
 	struct udp_listener *l = arg;
 	struct client cl;
 	ssize_t n;
+	long off;
 	int i;
 
 	(void)fd;
@@ -195,7 +270,9 @@ static void udp_readable(evutil_socket_t fd, short what, void *arg)
 		n = udp_recv(l, &cl);
 		if (n < 0)
 			return;
-		l->ls->fn(l->ls->arg, &cl, l->ls->buf, n);
+		off = proxy_datagram(l->ls->px, &cl, l->ls->buf, n);
+		if (off >= 0)
+			l->ls->fn(l->ls->arg, &cl, l->ls->buf + off, n - off);
 	}
 }
 
@@ -289,7 +366,7 @@ static long next_msg(struct tcp_conn *c)
 	uint8_t hdr[2];
 	size_t len;
 
-	if (evbuffer_copyout(in, hdr, 2) != 2)
+	if (!c->began || evbuffer_copyout(in, hdr, 2) != 2)
 		return -1;
 	len = (size_t)hdr[0] << 8 | hdr[1];
 	return evbuffer_get_length(in) >= 2 + len ? (long)len : -1;
@@ -353,13 +430,67 @@ static bool conn_finished(struct tcp_conn *c)
 	return true;
 }
 
+/*
+ * A connection's first bytes: a PROXY v2 header from a --trust-proxy
+ * sender, and none from others. 1: messages follow; 0: more to come;
+ * -1: closed (and @c perhaps gone).
+ */
+static int conn_begin(struct tcp_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct listener *ls = c->ls;
+	struct proxy2 h;
+	ev_ssize_t n;
+	int rc;
+
+	n = evbuffer_copyout(in, ls->buf, PROXY2_MAX);
+	if (n <= 0)
+		return 0;
+	if (!c->want_proxy) {
+		if (!proxy2_sig_prefix(ls->buf, n)) {
+			c->began = true;
+			return 1;
+		}
+		if (n < PROXY2_SIG_LEN)
+			return 0;
+		proxy_untrusted(ls->px, &c->peer, "TCP connection");
+		conn_close(c);
+		return -1;
+	}
+	rc = proxy2_parse(ls->buf, n, &h);
+	if (rc == PROXY2_SHORT)
+		return 0; /* (--tcp-msg-timeout runs) */
+	if (rc < 0) {
+		proxy_bad(ls->px, &c->peer, "TCP connection");
+		conn_close(c);
+		return -1;
+	}
+	evbuffer_drain(in, rc);
+	ls->px->cnt.proxied++;
+	if (!h.local)
+		c->src = h.src;
+	c->began = true;
+	return 1;
+}
+
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct tcp_conn *c = arg;
 	struct listener *ls = c->ls;
 	struct client cl = { .addr = c->peer, .tcp = c };
 	long len;
+	int rc;
 
+	if (!c->began) {
+		rc = conn_begin(c);
+		if (rc < 0)
+			return;
+		if (!rc) {
+			check_partial(c);
+			return;
+		}
+	}
+	cl.src = c->src;
 	c->reading = true;
 	while (has_room(c) && (len = next_msg(c)) >= 0) {
 		evbuffer_drain(bufferevent_get_input(bev), 2);
@@ -474,10 +605,16 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct listener *ls = arg;
 	struct proxy *px = ls->px;
+	struct sockaddr_storage peer = {};
 	struct tcp_conn *c;
+	bool trusted;
 
 	(void)l;
-	if (too_many_from(ls, sa)) {
+	memcpy(&peer, sa,
+	       salen < (int)sizeof(peer) ? (size_t)salen : sizeof(peer));
+	/* A load balancer's connections are its clients': not one client. */
+	trusted = proxy_trusted(px, &peer);
+	if (!trusted && too_many_from(ls, sa)) {
 		tcp_refuse(px, fd, sa,
 			   "as many from there as --tcp-per-client allows");
 		return;
@@ -494,8 +631,9 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	c->ls = ls;
-	memcpy(&c->peer, sa,
-	       salen < (int)sizeof(c->peer) ? (size_t)salen : sizeof(c->peer));
+	c->peer = peer;
+	c->src = peer;
+	c->want_proxy = trusted;
 	c->bev = bufferevent_socket_new(px->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->idle = evtimer_new(px->base, conn_idle, c);
 	if (!c->bev || !c->idle) {

@@ -2,7 +2,8 @@
 /*
  * Clients: UDP and TCP on each --listen address. Whole messages go up to
  * the driver through a callback; answers come down with client_send().
- * This file knows clients and connections, not what a query is.
+ * This file knows clients and connections, not what a query is; it
+ * takes the PROXY v2 header off what --trust-proxy senders send.
  */
 #ifndef NTSDNS_LISTEN_H
 #define NTSDNS_LISTEN_H
@@ -16,9 +17,14 @@ struct proxy;
 struct udp_listener;
 struct tcp_conn;
 
-/* Where a query came from, and so where its answer goes. */
+/*
+ * Where a query came from, and so where its answer goes. Through a
+ * --trust-proxy sender, the answer goes to it (addr), and the client is
+ * who its PROXY v2 header names (src); else src is addr.
+ */
 struct client {
 	struct sockaddr_storage addr;
+	struct sockaddr_storage src;
 	struct udp_listener *udp;      /* UDP: the socket it came in on */
 	struct sockaddr_storage local; /* and the address it was sent to */
 	int ifindex;

@@ -39,6 +39,7 @@ static void counters_print(const struct proxy *px)
 		"suppressed_addr %llu, suppressed_private %llu, "
 		"suppressed_max %llu, suppressed_rate %llu, tcp_refused %llu, "
 		"tcp_closed_slow %llu, tcp_evicted %llu, upstream_tcp %llu, "
+		"proxied %llu, proxy_untrusted %llu, proxy_bad %llu, "
 		"log_left_out %llu",
 		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
 		c->timeouts, c->servfail, c->malformed, c->truncated,
@@ -46,7 +47,7 @@ static void counters_print(const struct proxy *px)
 		c->nego_errors, c->suppressed_addr, c->suppressed_private,
 		c->suppressed_max, c->suppressed_rate, c->tcp_refused,
 		c->tcp_closed_slow, c->tcp_evicted, c->upstream_tcp,
-		c->log_left_out);
+		c->proxied, c->proxy_untrusted, c->proxy_bad, c->log_left_out);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)

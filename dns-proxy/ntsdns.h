@@ -10,6 +10,7 @@
  *   options.c    the command line: its option table, then its checks
  *   query.c      the driver: a query's life, from message to answer
  *   listen.c     clients: UDP and TCP sockets, framing, answers out
+ *   proxy2.c     the PROXY v2 header of --trust-proxy senders (fuzzed)
  *   forward.c    upstreams: IDs, retries, UDP and TCP, timeouts
  *   uptcp.c      upstream TCP connections, kept open and shared
  *   negotiate.c  NTS-Nego: NOTICEs out, answers in, verdicts back
@@ -42,6 +43,7 @@
 #define MAX_UPSTREAM  16
 #define MAX_ZONES     256
 #define MAX_TRUST_ECS 16
+#define MAX_TRUST_PROXY 16
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
 
@@ -64,6 +66,9 @@ struct config {
 	/* Forwarders whose EDNS Client Subnet /32 names the GN. */
 	struct nts_cidr4 trust_ecs[MAX_TRUST_ECS];
 	size_t ntrust_ecs;
+	/* Senders whose PROXY v2 header names the client (dnsdist). */
+	struct nts_cidr4 trust_proxy[MAX_TRUST_PROXY];
+	size_t ntrust_proxy;
 	uint16_t nego_port;
 	unsigned int nego_timeout_ms;
 	unsigned int upstream_timeout_ms;
@@ -102,6 +107,9 @@ struct counters {
 	unsigned long long tcp_closed_slow;
 	unsigned long long tcp_evicted;
 	unsigned long long upstream_tcp;
+	unsigned long long proxied;
+	unsigned long long proxy_untrusted;
+	unsigned long long proxy_bad;
 	unsigned long long log_left_out;
 };
 

@@ -55,13 +55,13 @@ static int parse_upstream(const struct opt *o, const char *arg, void *dst)
 	return 0;
 }
 
-static int parse_ecs(const struct opt *o, const char *arg, void *dst)
+/* --trust-ecs and --trust-proxy */
+static int parse_trust(const struct opt *o, const char *arg, void *dst)
 {
-	(void)o;
 	if (cidr4_parse(arg, dst)) {
-		pr_err("--trust-ecs: '%s' is not an IPv4 ADDR[/LEN] (e.g. "
+		pr_err("--%s: '%s' is not an IPv4 ADDR[/LEN] (e.g. "
 		       "198.51.100.0/24)",
-		       arg);
+		       o->name, arg);
 		return -EINVAL;
 	}
 	return 0;
@@ -130,10 +130,16 @@ static const struct opt opts[] = {
 	  F(tcp_per_client), .min = 1, .max = 16384, .dflt = TCP_PER_CLIENT,
 	  .help = "TCP connections from one address at most" },
 	{ .name = "trust-ecs", .type = OPT_LIST, .arg = "CIDR",
-	  L(trust_ecs, ntrust_ecs), .parse = parse_ecs, .def = "trust none",
+	  L(trust_ecs, ntrust_ecs), .parse = parse_trust, .def = "trust none",
 	  .help = "queries from there (a DNS forwarder in front of ntsdns) "
 		  "name the outside host in EDNS Client Subnet: an IPv4 /32 "
 		  "in it is the GN (repeatable)" },
+	{ .name = "trust-proxy", .type = OPT_LIST, .arg = "CIDR",
+	  L(trust_proxy, ntrust_proxy), .parse = parse_trust,
+	  .def = "trust none",
+	  .help = "messages from there (dnsdist with useProxyProtocol) begin "
+		  "with a PROXY v2 header: its source is the client; from "
+		  "there, one without it is dropped (repeatable)" },
 	{ .name = "log-rate", .type = OPT_UINT, .arg = "N", F(log_rate),
 	  .min = 0, .max = 1000000, .dflt = LOG_RATE,
 	  .help = "lines about queries, answers and routers: N a second at "
@@ -218,24 +224,25 @@ static int check_upstreams(const struct config *c)
 	return 0;
 }
 
-/* Shorter than this, a --trust-ecs network is hardly "our forwarders". */
-#define TRUST_ECS_WARN_LEN 8
+/* Shorter than this, a trusted network is hardly "our forwarders". */
+#define TRUST_WARN_LEN 8
 
-static void check_trust_ecs(const struct config *c)
+static void check_trust(const char *name, const struct nts_cidr4 *nets,
+			size_t n, const char *what)
 {
 	char net[INET_ADDRSTRLEN];
 	unsigned int len;
 	size_t i;
 
-	for (i = 0; i < c->ntrust_ecs; i++) {
-		len = __builtin_popcount(c->trust_ecs[i].mask);
-		if (len >= TRUST_ECS_WARN_LEN)
+	for (i = 0; i < n; i++) {
+		len = __builtin_popcount(nets[i].mask);
+		if (len >= TRUST_WARN_LEN)
 			continue;
-		inet_ntop(AF_INET, &c->trust_ecs[i].net, net, sizeof(net));
-		pr_info("warning: --trust-ecs %s/%u: anyone with an address "
-			"there can name any GN, and so have the routers let "
-			"any address in; trust only the forwarders you run",
-			net, len);
+		inet_ntop(AF_INET, &nets[i].net, net, sizeof(net));
+		pr_info("warning: --%s %s/%u: anyone with an address there "
+			"can name any GN, and so have the routers let any "
+			"address in; trust only the %s you run",
+			name, net, len, what);
 	}
 }
 
@@ -259,7 +266,9 @@ int config_parse(struct config *c, int argc, char **argv)
 	}
 	if (!c->nlisten)
 		addr_parse("0.0.0.0", 53, &c->listen[c->nlisten++]);
-	check_trust_ecs(c);
+	check_trust("trust-ecs", c->trust_ecs, c->ntrust_ecs, "forwarders");
+	check_trust("trust-proxy", c->trust_proxy, c->ntrust_proxy,
+		    "load balancers");
 	return check_upstreams(c);
 }
 

@@ -83,7 +83,7 @@ static void reply(struct query *q)
 			ldns_rcodes, ldns_pkt_get_rcode(q->r));
 
 		ev_debug("%s: %s: %s, %u answer%s%s",
-			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 addr_str(&q->cl.src, who, sizeof(who)),
 			 qname_str(q->dq.pkt, what, sizeof(what)),
 			 rc ? rc->name : "?", ldns_pkt_ancount(q->r),
 			 ldns_pkt_ancount(q->r) == 1 ? "" : "s",
@@ -130,9 +130,9 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 }
 
 /*
- * The outside host that will connect: the client, or, when the client is
- * a forwarder we trust (--trust-ecs), the host its EDNS Client Subnet
- * names. 0 (and logged) when NTS-Nego cannot say who it is.
+ * The outside host that will connect: the client (the one a trusted
+ * PROXY v2 header names, listen.c), or, when the client is a forwarder
+ * we trust (--trust-ecs), the host its EDNS Client Subnet names. 0 (and logged) when NTS-Nego cannot say who it is.
  */
 static uint32_t query_gn(struct query *q)
 {
@@ -141,7 +141,7 @@ static uint32_t query_gn(struct query *q)
 	size_t i;
 
 	for (i = 0; i < c->ntrust_ecs; i++) {
-		if (!cidr4_has(&c->trust_ecs[i], &q->cl.addr))
+		if (!cidr4_has(&c->trust_ecs[i], &q->cl.src))
 			continue;
 		if (q->dq.has_ecs32) {
 			q->gn_ecs = true;
@@ -150,18 +150,18 @@ static uint32_t query_gn(struct query *q)
 		/* The forwarder itself will not connect: say so. */
 		ev_debug("%s: %s: a trusted forwarder, but no ECS /32; "
 			 "negotiating for the forwarder",
-			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 addr_str(&q->cl.src, who, sizeof(who)),
 			 qname_str(q->dq.pkt, what, sizeof(what)));
 		break;
 	}
-	if (q->cl.addr.ss_family != AF_INET) {
+	if (q->cl.src.ss_family != AF_INET) {
 		ev_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
 			 "unchanged",
-			 addr_str(&q->cl.addr, who, sizeof(who)),
+			 addr_str(&q->cl.src, who, sizeof(who)),
 			 qname_str(q->dq.pkt, what, sizeof(what)));
 		return 0;
 	}
-	return ((const struct sockaddr_in *)&q->cl.addr)->sin_addr.s_addr;
+	return ((const struct sockaddr_in *)&q->cl.src)->sin_addr.s_addr;
 }
 
 /* The NTS-Nego decision; true when the answer is held for it. */
@@ -214,7 +214,8 @@ static bool same_client(const struct client *a, const struct client *b)
 {
 	if (a->tcp || b->tcp)
 		return a->tcp == b->tcp;
-	return a->udp == b->udp && addr_eq(&a->addr, &b->addr);
+	return a->udp == b->udp && addr_eq(&a->addr, &b->addr) &&
+	       addr_eq(&a->src, &b->src);
 }
 
 /* A retransmission of a query still in flight? */
@@ -248,12 +249,12 @@ static bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 	case DNSQ_DROP:
 		cnt->malformed++;
 		ev_debug("%s: dropped %zu bytes: not a DNS query",
-			 addr_str(&cl->addr, who, sizeof(who)), len);
+			 addr_str(&cl->src, who, sizeof(who)), len);
 		return false;
 	case DNSQ_FORMERR:
 		cnt->malformed++;
 		ev_debug("%s: FORMERR: a query that does not parse",
-			 addr_str(&cl->addr, who, sizeof(who)));
+			 addr_str(&cl->src, who, sizeof(who)));
 		client_send(cl, formerr, dns_formerr(buf, formerr));
 		return false;
 	case DNSQ_FORWARD:

@@ -8,7 +8,7 @@ pkgs=(
 	zlib1g-dev pkg-config
 	libldns-dev libssl-dev libevent-dev
 	iproute2 iputils-ping traceroute ethtool nftables
-	bind9 bind9-dnsutils curl netcat-openbsd python3
+	bind9 bind9-dnsutils curl netcat-openbsd python3 openssl
 	dnsperf dnsdist iperf3 coturn python3-scapy
 	qemu-system-x86 busybox-static kmod
 )

@@ -12,6 +12,9 @@
                                the server closes within SECONDS
   burst SERVER SRC...          1,000 concurrent queries from SRC addresses
   junk SERVER                  malformed messages over UDP and TCP
+  proxy SERVER NAME CLIENT     a query behind a PROXY v2 header naming
+                               CLIENT (ADDR:PORT) as the one who asks, as
+                               dnsdist's useProxyProtocol sends it
   upstream ADDR:PORT LOG       a scripted upstream resolver (see Upstream)
   router ADDR KEYFILE MODE LOG a scripted NTS router on ADDR:20053
 """
@@ -172,6 +175,17 @@ def ask(args, server, name, qtype, id_=None):
     if args.tcp:
         return tcp(server, msg, args.timeout)
     return udp(server, msg, args.timeout)
+
+
+PROXY2_SIG = b"\r\n\r\n\0\r\nQUIT\n"
+
+
+def proxy2_header(client, server, tcp):
+    """PROXY v2, command PROXY, TCP4 or UDP4: @client -> @server."""
+    body = (socket.inet_aton(client[0]) + socket.inet_aton(server[0]) +
+            struct.pack("!HH", client[1], server[1]))
+    return (PROXY2_SIG + bytes([0x21, 0x11 if tcp else 0x12]) +
+            struct.pack("!H", len(body)) + body)
 
 
 # ---- commands ----
@@ -548,6 +562,35 @@ class Upstream:
                              daemon=True).start()
 
 
+def cmd_proxy(args):
+    server = hostport(args.server)
+    hdr = proxy2_header(hostport(args.client), server, args.tcp)
+    msg = query_msg(args.name, args.type)
+    if args.tcp:
+        s = socket.create_connection(server, timeout=args.timeout)
+        try:
+            s.sendall(hdr + struct.pack("!H", len(msg)) + msg)
+            r = tcp_read(s)
+        except (socket.timeout, ConnectionError):
+            r = None
+        finally:
+            s.close()
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(args.timeout)
+        s.sendto(hdr + msg, server)
+        try:
+            r = s.recv(65535)
+        except socket.timeout:
+            r = None
+        s.close()
+    if r is None:
+        print("no answer")
+        return 1
+    print(summary(r))
+    return 0
+
+
 def cmd_upstream(args):
     Upstream(hostport(args.addr), args.log).run()
 
@@ -667,6 +710,13 @@ def main():
     p.add_argument("--timeout", type=float, default=20.0)
     p = sub.add_parser("junk")
     p.add_argument("server")
+    p = sub.add_parser("proxy")
+    p.add_argument("server")
+    p.add_argument("name")
+    p.add_argument("client")
+    p.add_argument("type", nargs="?", default="A")
+    p.add_argument("--tcp", action="store_true")
+    p.add_argument("--timeout", type=float, default=3.0)
     p = sub.add_parser("upstream")
     p.add_argument("addr")
     p.add_argument("log")

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for ntsdns's DNS handling (dns-proxy/dnswire.c,
- * dnsbuild.c, target.c), the path every client query and upstream
- * answer takes, without sockets:
+ * dnsbuild.c, target.c, and proxy2.c's PROXY v2 header), the path every
+ * client query and upstream answer takes, without sockets:
  *
  *   byte 0      bit 0: the client came over TCP; bits 1-2: what the
  *               router says (0 nothing, 1 ACCEPT, 2 ACCEPT with an
- *               address, 3 REJECT)
+ *               address, 3 REJECT); bit 3: the query begins with a
+ *               PROXY v2 header, taken off when it parses (when it does
+ *               not, the daemon drops the message; here it goes on as a
+ *               query, so that the DNS path keeps its share of runs)
  *   bytes 1-2   length of the query
  *   then        the query, then the upstream's answer
  *
@@ -23,6 +26,7 @@
 #include "dnsbuild.h"
 #include "dnswire.h"
 #include "nego.h"
+#include "proxy2.h"
 #include "target.h"
 #include "zones.h"
 
@@ -174,8 +178,37 @@ static void answer(const struct dnsq *q, const uint8_t *data, size_t len,
 	ldns_pkt_free(r);
 }
 
+/*
+ * The PROXY v2 parser on @*q: within bounds, each of a header's
+ * beginnings "short", and what it names an address. With bit 3 of the
+ * flags, the query is what follows it.
+ */
+static void proxy_header(const uint8_t **q, size_t *qlen, int flags)
+{
+	struct proxy2 h, h2;
+	int rc = proxy2_parse(*q, *qlen, &h);
+	int i;
+
+	CHECK(rc >= PROXY2_BAD);
+	if (rc == PROXY2_SHORT)
+		CHECK(*qlen < PROXY2_MAX && proxy2_sig_prefix(*q, *qlen));
+	if (rc <= 0)
+		return;
+	CHECK(rc >= PROXY2_HDR_LEN && rc <= PROXY2_MAX && (size_t)rc <= *qlen);
+	CHECK(h.local || h.src.ss_family == AF_INET ||
+	      h.src.ss_family == AF_INET6);
+	for (i = 0; i < rc; i++)
+		CHECK(proxy2_parse(*q, i, &h2) == PROXY2_SHORT);
+	if (flags & 8) {
+		*q += rc;
+		*qlen -= rc;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const uint8_t *up;
+	size_t up_len;
 	static uint8_t out[DNS_MSG_MAX];
 	uint8_t fe[DNS_HDR_LEN];
 	struct dnsq q;
@@ -190,6 +223,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= 3;
 	if (qlen > size)
 		qlen = size;
+	up = data + qlen;
+	up_len = size - qlen;
+	proxy_header(&data, &qlen, flags);
 
 	switch (dnsq_parse(data, qlen, &q)) {
 	case DNSQ_DROP:
@@ -209,7 +245,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(n <= DNS_UDP_MIN);
 	parses(out, n, q.id);
 	CHECK((out[3] & 0x0f) == LDNS_RCODE_SERVFAIL);
-	answer(&q, data + qlen, size - qlen, flags);
+	answer(&q, up, up_len, flags);
 	dnsq_free(&q);
 	return 0;
 }

@@ -59,7 +59,17 @@ def main(out):
     alice = "alice.example.net"
     soa = rr("example.net", 6, name("ns.example.net") +
              name("hostmaster.example.net") + struct.pack("!5I", 1, 2, 3, 4, 5))
+    sig = b"\r\n\r\n\0\r\nQUIT\n"
+    inet = a("198.51.100.10") + a("198.51.100.53") + struct.pack("!HH", 40000, 53)
+    udp4 = sig + b"\x21\x12" + struct.pack("!H", 12) + inet
+    tlv = b"\x04\0\2\0\0" + b"\xee\0\3abc"
+    tcp4 = sig + b"\x21\x11" + struct.pack("!H", 12 + len(tlv)) + inet + tlv
+    local = sig + b"\x20\x00\0\0"
     seeds = [
+        # Behind dnsdist (bit 3): a PROXY v2 header before the query.
+        seed(10, udp4 + query(alice), answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))])),
+        seed(11, tcp4 + query(alice), answer(alice, [rr(alice, 1, a("198.51.100.2"))])),
+        seed(8, local + query("example.net", 6), answer("example.net", [soa], 6)),
         # In the zone: ACCEPT, ACCEPT with an address, REJECT.
         seed(2, query(alice), answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))])),
         seed(4, query(alice), answer(alice, [rr(alice, 1, a("198.51.100.2"))])),

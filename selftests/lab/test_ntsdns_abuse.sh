@@ -8,7 +8,8 @@ AREA=ntsdns_abuse
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ntsdns_lib.sh"
 
-# (11) An upstream that is ntsdns itself, and a --trust-ecs for everyone.
+# (11) An upstream that is ntsdns itself, and a --trust-ecs (or
+# --trust-proxy) for everyone.
 test_options_refused_or_warned() {
 	local out rc
 	# (timeout: without the check it runs, looping)
@@ -30,6 +31,18 @@ test_options_refused_or_warned() {
 		"warning: --trust-ecs 0\.0\.0\.0/0: anyone with an address there can name any GN"
 	expect_no_match "a /24 is not" "$(cat "$TMP/p2.log")" \
 		"--trust-ecs 198\.51\.100\.0/24"
+	proxy2_stop
+	# --trust-proxy: the same parser, the same warning.
+	out=$(x ntss timeout 10 "$NTSDNS" -l $P2 -u $UP --trust-proxy 198.51.100 2>&1)
+	rc=$?
+	expect_eq "--trust-proxy not a CIDR: status 2" "$rc" 2
+	expect_match "says why" "$out" \
+		"--trust-proxy: '198\.51\.100' is not an IPv4 ADDR\[/LEN\]"
+	proxy2_start -u $UP --trust-proxy 0.0.0.0/0 --trust-proxy 198.51.100.55
+	expect_match "--trust-proxy /0 is warned about" "$(cat "$TMP/p2.log")" \
+		"warning: --trust-proxy 0\.0\.0\.0/0: anyone with an address there can name any GN"
+	expect_no_match "a /32 is not" "$(cat "$TMP/p2.log")" \
+		"--trust-proxy 198\.51\.100\.55"
 	proxy2_stop
 	lab_stop_clean
 }
