@@ -10,7 +10,7 @@ pkgs=(
 	iproute2 iputils-ping traceroute ethtool nftables
 	bind9 bind9-dnsutils curl netcat-openbsd python3 openssl
 	dnsperf dnsdist iperf3 coturn python3-scapy
-	qemu-system-x86 busybox-static kmod
+	qemu-system-x86 busybox-static kmod systemd
 )
 
 missing=()

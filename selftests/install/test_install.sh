@@ -46,6 +46,20 @@ documented() { # prog page | prog README heading
 		<("$top/build/$1" --help) "${doc[@]}"
 }
 
+# The installed unit, as systemd 252 (Debian 12) parses it: no line it
+# ignores, and the notify protocol the daemon speaks.
+unit_parses() { # unit instance
+	local out
+	grep -q '^Type=notify$' "$root/usr/lib/systemd/system/$1" &&
+	grep -q '^WatchdogSec=' "$root/usr/lib/systemd/system/$1" || {
+		echo "$1: no Type=notify and WatchdogSec="; return 1; }
+	out=$(systemd-analyze verify --man=no --root="$root" \
+		"/usr/lib/systemd/system/$2" 2>&1)
+	# Without a whole system under $root it misses sysinit.target;
+	# anything about our unit's lines is what this looks for.
+	! printf '%s\n' "$out" | grep -E "$1:[0-9]+:|Unknown|Failed to parse|Invalid"
+}
+
 uninstalled() {
 	make -s -C "$top" uninstall DESTDIR="$root" PREFIX=/usr >/dev/null &&
 	[ -z "$(find "$root" -type f)" ] ||
@@ -59,4 +73,5 @@ t nts_nego_man documented nts-nego nts-nego.8
 t ntsdns_man documented ntsdns ntsdns.8
 t ntsload_readme documented ntsload README.md '## ntsload'
 t ntsdns_readme documented ntsdns README.md '## ntsdns'
+t ntsload_unit unit_parses ntsload@.service ntsload@eth0.service
 t uninstall uninstalled

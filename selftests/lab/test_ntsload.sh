@@ -121,6 +121,54 @@ import json, sys; print(json.load(sys.stdin)[0]["proto"])')" icmp
 		x rtr "$NTSLOAD" --max-flows 10 eth0
 }
 
+# What the service manager hears (sd_notify(3)'s datagram protocol): one
+# line per datagram in $2, until STOPPING=1 or 30 s.
+notify_listen() {
+	python3 - "$1" "$2" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+with open(sys.argv[2], "a", buffering=1) as log:
+    try:
+        while True:
+            m = s.recv(4096).decode(errors="replace")
+            log.write(m.replace("\n", " ") + "\n")
+            if "STOPPING=1" in m:
+                break
+    except socket.timeout:
+        pass
+PY
+	defer kill $!
+	wait_for 5 test -S "$1"
+}
+heard() { grep -c -- "$2" "$1" 2>/dev/null; }
+heard_ge() { [ "$(heard "$1" "$2")" -ge "$3" ]; }
+
+# Type=notify: READY=1 once attached, WATCHDOG=1 from the loop while
+# WatchdogSec= is set for this process, STOPPING=1 on the way out.
+test_systemd_notify() {
+	local sock=$TMP/notify.sock log=$TMP/notify.log
+
+	notify_listen "$sock" "$log" || { fail "no notify socket"; return; }
+	NOTIFY_SOCKET=$sock WATCHDOG_USEC=2000000 router_start
+	wait_for 10 heard_ge "$log" "READY=1" 1 || fail "no READY=1"
+	expect_ne "attached when READY=1" "$(xdp_prog_id)" none
+	wait_for 5 heard_ge "$log" "WATCHDOG=1" 3 ||
+		fail "WATCHDOG=1 not every second: $(heard "$log" WATCHDOG=1) in 5 s"
+	router_stop
+	wait_for 5 heard_ge "$log" "STOPPING=1" 1 || fail "no STOPPING=1"
+
+	# The watchdog of another process (WATCHDOG_PID) is not ours.
+	sock=$TMP/notify2.sock log=$TMP/notify2.log
+	notify_listen "$sock" "$log" || { fail "no notify socket"; return; }
+	NOTIFY_SOCKET=$sock WATCHDOG_USEC=2000000 WATCHDOG_PID=1 router_start
+	wait_for 10 heard_ge "$log" "READY=1" 1 || fail "no READY=1 (2)"
+	sleep 2.5
+	expect_eq "no WATCHDOG=1 for another pid" "$(heard "$log" WATCHDOG=1)" 0
+	router_stop
+}
+
 # nat_bind holds two bindings a flow, but no more than the ports of the
 # router's addresses can make; a kept one keeps its size.
 test_bind_table_sized_by_ports() {

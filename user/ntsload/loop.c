@@ -15,6 +15,7 @@
 #include "log.h"
 #include "ntsload.h"
 #include "refresh.h"
+#include "sdnotify.h"
 
 /*
  * The signals the event loop reads (signalfd), blocked from the start:
@@ -30,9 +31,14 @@ void signals(sigset_t *mask)
 	sigprocmask(SIG_BLOCK, mask, NULL);
 }
 
-/* Once a second: follow the router's addresses and links. */
-static void tick(struct ntsload *l)
+/*
+ * Once a second: follow the router's addresses and links, and tell the
+ * service manager's watchdog that the loop still turns.
+ */
+static void tick(struct ntsload *l, bool watchdog)
 {
+	if (watchdog)
+		sd_notify_state("WATCHDOG=1");
 	addrs_follow(l);
 	tx_ports_refresh(nts_dp_tx_ports_fd(&l->dp), l->ifindex,
 			 l->got_mode == XDP_MODE_GENERIC);
@@ -45,6 +51,7 @@ int run(struct ntsload *l)
 		.it_interval.tv_sec = 1,
 		.it_value.tv_sec = 1,
 	};
+	unsigned int watchdog = sd_watchdog_every_ms();
 	struct pollfd pfd[6] = {};
 	sigset_t mask;
 	__u64 ticks;
@@ -64,6 +71,11 @@ int run(struct ntsload *l)
 	pfd[5].fd = l->instance_fd;
 	for (i = 0; i < sizeof(pfd) / sizeof(pfd[0]); i++)
 		pfd[i].events = POLLIN;
+	if (watchdog && watchdog < 1000)
+		pr_err("WatchdogSec= below 2 s: ntsload tells the watchdog "
+		       "once a second, so it may be killed as hung; set 2 s or "
+		       "more (the unit has 30 s)");
+	sd_notify_state("READY=1");
 
 	for (;;) {
 		if (poll(pfd, sizeof(pfd) / sizeof(pfd[0]),
@@ -87,7 +99,7 @@ int run(struct ntsload *l)
 		}
 		if (pfd[1].revents &&
 		    read(pfd[1].fd, &ticks, sizeof(ticks)) == sizeof(ticks))
-			tick(l);
+			tick(l, watchdog);
 		if (pfd[2].revents)
 			nego_server_input(&l->nego);
 		if (pfd[3].revents)
@@ -98,6 +110,7 @@ int run(struct ntsload *l)
 			instance_serve(l->instance_fd, l->pin_dir);
 		nego_server_tick(&l->nego);
 	}
+	sd_notify_state("STOPPING=1");
 	close(pfd[0].fd);
 	close(pfd[1].fd);
 	return 0;
