@@ -9,7 +9,7 @@ pkgs=(
 	libldns-dev libssl-dev libevent-dev
 	iproute2 iputils-ping traceroute ethtool nftables
 	bind9 bind9-dnsutils curl netcat-openbsd python3 openssl
-	dnsperf dnsdist iperf3 coturn python3-scapy
+	dnsperf dnsdist iperf3 coturn python3-scapy python3-prometheus-client
 	qemu-system-x86 busybox-static kmod systemd
 )
 

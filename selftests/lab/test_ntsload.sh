@@ -169,6 +169,55 @@ test_systemd_notify() {
 	router_stop
 }
 
+# ntsctl stats --prometheus: what Prometheus' own parser reads (Debian's
+# python3-prometheus-client), with the conventions of /metrics endpoints.
+test_prometheus_stats() {
+	router_start
+	x pn ping -c 1 -W 2 $GN >/dev/null || fail "no translation"
+	$NTSCTL stats --prometheus >"$TMP/m.prom" || { fail "stats --prometheus"; return; }
+	/usr/bin/python3 - "$TMP/m.prom" "$(stat out_new)" <<'PY' || fail "exposition: see above"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+text = open(sys.argv[1]).read()
+fams = {f.name: f for f in text_string_to_metric_families(text)}
+ok = True
+def bad(msg):
+    global ok
+    ok = False
+    print(msg)
+for f in fams.values():
+    if not f.name.startswith("nts_"):
+        bad("not nts_: " + f.name)
+    if not f.documentation:
+        bad("no HELP: " + f.name)
+    for s in f.samples:
+        if s.labels.get("iface") != "eth0":
+            bad("no iface=eth0: %s %s" % (s.name, s.labels))
+# The parser strips _total from a counter family's name.
+c = fams.get("nts_router_out_new")
+if not c or c.type != "counter" or c.samples[0].name != "nts_router_out_new_total":
+    bad("no counter nts_router_out_new_total")
+elif int(c.samples[0].value) != int(sys.argv[2]) or c.samples[0].value < 1:
+    bad("out_new %s, ntsctl stats %s" % (c.samples[0].value, sys.argv[2]))
+g = {s.labels["table"]: s.value for s in fams["nts_table_entries"].samples}
+cap = {s.labels["table"]: s.value for s in fams["nts_table_capacity"].samples}
+if fams["nts_table_entries"].type != "gauge" or g.get("nat", 0) < 2:
+    bad("nat entries: %s" % g)
+if cap.get("nat") != 131072:
+    bad("nat capacity: %s" % cap)
+sys.exit(0 if ok else 1)
+PY
+	# For the textfile collector: the file is replaced whole.
+	mkdir -p "$TMP/textfile"
+	expect_ok "written to a file" $NTSCTL stats --prometheus "$TMP/textfile/nts.prom"
+	expect_eq "the same names" "$(grep -c '^# TYPE' "$TMP/textfile/nts.prom")" \
+		"$(grep -c '^# TYPE' "$TMP/m.prom")"
+	expect_eq "no temporary file left" "$(ls "$TMP/textfile")" nts.prom
+	expect_error "a directory that isn't there" "cannot write" \
+		$NTSCTL stats --prometheus "$TMP/none/nts.prom"
+	router_stop
+}
+
 # nat_bind holds two bindings a flow, but no more than the ports of the
 # router's addresses can make; a kept one keeps its size.
 test_bind_table_sized_by_ports() {

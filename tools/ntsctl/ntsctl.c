@@ -27,6 +27,8 @@ static const struct opt opts[] = {
 	  .help = "the maps are pinned in DIR (ntsload --pin-path)" },
 	{ .name = "json", .short_name = 'j', .type = OPT_FLAG, F(json),
 	  .help = "print JSON instead of a table" },
+	{ .name = "prometheus", .type = OPT_FLAG, F(prometheus),
+	  .help = "with stats: Prometheus' text format" },
 	{ .name = "help", .short_name = 'h', .type = OPT_HELP,
 	  .help = "this text" },
 };
@@ -48,6 +50,10 @@ static const struct opts_prog prog = {
 "  policy set NAME SPEC  SPEC: all, none, or e.g. tcp/22,tcp/80,udp/5060,icmp\n"
 "  policy del NAME      back to ntsload's --default-policy\n"
 "  stats                the datapath counters\n"
+"  stats --prometheus [FILE]\n"
+"                       the same and the tables' fill in Prometheus' text\n"
+"                       format; FILE: replaced whole (node_exporter's\n"
+"                       textfile collector)\n"
 "  status               all of it at a glance: attachment, addresses,\n"
 "                       table fill levels, main counters\n"
 "\n",
@@ -143,6 +149,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(cmd, cmds[i].name))
 			break;
+	if (c.cfg.prometheus && strcmp(cmd, "stats")) {
+		pr_err("--prometheus: only with stats, not with %s", cmd);
+		return 2;
+	}
 	if (i == sizeof(cmds) / sizeof(cmds[0])) {
 		pr_err("unknown command '%s'", cmd);
 		opts_usage(&prog, stderr);

@@ -15,6 +15,7 @@ struct ctl_cfg {
 	const char *ifname;   /* -i */
 	const char *pin_path; /* -P */
 	bool json;
+	bool prometheus;
 };
 
 struct ctl {
@@ -23,6 +24,14 @@ struct ctl {
 	char pin_dir[PATH_MAX];
 	struct nts_maps maps;
 };
+
+/* A table ntsctl shows the fill of: its name, its fd in struct nts_maps. */
+struct ctl_table {
+	const char *name;
+	size_t off;
+};
+#define CTL_NTABLES 5
+extern const struct ctl_table ctl_tables[CTL_NTABLES];
 
 int usage_error(const char *cmd, const char *arg);
 /* "a.b.c.d:port" */

@@ -17,28 +17,12 @@
 #include <nts/phl.h>
 
 #include "log.h"
+#include "mapwalk.h"
 #include "ntsctl.h"
 #include "stats.h"
 
 static const char *const mapping_names[] = { "eim", "adm", "apdm" };
 static const char *const filtering_names[] = { "apdf", "adf", "eif" };
-
-/* How full map @fd is: entries and capacity. */
-static void fill(int fd, __u32 *n, __u32 *max)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	char key[512], next[512];	/* the largest key of any map */
-	int err;
-
-	*n = 0;
-	*max = bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
-	for (err = bpf_map_get_next_key(fd, NULL, next); !err;
-	     err = bpf_map_get_next_key(fd, key, next)) {
-		memcpy(key, next, sizeof(key));
-		(*n)++;
-	}
-}
 
 /* Does program @fd use the map with ID @map_id? */
 static bool prog_uses_map(int fd, __u32 map_id)
@@ -143,16 +127,6 @@ static void print_ddns(const struct ctl *c, const struct nts_config *cfg)
 
 int cmd_status(struct ctl *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} maps[] = {
-		{ "nat", offsetof(struct nts_maps, nat) },
-		{ "nat_bind", offsetof(struct nts_maps, nat_bind) },
-		{ "phl", offsetof(struct nts_maps, phl) },
-		{ "rc", offsetof(struct nts_maps, rc) },
-		{ "frags", offsetof(struct nts_maps, frags) },
-	};
 	char ifname[32] = "?", xdp[128], a[INET_ADDRSTRLEN];
 	struct nts_config cfg = {};
 	__u64 v[NTS_STAT_MAX];
@@ -203,15 +177,15 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		print_ddns(c, &cfg);
 		printf("tables    ");
 	}
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		int fd = *(int *)((char *)&c->maps + maps[i].off);
+	for (i = 0; i < CTL_NTABLES; i++) {
+		int fd = *(int *)((char *)&c->maps + ctl_tables[i].off);
 
-		fill(fd, &n, &max);
+		map_fill(fd, &n, &max);
 		if (c->cfg.json)
 			printf("%s\"%s\": {\"entries\": %u, \"max\": %u}",
-			       i ? ", " : "", maps[i].name, n, max);
+			       i ? ", " : "", ctl_tables[i].name, n, max);
 		else
-			printf(" %s %u/%u (%u%%)", maps[i].name, n, max,
+			printf(" %s %u/%u (%u%%)", ctl_tables[i].name, n, max,
 			       max ? n * 100 / max : 0);
 	}
 	if (c->cfg.json) {

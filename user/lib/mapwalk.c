@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/bpf.h>
 
 #include "mapwalk.h"
@@ -56,4 +57,20 @@ out:
 	free(keys);
 	free(values);
 	return err;
+}
+
+void map_fill(int fd, __u32 *n, __u32 *max)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char key[512], next[512];	/* the largest key of any map */
+	int err;
+
+	*n = 0;
+	*max = bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
+	for (err = bpf_map_get_next_key(fd, NULL, next); !err;
+	     err = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, sizeof(key));
+		(*n)++;
+	}
 }
