@@ -60,7 +60,7 @@ $(LIB): $(LIB_OBJS)
 $(NTSLOAD_OBJS): $(wildcard user/ntsload/*.h)
 
 $(O)/ntsload: $(NTSLOAD_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -levent
 
 $(O)/ntsctl: $(NTSCTL_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)

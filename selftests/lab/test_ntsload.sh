@@ -218,6 +218,37 @@ PY
 	router_stop
 }
 
+# --metrics: the same text over HTTP, GET /metrics only, on the router.
+test_metrics_http() {
+	local url=http://127.0.0.1:9433
+	router_start --metrics 127.0.0.1:9433
+	wait_for 5 listening rtr 9433 || { fail "nothing on 9433"; return; }
+	x pn ping -c 1 -W 2 $GN >/dev/null || fail "no translation"
+	x rtr curl -sf -o "$TMP/h.prom" -D "$TMP/h.hdr" $url/metrics ||
+		{ fail "GET /metrics"; return; }
+	expect_match "content type" "$(cat "$TMP/h.hdr")" \
+		"Content-Type: text/plain; version=0.0.4"
+	/usr/bin/python3 - "$TMP/h.prom" <<'PY' || fail "exposition: see above"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+c = fams["nts_router_out_new"]
+assert c.type == "counter" and c.samples[0].value >= 1, c.samples
+assert c.samples[0].labels == {"iface": "eth0"}, c.samples[0].labels
+cap = {s.labels["table"]: s.value for s in fams["nts_table_capacity"].samples}
+assert cap["phl"] == 16384, cap
+PY
+	expect_eq "another path" "$(x rtr curl -s -o /dev/null -w '%{http_code}' $url/)" 404
+	expect_eq "not GET" "$(x rtr curl -s -o /dev/null -w '%{http_code}' -X POST $url/metrics)" 405
+	expect_fail "not on the WAN address" x gn curl -sf -m 2 -o /dev/null http://$RTR:9433/metrics
+	router_stop
+	expect_error "a bad --metrics" "not ADDR:PORT" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" --metrics 9433 eth0
+	expect_error "an address not ours" "cannot listen there" \
+		x_timeout rtr "$NTSLOAD" --pin-path "$PINS" --metrics 192.0.2.99:9433 eth0
+	expect_no_match "and nothing left attached" "$(x rtr ip link show eth0)" "xdp"
+}
+
 # nat_bind holds two bindings a flow, but no more than the ports of the
 # router's addresses can make; a kept one keeps its size.
 test_bind_table_sized_by_ports() {

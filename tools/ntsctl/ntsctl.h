@@ -25,14 +25,6 @@ struct ctl {
 	struct nts_maps maps;
 };
 
-/* A table ntsctl shows the fill of: its name, its fd in struct nts_maps. */
-struct ctl_table {
-	const char *name;
-	size_t off;
-};
-#define CTL_NTABLES 5
-extern const struct ctl_table ctl_tables[CTL_NTABLES];
-
 int usage_error(const char *cmd, const char *arg);
 /* "a.b.c.d:port" */
 void addr_port(char *buf, size_t len, __be32 addr, __be16 port);

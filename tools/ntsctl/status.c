@@ -177,15 +177,15 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		print_ddns(c, &cfg);
 		printf("tables    ");
 	}
-	for (i = 0; i < CTL_NTABLES; i++) {
-		int fd = *(int *)((char *)&c->maps + ctl_tables[i].off);
+	for (i = 0; i < NTS_TABLES; i++) {
+		int fd = nts_table_fd(&c->maps, i);
 
 		map_fill(fd, &n, &max);
 		if (c->cfg.json)
 			printf("%s\"%s\": {\"entries\": %u, \"max\": %u}",
-			       i ? ", " : "", ctl_tables[i].name, n, max);
+			       i ? ", " : "", nts_tables[i].name, n, max);
 		else
-			printf(" %s %u/%u (%u%%)", ctl_tables[i].name, n, max,
+			printf(" %s %u/%u (%u%%)", nts_tables[i].name, n, max,
 			       max ? n * 100 / max : 0);
 	}
 	if (c->cfg.json) {

@@ -14,6 +14,14 @@
 #include "log.h"
 #include "pin.h"
 
+const struct nts_table nts_tables[NTS_TABLES] = {
+	{ "nat", offsetof(struct nts_maps, nat) },
+	{ "nat_bind", offsetof(struct nts_maps, nat_bind) },
+	{ "phl", offsetof(struct nts_maps, phl) },
+	{ "rc", offsetof(struct nts_maps, rc) },
+	{ "frags", offsetof(struct nts_maps, frags) },
+};
+
 int nts_pin_dir(char *buf, size_t len, const char *dir, const char *ifname)
 {
 	int n;

@@ -20,6 +20,19 @@ struct nts_maps {
 };
 #undef NTS_MAP_FD
 
+/* The tables whose fill ntsctl status and the metrics show. */
+struct nts_table {
+	const char *name;
+	size_t off; /* of its fd in struct nts_maps */
+};
+#define NTS_TABLES 5
+extern const struct nts_table nts_tables[NTS_TABLES];
+
+static inline int nts_table_fd(const struct nts_maps *m, size_t i)
+{
+	return *(const int *)((const char *)m + nts_tables[i].off);
+}
+
 /* DIR if given, else NTS_PIN_ROOT/IFNAME. Returns 0 or -ENAMETOOLONG. */
 int nts_pin_dir(char *buf, size_t len, const char *dir, const char *ifname);
 

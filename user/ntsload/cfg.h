@@ -40,6 +40,7 @@ struct ntsload_cfg {
 	bool syn_pass;
 	bool hairpin;
 	const char *lan;
+	const char *metrics; /* --metrics ADDR:PORT, or NULL */
 	/* -k and --inner-key files: loaded at start, again on SIGHUP */
 	const char *key_files[KEY_FILES_MAX];
 	unsigned int nkey_files;

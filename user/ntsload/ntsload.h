@@ -29,6 +29,7 @@
 #include "datapath.h"
 #include "frags.h"
 #include "housekeep.h"
+#include "metrics.h"
 #include "nego_server.h"
 #include "netdev.h"
 #include "phl_log.h"
@@ -49,6 +50,7 @@ struct ntsload {
 	struct frag_park frags;
 	struct phl_log phl_log;
 	struct housekeep hk;
+	struct metrics metrics;
 	int lock_fd;
 	__u32 qdisc_flags; /* NTS_CFG_OWN_QDISC_*: clsact qdiscs we made */
 	int instance_fd;   /* our claim on IFACE (instance.c) */

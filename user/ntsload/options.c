@@ -164,6 +164,10 @@ static const struct opt opts[] = {
 	{ .name = "gc-interval", .type = OPT_UINT, .arg = "SEC",
 	  F(gc_interval), .min = 1, .max = 3600, .dflt = 1,
 	  .help = "how often idle flows are looked for" },
+	{ .name = "metrics", .type = OPT_STR, .arg = "ADDR:PORT", F(metrics),
+	  .def = "off",
+	  .help = "serve Prometheus' GET /metrics there (e.g. "
+		  "127.0.0.1:9433): the counters and the tables' fill" },
 	{ .name = "max-flows", .type = OPT_UINT, .arg = "N",
 	  F(sizes.flows), .min = 1024, .max = 1U << 24, .dflt = NAT_MAX_FLOWS,
 	  .help = "size of the NAT table, in flows" SIZES_NOTE },

@@ -128,9 +128,14 @@ int start(struct ntsload *l)
 			      c->gc_interval, c->nego.port);
 	if (err)
 		goto fail_phl_log;
+	err = metrics_start(&l->metrics, c->metrics, &l->maps, c->ifname);
+	if (err)
+		goto fail_hk;
 	started(l);
 	return 0;
 
+fail_hk:
+	housekeep_stop(&l->hk);
 fail_phl_log:
 	phl_log_fini(&l->phl_log);
 fail_frags:
@@ -158,6 +163,7 @@ void stop(struct ntsload *l)
 {
 	const struct ntsload_cfg *c = &l->cfg;
 
+	metrics_stop(&l->metrics);
 	housekeep_stop(&l->hk);
 	phl_log_input(&l->phl_log); /* the last words */
 	phl_log_fini(&l->phl_log);
