@@ -60,6 +60,9 @@ NTS_PINNED(struct phl_key, 256);
 
 enum phl_flags {
 	PHL_F_STATIC = 1 << 0,	/* added by the operator; never expires */
+	PHL_F_RESTORED = 1 << 1, /* snooped before a reboot, read back from
+				  * ntsload --state-dir; a new registration
+				  * of the name clears it */
 };
 
 struct phl_entry {

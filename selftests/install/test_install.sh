@@ -30,7 +30,7 @@ installed() {
 		/usr/share/doc/nts/examples/ntsload.default; do
 		[ -e "$root$f" ] || { echo "missing: $f"; return 1; }
 	done &&
-	grep -q '^ExecStart=/usr/sbin/ntsload --keep \$NTSLOAD_ARGS %i$' \
+	grep -q '^ExecStart=/usr/sbin/ntsload --keep --state-dir /var/lib/nts/%i \$NTSLOAD_ARGS %i$' \
 		"$root/usr/lib/systemd/system/ntsload@.service" &&
 	grep -q '^EnvironmentFile=-/etc/default/ntsload$' \
 		"$root/usr/lib/systemd/system/ntsload@.service" &&

@@ -131,6 +131,100 @@ test_static_entries() {
 		"$($NTSCTL phl del nobody.example.net 2>&1)" "no such name"
 }
 
+# ---- --state-dir: what a reboot must not forget (issue 18) ----
+
+# A "reboot": ntsload stops without --keep, so bpffs holds nothing.
+reboot_router() {
+	router_stop
+	[ ! -e "$PINS/phl" ] || fail "pins left: not a reboot"
+	router_start "$@"
+}
+state_log() { cat "$STATE/ntsload.log"; }
+
+test_state_survives_reboot() {
+	local sd=$TMP/state-reboot
+	ROUTER_ARGS=(--state-dir "$sd")
+	router_stop
+	router_start "${ROUTER_ARGS[@]}"
+	expect_ok "nsupdate from pn" \
+		upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	expect_ok "a static entry" $NTSCTL phl add printer.example.net 10.0.0.20
+	expect_ok "a policy" $NTSCTL policy set alice.example.net tcp/22,icmp
+	# Saved while it runs (a crash or a power cut gives no exit).
+	wait_for 15 grep -q "^policy alice.example.net tcp/22,icmp" "$sd/state" ||
+		fail "not saved within 15 s of the change"
+	local exp
+	exp=$(phl_field alice.example.net expires)
+	reboot_router "${ROUTER_ARGS[@]}"
+	expect_match "alice is back, restored" "$(phl)" \
+		"alice\.example\.net +$PN .* restored"
+	expect_eq "origin in JSON" "$(phl_field alice.example.net origin)" restored
+	local now=$(phl_field alice.example.net expires)
+	[ "$now" -le "$exp" ] && [ "$now" -ge $((exp - 10)) ] ||
+		fail "expiry moved: $exp before, $now after"
+	expect_match "the static one, static" "$(phl)" \
+		"printer\.example\.net +10\.0\.0\.20 .* static"
+	expect_match "the policy" "$($NTSCTL policy)" "alice\.example\.net.*tcp/22,icmp"
+	expect_match "said in the log" "$(state_log)" "2 names restored \(1 static\), 1 policies"
+	# A new registration is a snooped one again.
+	expect_ok "nsupdate again" \
+		upd pn "$KEY" "update add alice.example.net 300 A $RTR"
+	expect_eq "snooped again" "$(phl_field alice.example.net origin)" snooped
+}
+
+test_state_pins_win() {
+	local sd=$TMP/state-pins
+	ROUTER_ARGS=(--state-dir "$sd" --keep)
+	router_stop
+	router_start "${ROUTER_ARGS[@]}"
+	$NTSCTL phl add printer.example.net 10.0.0.20
+	router_stop			# saved, pins kept
+	expect_ok "the file has it" grep -q "^phl printer.example.net " "$sd/state"
+	$NTSCTL phl del printer.example.net
+	router_start "${ROUTER_ARGS[@]}"	# a restart: pins win
+	expect_eq "not read back over the pins" "$(phl --json)" "[]"
+	expect_match "and it says so" "$(state_log)" "kept pins win"
+	router_stop
+	x rtr "$NTSLOAD" --detach --pin-path "$PINS" eth0 >/dev/null 2>&1
+}
+
+# Whatever is in the file, ntsload starts, with all of it or none.
+test_state_bad_files() {
+	local sd=$TMP/state-bad now_ms
+	mkdir -p "$sd"
+	now_ms=$(($(date +%s) * 1000))
+	ROUTER_ARGS=(--state-dir "$sd")
+	good="nts-state 1
+phl alice.example.net $PN snooped $((now_ms - 5000)) $((now_ms + 600000))
+phl old.example.net 10.0.0.30 snooped $((now_ms - 9000000)) $((now_ms - 1000))
+end 2"
+	# Written while no ntsload runs: one saves its tables as it stops.
+	router_stop
+	echo "$good" >"$sd/state"
+	router_start "${ROUTER_ARGS[@]}"
+	expect_match "the live one" "$(phl)" "alice\.example\.net .* restored"
+	expect_no_match "not the one that expired while down" "$(phl)" "old\.example"
+	expect_match "counted" "$(state_log)" "1 expired while the router was down"
+
+	local bad
+	for bad in truncated foreign corrupt empty; do
+		router_stop
+		case $bad in
+		truncated) echo "$good" | head -2 >"$sd/state" ;;
+		foreign) head -c 300 /dev/urandom >"$sd/state" ;;
+		corrupt) echo "$good" | sed 's/^phl alice.example.net .*/phl alice.example.net 10.0.0 snooped 1 2/' >"$sd/state" ;;
+		empty) : >"$sd/state" ;;
+		esac
+		router_start "${ROUTER_ARGS[@]}"
+		expect_eq "$bad: an empty start" "$(phl --json)" "[]"
+		expect_match "$bad: one line saying why" "$(state_log)" \
+			"--state-dir: .*starting with empty tables"
+		expect_eq "$bad: the file kept aside" "$(ls "$sd" | grep -c 'state.bad')" 1
+		expect_ok "$bad: and it routes" x pn ping -c 1 -W 2 $GN
+		rm -f "$sd/state.bad"
+	done
+}
+
 # ---- issue 22: whom the router believes ----
 
 FAKE=198.51.100.10	# an outside host (gn) that answers NOERROR to anything

@@ -77,8 +77,8 @@ static int phl_list(struct ctl *c)
 	if (c->cfg.json)
 		printf("[");
 	else
-		printf("%-40s %-15s %6s %8s\n", "NAME", "INSIDE", "AGE",
-		       "EXPIRES");
+		printf("%-40s %-15s %6s %8s %s\n", "NAME", "INSIDE", "AGE",
+		       "EXPIRES", "ORIGIN");
 	for (i = 0; i < nm.n; i++) {
 		const struct phl_entry *e = &nm.e[order[i]];
 		bool stat = e->flags & PHL_F_STATIC;
@@ -89,22 +89,28 @@ static int phl_list(struct ctl *c)
 				     (e->expires_ns - now) / 1000000000 :
 				     0;
 
+		/* Where it came from: ntsctl, a DNS UPDATE, or --state-dir. */
+		const char *origin = stat ? "static" :
+				     e->flags & PHL_F_RESTORED ? "restored" :
+								 "snooped";
+
 		inet_ntop(AF_INET, &e->addr, addr, sizeof(addr));
 		if (c->cfg.json) {
 			printf("%s\n {\"name\": \"%s\", \"inside\": \"%s\", "
-			       "\"age\": %llu, ",
+			       "\"age\": %llu, \"origin\": \"%s\", ",
 			       i ? "," : "", nm.k[order[i]].name, addr,
-			       (unsigned long long)age_s);
+			       (unsigned long long)age_s, origin);
 			if (stat)
 				printf("\"expires\": null, \"static\": true}");
 			else
 				printf("\"expires\": %llu, \"static\": false}",
 				       (unsigned long long)left);
 		} else {
-			printf("%-40s %-15s %6s %8s\n", nm.k[order[i]].name,
+			printf("%-40s %-15s %6s %8s %s\n", nm.k[order[i]].name,
 			       addr, fmt_duration(age, sizeof(age), age_s),
-			       stat ? "static" :
-				      fmt_duration(exp, sizeof(exp), left));
+			       stat ? "never" :
+				      fmt_duration(exp, sizeof(exp), left),
+			       origin);
 		}
 	}
 	if (c->cfg.json)

@@ -41,6 +41,7 @@ struct ntsload_cfg {
 	bool hairpin;
 	const char *lan;
 	const char *metrics; /* --metrics ADDR:PORT, or NULL */
+	const char *state_dir; /* --state-dir DIR, or NULL */
 	/* -k and --inner-key files: loaded at start, again on SIGHUP */
 	const char *key_files[KEY_FILES_MAX];
 	unsigned int nkey_files;

@@ -52,7 +52,7 @@ static void *housekeep_main(void *arg)
 	struct housekeep *h = arg;
 	struct pollfd pfd = { .fd = h->stop_fd, .events = POLLIN };
 	struct addr_set addrs;
-	unsigned int sec = 0;
+	unsigned int sec = 0, save_sec = 0;
 	int err;
 
 	/* A second between rounds; a pass longer than that delays the next. */
@@ -72,13 +72,18 @@ static void *housekeep_main(void *arg)
 			sec = 0;
 			expire(h, &addrs);
 		}
+		if (++save_sec >= STATE_SAVE_EVERY) {
+			save_sec = 0;
+			state_save(h->state, false);
+		}
 	}
 	return NULL;
 }
 
 int housekeep_start(struct housekeep *h, const struct nts_maps *maps,
 		    const struct addr_set *addrs, const struct nat_timeouts *to,
-		    unsigned int gc_interval, __u16 nego_port)
+		    unsigned int gc_interval, __u16 nego_port,
+		    struct state *state)
 {
 	sigset_t all, old;
 	int err;
@@ -87,6 +92,7 @@ int housekeep_start(struct housekeep *h, const struct nts_maps *maps,
 	h->to = *to;
 	h->gc_interval = gc_interval;
 	h->nego_port = nego_port;
+	h->state = state;
 	h->addrs = *addrs;
 	err = stats_batch_init(&h->counts);
 	if (err) {

@@ -16,6 +16,7 @@
 #include "gc.h"
 #include "netdev.h"
 #include "pin.h"
+#include "state.h"
 #include "stats.h"
 
 struct housekeep {
@@ -25,6 +26,7 @@ struct housekeep {
 	struct nat_timeouts to;
 	unsigned int gc_interval;	/* seconds between expiry passes */
 	__u16 nego_port;
+	struct state *state;		/* saved while it changes */
 	pthread_mutex_t lock;		/* guards addrs */
 	struct addr_set addrs;
 	int stop_fd;			/* eventfd: written to stop */
@@ -33,10 +35,12 @@ struct housekeep {
 };
 
 /* Start the thread; every second a port refresh, every @gc_interval an
- * expiry pass. 0 or -errno (printed). */
+ * expiry pass, every STATE_SAVE_EVERY a save of @state if it changed.
+ * 0 or -errno (printed). */
 int housekeep_start(struct housekeep *h, const struct nts_maps *maps,
 		    const struct addr_set *addrs, const struct nat_timeouts *to,
-		    unsigned int gc_interval, __u16 nego_port);
+		    unsigned int gc_interval, __u16 nego_port,
+		    struct state *state);
 /* The router's addresses are now @addrs. */
 void housekeep_addrs(struct housekeep *h, const struct addr_set *addrs);
 /* Stop the thread and wait for it (a pass under way finishes first). */

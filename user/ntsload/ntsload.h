@@ -35,6 +35,7 @@
 #include "phl_log.h"
 #include "pin.h"
 #include "ports.h"
+#include "state.h"
 
 /* The live state, made from cfg at start. */
 struct ntsload {
@@ -51,6 +52,7 @@ struct ntsload {
 	struct phl_log phl_log;
 	struct housekeep hk;
 	struct metrics metrics;
+	struct state state;
 	int lock_fd;
 	__u32 qdisc_flags; /* NTS_CFG_OWN_QDISC_*: clsact qdiscs we made */
 	int instance_fd;   /* our claim on IFACE (instance.c) */

@@ -164,6 +164,10 @@ static const struct opt opts[] = {
 	{ .name = "gc-interval", .type = OPT_UINT, .arg = "SEC",
 	  F(gc_interval), .min = 1, .max = 3600, .dflt = 1,
 	  .help = "how often idle flows are looked for" },
+	{ .name = "state-dir", .type = OPT_STR, .arg = "DIR", F(state_dir),
+	  .def = "none: a reboot forgets",
+	  .help = "keep the PHL and the exposure policies in DIR/state, "
+		  "read back at a start after a reboot" },
 	{ .name = "metrics", .type = OPT_STR, .arg = "ADDR:PORT", F(metrics),
 	  .def = "off",
 	  .help = "serve Prometheus' GET /metrics there (e.g. "

@@ -84,7 +84,15 @@ int start(struct ntsload *l)
 		l->qdisc_flags = kept_config(l->pin_dir).flags &
 				 (NTS_CFG_OWN_QDISC_WAN | NTS_CFG_OWN_QDISC_LAN);
 
-	err = zones_write(l);
+	/* A reboot emptied bpffs: what the router had learnt, back. */
+	err = state_init(&l->state, c->state_dir, &l->maps);
+	if (!err && fresh)
+		state_restore(&l->state);
+	else if (!err && c->state_dir)
+		pr_info("--state-dir: the kept pins win over %s (a restart)",
+			l->state.path);
+	if (!err)
+		err = zones_write(l);
 	if (!err)
 		err = config_write(l);
 	if (!err)
@@ -125,7 +133,7 @@ int start(struct ntsload *l)
 	if (err)
 		goto fail_frags;
 	err = housekeep_start(&l->hk, &l->maps, &l->addrs, &c->to,
-			      c->gc_interval, c->nego.port);
+			      c->gc_interval, c->nego.port, &l->state);
 	if (err)
 		goto fail_phl_log;
 	err = metrics_start(&l->metrics, c->metrics, &l->maps, c->ifname);
@@ -165,6 +173,7 @@ void stop(struct ntsload *l)
 
 	metrics_stop(&l->metrics);
 	housekeep_stop(&l->hk);
+	state_save(&l->state, true);
 	phl_log_input(&l->phl_log); /* the last words */
 	phl_log_fini(&l->phl_log);
 	frag_park_fini(&l->frags);
