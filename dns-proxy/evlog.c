@@ -5,8 +5,12 @@
  * --log-rate a second (log_limited(), as ntsload's lines), then one line
  * for those left out, printed by a timer when no later line prints it.
  * Start-up, counters and stop are not events: they go through
- * pr_err()/pr_info() as they are.
+ * pr_err()/pr_info() as they are. The limit is the whole server's: the
+ * workers of --threads share it, under a lock (taken only for a line,
+ * which is rare or about to be left out); each has its own timer and
+ * counts what it left out in its own counters.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <event2/event.h>
@@ -16,32 +20,43 @@
 #include "ntsdns.h"
 
 static struct {
+	pthread_mutex_t lock;
 	struct log_limit lim;
 	char hint[48];
-	struct event *flush;	/* the summary, when no later line prints it */
-	unsigned long long *counter;
-} ev;
+} ev = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* The worker's (or, with --threads 1, the one loop's). */
+static __thread struct event *flush; /* the summary, when no later line */
+static __thread unsigned long long *counter;
 
 static void on_flush(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	(void)arg;
+	pthread_mutex_lock(&ev.lock);
 	log_limit_flush(&ev.lim);
+	pthread_mutex_unlock(&ev.lock);
 }
 
 static void vev(const char *fmt, va_list ap)
 {
 	static const struct timeval one_s = { 1, 0 };
-	unsigned long long before = ev.lim.dropped_total;
+	unsigned long long before;
+	bool left_out, first;
 
+	pthread_mutex_lock(&ev.lock);
+	before = ev.lim.dropped_total;
 	vlog_limited(&ev.lim, fmt, ap);
-	if (ev.lim.dropped_total == before)
+	left_out = ev.lim.dropped_total != before;
+	first = ev.lim.dropped == 1;
+	pthread_mutex_unlock(&ev.lock);
+	if (!left_out)
 		return;
-	if (ev.counter)
-		(*ev.counter)++;
-	if (ev.lim.dropped == 1 && ev.flush)
-		evtimer_add(ev.flush, &one_s);
+	if (counter)
+		(*counter)++;
+	if (first && flush)
+		evtimer_add(flush, &one_s);
 }
 
 void ev_info(const char *fmt, ...)
@@ -64,22 +79,28 @@ void ev_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-int evlog_init(struct proxy *px)
+int evlog_init(const struct config *c)
 {
 	snprintf(ev.hint, sizeof(ev.hint), "--log-rate %u a second",
-		 px->cfg.log_rate);
-	ev.lim = (struct log_limit){ .hint = ev.hint,
-				     .per_sec = px->cfg.log_rate };
-	ev.counter = &px->cnt.log_left_out;
-	ev.flush = evtimer_new(px->base, on_flush, NULL);
-	return ev.flush ? 0 : -1;
+		 c->log_rate);
+	ev.lim = (struct log_limit){ .hint = ev.hint, .per_sec = c->log_rate };
+	return 0;
+}
+
+struct event *evlog_timer(struct proxy *px)
+{
+	return evtimer_new(px->base, on_flush, NULL);
+}
+
+void evlog_thread(struct proxy *px, struct event *timer)
+{
+	counter = px ? &px->cnt.log_left_out : NULL;
+	flush = timer;
 }
 
 void evlog_fini(void)
 {
+	pthread_mutex_lock(&ev.lock);
 	log_limit_flush(&ev.lim);
-	if (ev.flush)
-		event_free(ev.flush);
-	ev.flush = NULL;
-	ev.counter = NULL;
+	pthread_mutex_unlock(&ev.lock);
 }

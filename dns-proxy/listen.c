@@ -28,6 +28,8 @@
 #define TCP_PIPELINE 64
 /* Stop reading a TCP client whose answers pile up unread. */
 #define TCP_OUT_MAX (256 * 1024)
+/* --tcp-per-client across workers: connections by address slot. */
+#define TCP_HOST_SLOTS 65536
 
 struct udp_listener {
 	struct listener *ls;
@@ -55,6 +57,7 @@ struct tcp_conn {
 	bool reading;	 /* in conn_read(): it decides about reading on */
 	bool want_proxy; /* a --trust-proxy sender: a PROXY header first */
 	bool began;	 /* its first bytes (the header, or none) are in */
+	int host_slot;	 /* --threads 2+: its --tcp-per-client slot, or -1 */
 	TAILQ_ENTRY(tcp_conn) link; /* least recently active first */
 };
 
@@ -75,8 +78,8 @@ static const char *bind_hint(int err)
 {
 	switch (err) {
 	case EADDRINUSE:
-		return " (another DNS server there? stop it or give another "
-		       "-l)";
+		return " (another DNS server there, or another ntsdns? stop "
+		       "it or give another -l)";
 	case EACCES:
 		return " (ports below 1024 need root or "
 		       "CAP_NET_BIND_SERVICE)";
@@ -276,6 +279,36 @@ static void udp_readable(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * With --threads 2 and more each worker binds its own sockets to every
+ * --listen address, with SO_REUSEPORT: the kernel spreads the clients
+ * over them. But it lets any process of the same user join that group,
+ * and a second ntsdns on the same address would then take a share of
+ * the queries silently. So before the first worker binds, a socket
+ * without SO_REUSEPORT must be able to bind there: if it cannot, someone
+ * is there already, and ntsdns says so and stops, as with --threads 1.
+ * (Between that probe and the first worker's bind another ntsdns could
+ * still slip in: both would have to start in the same moment.)
+ */
+static int probe(const struct sockaddr_storage *a, int type)
+{
+	int fd, on = 1, err = 0;
+
+	fd = socket(a->ss_family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	/* TCP: TIME_WAIT connections are no one's; a listener is. */
+	if ((a->ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on))) ||
+	    (type == SOCK_STREAM &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on))) ||
+	    bind(fd, (const struct sockaddr *)a, addr_len(a)))
+		err = errno;
+	close(fd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
 static int udp_open(struct listener *ls, const struct sockaddr_storage *a)
 {
 	struct udp_listener *l = &ls->udp[ls->nudp];
@@ -293,6 +326,9 @@ static int udp_open(struct listener *ls, const struct sockaddr_storage *a)
 	     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on))) ||
 	    (l->wildcard && v6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))) ||
+	    (ls->px->sh && !ls->px->worker && probe(a, SOCK_DGRAM)) ||
+	    (ls->px->sh &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on))) ||
 	    bind(fd, (const struct sockaddr *)a, addr_len(a)))
 		goto fail;
 	sock_big_rcvbuf(fd);
@@ -332,6 +368,12 @@ static void conn_close(struct tcp_conn *c)
 	c->closed = true;
 	TAILQ_REMOVE(&ls->conns, c, link);
 	ls->nconns--;
+	if (ls->px->sh) {
+		atomic_fetch_sub(&ls->px->sh->tcp_conns, 1);
+		if (c->host_slot >= 0)
+			atomic_fetch_sub(&ls->px->sh->tcp_host[c->host_slot],
+					 1);
+	}
 	event_free(c->idle);
 	bufferevent_free(c->bev);
 	c->idle = NULL;
@@ -558,11 +600,52 @@ static bool same_host(const struct sockaddr_storage *a,
 	return !memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr));
 }
 
-/* One address may not take every connection (--tcp-per-client). */
-static bool too_many_from(struct listener *ls, const struct sockaddr *sa)
+/* @sa's --tcp-per-client slot: its address hashed, with a seed. */
+static int host_slot(const struct shared *sh, const struct sockaddr *sa)
 {
+	const uint8_t *p;
+	uint32_t h = sh->tcp_seed;
+	size_t i, n;
+
+	if (sa->sa_family == AF_INET) {
+		p = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+		n = 4;
+	} else {
+		p = (const uint8_t *)&((const struct sockaddr_in6 *)sa)
+			    ->sin6_addr;
+		n = 16;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h % TCP_HOST_SLOTS;
+}
+
+/*
+ * One address may not take every connection (--tcp-per-client). With
+ * --threads 2 and more its connections may be any worker's: they are
+ * counted in a slot of the address's hash, shared (two addresses may
+ * share a slot, and so a limit, rarely: the hash has a random seed);
+ * then *@slot is the one taken.
+ */
+static bool too_many_from(struct listener *ls, const struct sockaddr *sa,
+			  int *slot)
+{
+	struct shared *sh = ls->px->sh;
 	unsigned int n = 0;
 	struct tcp_conn *c;
+
+	if (sh) {
+		*slot = host_slot(sh, sa);
+		if (atomic_fetch_add(&sh->tcp_host[*slot], 1) <
+		    ls->px->cfg.tcp_per_client)
+			return false;
+		atomic_fetch_sub(&sh->tcp_host[*slot], 1);
+		*slot = -1;
+		return true;
+	}
 
 	for (c = TAILQ_FIRST(&ls->conns); c; c = TAILQ_NEXT(c, link))
 		if (same_host(&c->peer, sa) &&
@@ -571,7 +654,11 @@ static bool too_many_from(struct listener *ls, const struct sockaddr *sa)
 	return false;
 }
 
-/* Full: the connection idle longest goes, if one has nothing in flight. */
+/*
+ * Full: the connection idle longest goes, if one has nothing in flight.
+ * With --threads 2 and more, --tcp-max counts all workers' connections,
+ * and the one that goes is the accepting worker's.
+ */
 static bool evict_idle(struct listener *ls)
 {
 	struct tcp_conn *c;
@@ -582,6 +669,20 @@ static bool evict_idle(struct listener *ls)
 			conn_close(c);
 			return true;
 		}
+	return false;
+}
+
+/* Room for one more connection (counted, with --threads 2 and more)? */
+static bool conn_room(struct listener *ls)
+{
+	struct shared *sh = ls->px->sh;
+
+	if (!sh)
+		return ls->nconns < ls->px->cfg.tcp_max || evict_idle(ls);
+	if (atomic_fetch_add(&sh->tcp_conns, 1) < ls->px->cfg.tcp_max ||
+	    evict_idle(ls))
+		return true;
+	atomic_fetch_sub(&sh->tcp_conns, 1);
 	return false;
 }
 
@@ -607,6 +708,7 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct proxy *px = ls->px;
 	struct sockaddr_storage peer = {};
 	struct tcp_conn *c;
+	int slot = -1;
 	bool trusted;
 
 	(void)l;
@@ -614,12 +716,14 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	       salen < (int)sizeof(peer) ? (size_t)salen : sizeof(peer));
 	/* A load balancer's connections are its clients': not one client. */
 	trusted = proxy_trusted(px, &peer);
-	if (!trusted && too_many_from(ls, sa)) {
+	if (!trusted && too_many_from(ls, sa, &slot)) {
 		tcp_refuse(px, fd, sa,
 			   "as many from there as --tcp-per-client allows");
 		return;
 	}
-	if (ls->nconns >= px->cfg.tcp_max && !evict_idle(ls)) {
+	if (!conn_room(ls)) {
+		if (slot >= 0)
+			atomic_fetch_sub(&px->sh->tcp_host[slot], 1);
 		tcp_refuse(px, fd, sa,
 			   "--tcp-max connections, each with a query in "
 			   "flight");
@@ -627,9 +731,15 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
+		if (px->sh) {
+			atomic_fetch_sub(&px->sh->tcp_conns, 1);
+			if (slot >= 0)
+				atomic_fetch_sub(&px->sh->tcp_host[slot], 1);
+		}
 		close(fd);
 		return;
 	}
+	c->host_slot = slot;
 	c->ls = ls;
 	c->peer = peer;
 	c->src = peer;
@@ -644,6 +754,11 @@ static void tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		if (c->idle)
 			event_free(c->idle);
 		free(c);
+		if (px->sh) {
+			atomic_fetch_sub(&px->sh->tcp_conns, 1);
+			if (slot >= 0)
+				atomic_fetch_sub(&px->sh->tcp_host[slot], 1);
+		}
 		return;
 	}
 	TAILQ_INSERT_TAIL(&ls->conns, c, link);
@@ -665,8 +780,14 @@ static int tcp_open(struct listener *ls, const struct sockaddr_storage *a)
 
 	if (a->ss_family == AF_INET6)
 		flags |= LEV_OPT_BIND_IPV6ONLY;
-	l = evconnlistener_new_bind(ls->px->base, tcp_accept, ls, flags, 128,
-				    (const struct sockaddr *)a, addr_len(a));
+	if (ls->px->sh)
+		flags |= LEV_OPT_REUSEABLE_PORT;
+	if (ls->px->sh && !ls->px->worker && probe(a, SOCK_STREAM))
+		l = NULL;
+	else
+		l = evconnlistener_new_bind(ls->px->base, tcp_accept, ls, flags,
+					    128, (const struct sockaddr *)a,
+					    addr_len(a));
 	if (!l) {
 		err = errno;
 		pr_err("cannot listen on %s/tcp: %s%s",
@@ -676,6 +797,20 @@ static int tcp_open(struct listener *ls, const struct sockaddr_storage *a)
 	}
 	ls->tcp[ls->ntcp++] = l;
 	return 0;
+}
+
+int listen_share(struct shared *sh)
+{
+	atomic_init(&sh->tcp_conns, 0);
+	sh->tcp_host = calloc(TCP_HOST_SLOTS, sizeof(*sh->tcp_host));
+	arc4random_buf(&sh->tcp_seed, sizeof(sh->tcp_seed));
+	return sh->tcp_host ? 0 : -ENOMEM;
+}
+
+void listen_unshare(struct shared *sh)
+{
+	free(sh->tcp_host);
+	sh->tcp_host = NULL;
 }
 
 struct listener *listen_open(struct proxy *px, listen_query_fn *fn, void *arg)

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 struct proxy;
+struct shared;
 struct udp_listener;
 struct tcp_conn;
 
@@ -40,6 +41,10 @@ typedef bool listen_query_fn(void *arg, const struct client *cl,
 			     const uint8_t *buf, size_t len);
 
 struct listener;
+
+/* The TCP counts of all workers (--threads 2 and more). */
+int listen_share(struct shared *sh);
+void listen_unshare(struct shared *sh);
 
 /* Listen on every --listen address; NULL (and said why) on failure. */
 struct listener *listen_open(struct proxy *px, listen_query_fn *fn, void *arg);

@@ -4,18 +4,25 @@
  * are in options.c, the work in the other files (ntsdns.h lists them,
  * query.c drives).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <event2/event.h>
 
 #include "addr.h"
 #include "evlog.h"
+#include "listen.h"
 #include "log.h"
+#include "nego.h"
+#include "negotiate.h"
 #include "ntsdns.h"
 #include "options.h"
 #include "query.h"
@@ -26,51 +33,6 @@ uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-static void counters_print(const struct proxy *px)
-{
-	const struct counters *c = &px->cnt;
-
-	pr_info("counters: queries %llu, negotiated %llu, accepted %llu, "
-		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
-		"malformed %llu, truncated %llu, duplicates %llu, "
-		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu, "
-		"suppressed_addr %llu, suppressed_private %llu, "
-		"suppressed_max %llu, suppressed_rate %llu, tcp_refused %llu, "
-		"tcp_closed_slow %llu, tcp_evicted %llu, upstream_tcp %llu, "
-		"proxied %llu, proxy_untrusted %llu, proxy_bad %llu, "
-		"log_left_out %llu",
-		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
-		c->timeouts, c->servfail, c->malformed, c->truncated,
-		c->duplicates, c->upstream_ignored, c->nego_ignored,
-		c->nego_errors, c->suppressed_addr, c->suppressed_private,
-		c->suppressed_max, c->suppressed_rate, c->tcp_refused,
-		c->tcp_closed_slow, c->tcp_evicted, c->upstream_tcp,
-		c->proxied, c->proxy_untrusted, c->proxy_bad, c->log_left_out);
-}
-
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	struct proxy *px = arg;
-
-	(void)what;
-	if (sig == SIGUSR1) {
-		counters_print(px);
-		return;
-	}
-	event_base_loopbreak(px->base);
-}
-
-/* Each query may hold a client and an upstream TCP socket. */
-static void more_files(void)
-{
-	struct rlimit rl;
-
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* Append to @line (of @size bytes) what fits. */
@@ -85,9 +47,186 @@ append(char *line, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void started(const struct proxy *px)
+static void counters_print(const struct counters *c)
 {
-	const struct config *c = &px->cfg;
+	pr_info("counters: queries %llu, negotiated %llu, accepted %llu, "
+		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
+		"malformed %llu, truncated %llu, duplicates %llu, "
+		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu, "
+		"suppressed_addr %llu, suppressed_private %llu, "
+		"suppressed_max %llu, suppressed_rate %llu, tcp_refused %llu, "
+		"tcp_closed_slow %llu, tcp_evicted %llu, upstream_tcp %llu, "
+		"proxied %llu, proxy_untrusted %llu, proxy_bad %llu, "
+		"log_left_out %llu",
+		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
+		c->timeouts, c->servfail, c->malformed, c->truncated,
+		c->duplicates, c->upstream_ignored, c->nego_ignored,
+		c->nego_errors, c->suppressed_addr, c->suppressed_private,
+		c->suppressed_max, c->suppressed_rate, c->tcp_refused,
+		c->tcp_closed_slow, c->tcp_evicted, c->upstream_tcp, c->proxied,
+		c->proxy_untrusted, c->proxy_bad, c->log_left_out);
+}
+
+/* @sum += @c, field by field (all of them unsigned long long). */
+static void counters_add(struct counters *sum, const struct counters *c)
+{
+	unsigned long long *s = (unsigned long long *)sum;
+	const unsigned long long *a = (const unsigned long long *)c;
+	size_t i;
+
+	for (i = 0; i < sizeof(*c) / sizeof(*a); i++)
+		s[i] += a[i];
+}
+
+/*
+ * A worker: a loop of its own, with its own sockets and queries. With
+ * --threads 1 the one worker is main()'s loop, which handles the
+ * signals too; with more, each runs in a thread of its own and main()'s
+ * loop has only the signals, and tells the workers what to do through
+ * a pipe: 'c' (your counters, please) and 'q' (stop).
+ */
+struct worker {
+	struct proxy px;
+	struct queries *qs;
+	struct workers *all;
+	int cmd[2]; /* the pipe: main() writes, the worker reads */
+	struct event *cmd_ev;
+	struct event *flush;  /* evlog's */
+	struct counters snap; /* its counters, for SIGUSR1 (under lock) */
+	pthread_t tid;
+	bool running;
+};
+
+struct workers {
+	struct event_base *base; /* main()'s: the signals */
+	struct worker *w;
+	unsigned int n;
+	struct shared sh;
+	/* The workers' snapshots, for SIGUSR1: how many are in. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int nsnap;
+};
+
+static void on_cmd(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct workers *all = w->all;
+	char c;
+
+	(void)what;
+	while (read(fd, &c, 1) == 1) {
+		if (c == 'q') {
+			event_base_loopbreak(w->px.base);
+			continue;
+		}
+		pthread_mutex_lock(&all->lock);
+		w->snap = w->px.cnt;
+		all->nsnap++;
+		pthread_cond_signal(&all->cond);
+		pthread_mutex_unlock(&all->lock);
+	}
+}
+
+static void tell_all(struct workers *all, char c)
+{
+	unsigned int i;
+
+	for (i = 0; i < all->n; i++)
+		if (all->w[i].running && write(all->w[i].cmd[1], &c, 1) != 1)
+			pr_err("cannot tell worker %u (%c): %s", i, c,
+			       strerror(errno));
+}
+
+/*
+ * The counters of workers @c[0..n-1], summed; with more than one, first
+ * the queries each took (how evenly the kernel spread them).
+ */
+static void counters_sum_print(const struct counters *const *c, unsigned int n)
+{
+	char line[4096] = "";
+	struct counters sum = {};
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		counters_add(&sum, c[i]);
+		append(line, sizeof(line), "%s %llu", i ? "," : "",
+		       c[i]->queries);
+	}
+	if (n > 1)
+		pr_info("workers' queries:%s", line);
+	counters_print(&sum);
+}
+
+/* Every worker's counters, as they are now (each worker copies its own). */
+static void counters_now(struct workers *all)
+{
+	const struct counters *c[256];
+	struct timespec until;
+	unsigned int i;
+
+	if (all->n == 1) {
+		counters_print(&all->w[0].px.cnt);
+		return;
+	}
+	pthread_mutex_lock(&all->lock);
+	all->nsnap = 0;
+	pthread_mutex_unlock(&all->lock);
+	tell_all(all, 'c');
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	pthread_mutex_lock(&all->lock);
+	while (all->nsnap < all->n &&
+	       !pthread_cond_timedwait(&all->cond, &all->lock, &until))
+		;
+	for (i = 0; i < all->n; i++)
+		c[i] = &all->w[i].snap;
+	if (all->nsnap == all->n)
+		counters_sum_print(c, all->n);
+	else
+		pr_err("counters: %u of %u workers answered in 2 s; not "
+		       "printed (is one stuck? see its log lines)",
+		       all->nsnap, all->n);
+	pthread_mutex_unlock(&all->lock);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct workers *all = arg;
+
+	(void)what;
+	if (sig == SIGUSR1) {
+		counters_now(all);
+		return;
+	}
+	event_base_loopbreak(all->base);
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+
+	evlog_thread(&w->px, w->flush);
+	event_base_dispatch(w->px.base);
+	evlog_thread(NULL, NULL);
+	/* The thread's HMAC contexts of the NOTICEs (nego.c). */
+	nego_thread_done();
+	return NULL;
+}
+
+/* Each query may hold a client and an upstream TCP socket. */
+static void more_files(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void started(const struct config *c)
+{
 	char line[4096] = "listening on", a[ADDR_STRLEN];
 	size_t i;
 
@@ -115,59 +254,195 @@ static void started(const struct proxy *px)
 		append(line, sizeof(line), "no limit a GN");
 	append(line, sizeof(line), "%s",
 	       c->nego_private ? ", private addresses too" : "");
+	append(line, sizeof(line), "; %u thread%s", c->threads,
+	       c->threads == 1 ? "" : "s");
 	pr_info("%s", line);
+}
+
+/* A worker's loop, sockets and queries; -1 (and said why) on failure. */
+static int worker_open(struct workers *all, unsigned int i,
+		       const struct config *cfg)
+{
+	struct worker *w = &all->w[i];
+
+	w->all = all;
+	w->cmd[0] = w->cmd[1] = -1;
+	w->px.cfg = *cfg; /* its zones and keys: the same, read only */
+	w->px.worker = i;
+	w->px.sh = all->n > 1 ? &all->sh : NULL;
+	w->px.base = event_base_new();
+	w->flush = w->px.base ? evlog_timer(&w->px) : NULL;
+	if (!w->flush) {
+		pr_err("cannot set up the event loop (libevent)");
+		return -1;
+	}
+	if (all->n > 1) {
+		if (pipe2(w->cmd, O_NONBLOCK | O_CLOEXEC)) {
+			pr_err("cannot start worker %u: pipe: %s", i,
+			       strerror(errno));
+			return -1;
+		}
+		w->cmd_ev = event_new(w->px.base, w->cmd[0],
+				      EV_READ | EV_PERSIST, on_cmd, w);
+		if (!w->cmd_ev || event_add(w->cmd_ev, NULL)) {
+			pr_err("cannot set up the event loop (libevent)");
+			return -1;
+		}
+	}
+	w->qs = queries_open(&w->px);
+	return w->qs ? 0 : -1;
+}
+
+static void worker_close(struct worker *w)
+{
+	queries_close(w->qs);
+	if (w->cmd_ev)
+		event_free(w->cmd_ev);
+	if (w->flush)
+		event_free(w->flush);
+	if (w->cmd[0] >= 0)
+		close(w->cmd[0]);
+	if (w->cmd[1] >= 0)
+		close(w->cmd[1]);
+	if (w->px.base)
+		event_base_free(w->px.base);
+}
+
+/* The threads of --threads 2 and more; the signals stay main()'s. */
+static int workers_start(struct workers *all)
+{
+	sigset_t block, old;
+	unsigned int i;
+	int err = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (i = 0; i < all->n && !err; i++) {
+		err = pthread_create(&all->w[i].tid, NULL, worker_run,
+				     &all->w[i]);
+		if (err)
+			pr_err("cannot start worker %u of %u: %s (try fewer "
+			       "--threads)",
+			       i + 1, all->n, strerror(err));
+		else
+			all->w[i].running = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err ? -1 : 0;
+}
+
+static void workers_stop(struct workers *all)
+{
+	unsigned int i;
+
+	tell_all(all, 'q');
+	for (i = 0; i < all->n; i++)
+		if (all->w[i].running) {
+			pthread_join(all->w[i].tid, NULL);
+			all->w[i].running = false;
+		}
+}
+
+static int shared_init(struct workers *all)
+{
+	all->sh.nworkers = all->n;
+	pthread_mutex_init(&all->lock, NULL);
+	pthread_cond_init(&all->cond, NULL);
+	if (all->n == 1)
+		return 0;
+	if (nego_share(&all->sh) || listen_share(&all->sh)) {
+		pr_err("cannot start: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void shared_fini(struct workers *all)
+{
+	nego_unshare(&all->sh);
+	listen_unshare(&all->sh);
+	pthread_mutex_destroy(&all->lock);
+	pthread_cond_destroy(&all->cond);
 }
 
 int main(int argc, char **argv)
 {
-	static struct proxy px;
+	static struct config cfg;
+	static struct workers all;
 	struct event *sigs[3] = {};
-	struct queries *qs = NULL;
 	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
+	const struct counters *c[256];
 	int rc = 1;
 	size_t i;
 
 	nts_log_init("ntsdns", 0);
-	rc = config_parse(&px.cfg, argc, argv);
+	rc = config_parse(&cfg, argc, argv);
 	if (rc > 0)
 		return 0;
-	if (rc || config_zones(&px.cfg)) {
-		zones_free(&px.cfg.zones);
+	if (rc || config_zones(&cfg)) {
+		zones_free(&cfg.zones);
 		return 2;
 	}
 	rc = 1;
-	nts_log_init("ntsdns", px.cfg.verbose);
+	nts_log_init("ntsdns", cfg.verbose);
 	signal(SIGPIPE, SIG_IGN);
 	more_files();
-	px.base = event_base_new();
-	if (!px.base) {
+	evlog_init(&cfg);
+	all.n = cfg.threads;
+	all.w = calloc(all.n, sizeof(*all.w));
+	if (!all.w) {
+		pr_err("cannot start: out of memory");
+		zones_free(&cfg.zones);
+		return 1;
+	}
+	if (shared_init(&all))
+		goto out;
+	/* Every socket bound before a thread runs: a failure is one line. */
+	for (i = 0; i < all.n; i++)
+		if (worker_open(&all, i, &cfg))
+			goto out;
+	all.base = all.n > 1 ? event_base_new() : all.w[0].px.base;
+	if (!all.base) {
 		pr_err("cannot set up the event loop (libevent)");
 		goto out;
 	}
 	for (i = 0; i < 3; i++) {
-		sigs[i] = evsignal_new(px.base, signo[i], on_signal, &px);
-		if (!sigs[i] || event_add(sigs[i], NULL))
+		sigs[i] = evsignal_new(all.base, signo[i], on_signal, &all);
+		if (!sigs[i] || event_add(sigs[i], NULL)) {
+			pr_err("cannot set up the signals (libevent)");
 			goto out;
+		}
 	}
-	if (evlog_init(&px))
+	started(&cfg);
+	if (all.n == 1) {
+		evlog_thread(&all.w[0].px, all.w[0].flush);
+	} else if (workers_start(&all)) {
+		workers_stop(&all);
 		goto out;
-	qs = queries_open(&px);
-	if (!qs)
-		goto out;
-	started(&px);
-	event_base_dispatch(px.base);
+	}
+	event_base_dispatch(all.base);
+	workers_stop(&all);
 	evlog_fini(); /* what was left out, before the counters */
-	counters_print(&px);
+	for (i = 0; i < all.n; i++)
+		c[i] = &all.w[i].px.cnt;
+	counters_sum_print(c, all.n);
 	rc = 0;
 out:
 	evlog_fini();
-	queries_close(qs);
+	evlog_thread(NULL, NULL);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])
 			event_free(sigs[i]);
-	if (px.base)
-		event_base_free(px.base);
-	zones_free(&px.cfg.zones);
+	for (i = 0; i < all.n; i++)
+		worker_close(&all.w[i]);
+	if (all.n > 1 && all.base)
+		event_base_free(all.base);
+	shared_fini(&all);
+	free(all.w);
+	zones_free(&cfg.zones);
 	if (!rc)
 		pr_info("stopped");
 	return rc;

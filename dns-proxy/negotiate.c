@@ -159,27 +159,56 @@ static enum router_class router_class(__be32 a)
 	return ROUTER_OK;
 }
 
-/* Of @want NOTICEs for @gn, how many its --rate-client budget allows. */
+/*
+ * Of @want NOTICEs for @gn, how many its --rate-client budget allows.
+ * The budget is the GN's, whichever worker its queries come to: with
+ * --threads 2 and more the buckets are the workers' shared ones, under
+ * a lock (taken for negotiated answers only, never for the others).
+ */
 static unsigned int rate_take(struct nego *n, __be32 gn, unsigned int want)
 {
 	uint64_t rate = n->px->cfg.rate_client, cap = 2000 * rate;
-	uint64_t now = now_ms();
+	struct shared *sh = n->px->sh;
 	struct rate_slot *r;
 	unsigned int got;
+	uint64_t now;
 
 	if (!rate)
 		return want;
+	if (sh)
+		pthread_mutex_lock(&sh->rate_lock);
+	now = now_ms();
 	r = &n->rate[(ntohl(gn) * 2654435761u) % RATE_SLOTS];
-	r->tokens += (now - r->last_ms) * rate;
+	/* (Another worker's clock read may be a moment later than ours.) */
+	if (now > r->last_ms)
+		r->tokens += (now - r->last_ms) * rate;
 	if (r->tokens > cap)
 		r->tokens = cap;
-	r->last_ms = now;
+	r->last_ms = now > r->last_ms ? now : r->last_ms;
 	/* Another GN's slot, spent: theirs to share, not to refill. */
 	if (r->gn != gn && r->tokens == cap)
 		r->gn = gn;
 	got = r->tokens / 1000 < want ? r->tokens / 1000 : want;
 	r->tokens -= got * 1000ULL;
+	if (sh)
+		pthread_mutex_unlock(&sh->rate_lock);
 	return got;
+}
+
+int nego_share(struct shared *sh)
+{
+	pthread_mutex_init(&sh->rate_lock, NULL);
+	sh->rate = calloc(RATE_SLOTS, sizeof(*sh->rate));
+	return sh->rate ? 0 : -ENOMEM;
+}
+
+void nego_unshare(struct shared *sh)
+{
+	if (!sh->rate)
+		return;
+	free(sh->rate);
+	sh->rate = NULL;
+	pthread_mutex_destroy(&sh->rate_lock);
 }
 
 static void log_peer(struct hold *h, const struct peer *p)
@@ -566,7 +595,8 @@ struct nego *nego_init(struct proxy *px)
 	n->px = px;
 	n->auth.keys = &px->cfg.zones.ring;
 	n->auth.replay = nego_replay_new(NEGO_REPLAY_MAX);
-	n->rate = calloc(RATE_SLOTS, sizeof(*n->rate));
+	/* The workers' buckets are one (nego_share()), else its own. */
+	n->rate = px->sh ? px->sh->rate : calloc(RATE_SLOTS, sizeof(*n->rate));
 	for (i = 0; i < NEGO_BUCKETS; i++)
 		LIST_INIT(&n->bucket[i]);
 	n->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -593,6 +623,7 @@ void nego_fini(struct nego *n)
 	if (n->fd >= 0)
 		close(n->fd);
 	nego_replay_free(n->auth.replay);
-	free(n->rate);
+	if (!n->px->sh)
+		free(n->rate);
 	free(n);
 }

@@ -14,6 +14,7 @@
 #include "target.h"
 
 struct proxy;
+struct shared;
 struct nego;
 struct nego_req;
 struct hold;
@@ -30,6 +31,10 @@ struct nego_req {
 	nego_done_fn *done;
 	struct hold *hold; /* negotiate.c's, while held */
 };
+
+/* The --rate-client buckets of all workers (--threads 2 and more). */
+int nego_share(struct shared *sh);
+void nego_unshare(struct shared *sh);
 
 struct nego *nego_init(struct proxy *px);
 void nego_fini(struct nego *n);

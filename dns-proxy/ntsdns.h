@@ -6,7 +6,7 @@
  * its parts share: the settings, the counters, the event loop. Each part
  * has a header of its own:
  *
- *   main.c       start-up, signals, counters
+ *   main.c       start-up, the workers (--threads), signals, counters
  *   options.c    the command line: its option table, then its checks
  *   query.c      the driver: a query's life, from message to answer
  *   listen.c     clients: UDP and TCP sockets, framing, answers out
@@ -34,6 +34,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 
 #include "addr.h"
@@ -81,6 +83,7 @@ struct config {
 	unsigned int rate_client; /* NOTICEs a second per GN; 0: no limit */
 	bool nego_private;	  /* NOTICEs to RFC 1918 and 100.64/10 too */
 	unsigned int log_rate;	  /* event lines a second; 0: all */
+	unsigned int threads;	  /* workers; 0 until config_parse() */
 	int verbose;
 };
 
@@ -114,12 +117,34 @@ struct counters {
 };
 
 struct event_base;
+struct rate_slot;
 
-/* What every part is given: the settings, the counters, the loop. */
+/*
+ * What the workers of --threads 2 and more share (main.c): the limits
+ * that are the whole server's, not a worker's. None with --threads 1.
+ */
+struct shared {
+	unsigned int nworkers;
+	/* negotiate.c: the --rate-client buckets, under rate_lock */
+	pthread_mutex_t rate_lock;
+	struct rate_slot *rate;
+	/* listen.c: client TCP connections, all and by address slot */
+	atomic_uint tcp_conns;
+	atomic_uint *tcp_host;
+	uint32_t tcp_seed;
+};
+
+/*
+ * What every part is given: the settings, the counters, the loop. One
+ * for each worker (--threads): the settings are copies, their zones and
+ * keys the same ones, read only; the counters and the loop its own.
+ */
 struct proxy {
 	struct config cfg;
 	struct counters cnt;
 	struct event_base *base;
+	unsigned int worker; /* 0 .. --threads - 1 */
+	struct shared *sh;   /* NULL with --threads 1 */
 };
 
 uint64_t now_ms(void);

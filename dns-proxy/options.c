@@ -6,6 +6,7 @@
  * against this one (selftests/install/).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -140,6 +141,11 @@ static const struct opt opts[] = {
 	  .help = "messages from there (dnsdist with useProxyProtocol) begin "
 		  "with a PROXY v2 header: its source is the client; from "
 		  "there, one without it is dropped (repeatable)" },
+	{ .name = "threads", .type = OPT_UINT, .arg = "N", F(threads),
+	  .min = 1, .max = 256, .def = "the CPUs it may run on",
+	  .help = "workers, each with its own sockets (SO_REUSEPORT), "
+		  "upstream and NTS-Nego sockets and event loop; 1: one "
+		  "loop, no other thread" },
 	{ .name = "log-rate", .type = OPT_UINT, .arg = "N", F(log_rate),
 	  .min = 0, .max = 1000000, .dflt = LOG_RATE,
 	  .help = "lines about queries, answers and routers: N a second at "
@@ -246,6 +252,18 @@ static void check_trust(const char *name, const struct nts_cidr4 *nets,
 	}
 }
 
+/* The CPUs this process may run on (taskset, cgroups' cpusets). */
+static unsigned int cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > 256 ? 256 : n;
+}
+
 int config_parse(struct config *c, int argc, char **argv)
 {
 	int err, first;
@@ -266,6 +284,8 @@ int config_parse(struct config *c, int argc, char **argv)
 	}
 	if (!c->nlisten)
 		addr_parse("0.0.0.0", 53, &c->listen[c->nlisten++]);
+	if (!c->threads)
+		c->threads = cpus();
 	check_trust("trust-ecs", c->trust_ecs, c->ntrust_ecs, "forwarders");
 	check_trust("trust-proxy", c->trust_proxy, c->ntrust_proxy,
 		    "load balancers");

@@ -158,8 +158,20 @@ def tcp_read(s):
     return recv_exact(s, struct.unpack("!H", hdr)[0])
 
 
-def tcp(server, msg, timeout=5.0):
-    s = socket.create_connection(server, timeout=timeout)
+def tcp(server, msg, timeout=5.0, sport=None):
+    if sport:
+        # The same port each time: the same 4-tuple, and so the same
+        # ntsdns worker (SO_REUSEPORT). Closed with a RST: no TIME_WAIT
+        # keeps the port from the next connection.
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+        s.settimeout(timeout)
+        s.bind(("", sport))
+        s.connect(server)
+    else:
+        s = socket.create_connection(server, timeout=timeout)
     try:
         s.sendall(struct.pack("!H", len(msg)) + msg)
         return tcp_read(s)
@@ -173,7 +185,7 @@ def ask(args, server, name, qtype, id_=None):
     msg = query_msg(name, qtype, id_=id_, edns=args.edns, do=args.do,
                     opcode=args.opcode)
     if args.tcp:
-        return tcp(server, msg, args.timeout)
+        return tcp(server, msg, args.timeout, getattr(args, "sport", None))
     return udp(server, msg, args.timeout)
 
 
@@ -671,6 +683,7 @@ def main():
     p.add_argument("name")
     p.add_argument("type", nargs="?", default="A")
     p.add_argument("--hex", action="store_true")
+    p.add_argument("--sport", type=int, help="TCP: from this port")
     common(p)
     p = sub.add_parser("same")
     p.add_argument("server")

@@ -14,6 +14,12 @@ R2=198.51.100.62
 TOOL="python3 $top/dns-proxy/test/dnstool.py"
 # ($NTSDNS_BIN: another build to test)
 export NTSDNS=${NTSDNS_BIN:-$top/build/ntsdns-san}
+# ($NTSDNS_THREADS: run it with --threads that, e.g. 1; unset: its
+# default, the CPUs it may run on)
+if [ -n "${NTSDNS_THREADS:-}" ]; then
+	export NTSDNS_REAL=$NTSDNS NTSDNS_THREADS
+	NTSDNS=$top/selftests/lab/ntsdns_threads
+fi
 LOG=$STATE/ntsdns.log
 NTSDNS_ARGS=()
 P2PID=

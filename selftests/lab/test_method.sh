@@ -11,6 +11,12 @@ URL=http://alice.example.net:8080/
 RTR2=198.51.100.3
 # ($NTSDNS_BIN: another build to test)
 export NTSDNS=${NTSDNS_BIN:-$top/build/ntsdns-san}
+# ($NTSDNS_THREADS: run it with --threads that, e.g. 1; unset: its
+# default, the CPUs it may run on)
+if [ -n "${NTSDNS_THREADS:-}" ]; then
+	export NTSDNS_REAL=$NTSDNS NTSDNS_THREADS
+	NTSDNS=$top/selftests/lab/ntsdns_threads
+fi
 LOG=$STATE/ntsdns.log
 
 setup_each() {
@@ -176,6 +182,45 @@ test_plain_bind_fails() {
 	expect_ok "ntsdns back" $NETLAB ntsdns-start
 	expect_eq "curl by name works" "$(fetch)" "alice's page"
 	expect_clean
+}
+
+# --threads 2: each worker with its own sockets on GN's address, the
+# kernel spreading the queries over them (SO_REUSEPORT, by source port).
+# GN's glibc resolver asks from a new port each time: both workers must
+# have answered, and the method must work through either.
+test_two_threads() {
+	local q0 q1 i
+	$NETLAB ntsdns-stop
+	$NETLAB ntsdns-start --threads 2
+	register pn alice
+	expect_match "two workers" "$(head -1 "$LOG")" "; 2 threads$"
+	: >"$TMP/resolved"
+	# (30: within --rate-client's burst of 40 NOTICEs for GN)
+	for ((i = 0; i < 30; i++)); do
+		x gn getent ahostsv4 alice.example.net |
+			awk 'NR == 1 {print $1}' >>"$TMP/resolved"
+	done
+	expect_eq "GN's resolver found her each time" \
+		"$(grep -c "^$RTR$" "$TMP/resolved")" 30
+	expect_eq "curl by name: alice's page" "$(fetch)" "alice's page"
+	expect_match "a flow from the request cache" \
+		"$($NTSCTL nat | grep '^tcp')" "^tcp +$PN:8080 .* rc$"
+	kill -USR1 "$(cat "$STATE/ntsdns.pid")"
+	wait_for 5 grep -q "workers' queries:" "$LOG"
+	q0=$(grep "workers' queries:" "$LOG" | tail -1 | awk '{print $4}' | tr -d ,)
+	q1=$(grep "workers' queries:" "$LOG" | tail -1 | awk '{print $5}')
+	expect_gt "the first worker answered some" "${q0:-0}" 0
+	expect_gt "and the second too" "${q1:-0}" 0
+	expect_eq "the counters are theirs summed" \
+		"$(grep "counters:" "$LOG" | tail -1 | grep -o " queries [0-9]*" | awk '{print $2}')" \
+		"$((q0 + q1))"
+	expect_match "ntsdns negotiated" "$(cat "$LOG")" \
+		"alice\.example\.net for $GN via $RTR: ACCEPT"
+	$NETLAB ntsdns-stop
+	expect_clean
+	expect_match "stopped: the workers' queries, then the counters, once" \
+		"$(tail -3 "$LOG" | cut -d: -f2 | tr '\n' ' ')" \
+		"^ workers' queries  counters  stopped $"
 }
 
 run_tests

@@ -366,6 +366,16 @@ test_errors() {
 		"cannot listen on $NTSS:53/udp: Address already in use \(another DNS server there"
 	expect_eq "status 1" "$rc" 1
 	expect_no_match "no leak on the way out" "$out" "Sanitizer"
+	# Workers' sockets are SO_REUSEPORT, which any process of ours could
+	# join: a second ntsdns must fail as well, whatever its --threads.
+	local t
+	for t in 1 2; do
+		out=$(x ntss timeout 10 "$NTSDNS" -l $NTSS -u $UP --threads $t 2>&1)
+		rc=$?
+		expect_match "--threads $t: the port is taken, not shared" "$out" \
+			"cannot listen on $NTSS:53/udp: Address already in use"
+		expect_eq "--threads $t: status 1" "$rc" 1
+	done
 	lab_stop_clean
 }
 

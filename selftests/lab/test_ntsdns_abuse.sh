@@ -229,13 +229,17 @@ test_tcp_upstream_udp_first() {
 	expect_eq "none refused" "$(lab_counter tcp_refused)" 0
 	expect_eq "no SERVFAIL" "$(lab_counter servfail)" 0
 	expect_eq "no TCP connection to BIND" "$(($(active_opens) - before))" 0
+	# (From one port: the same 4-tuple, the same worker of --threads,
+	# whose upstream connections these are.)
 	expect_match "a truncated answer: asked again over TCP" \
-		"$(q $NTSS big.other.test TXT --tcp)" "^rcode NOERROR tc 0 an 1 "
+		"$(q $NTSS big.other.test TXT --tcp --sport 40053)" \
+		"^rcode NOERROR tc 0 an 1 "
 	expect_eq "one connection" "$(($(active_opens) - before))" 1
 	expect_eq "counted" "$(lab_counter upstream_tcp)" 1
 	# (within uptcp.c's 5 s idle time)
 	expect_match "another truncated answer: asked again over TCP" \
-		"$(q $NTSS big.other.test TXT --tcp)" "^rcode NOERROR tc 0 an 1 "
+		"$(q $NTSS big.other.test TXT --tcp --sport 40053)" \
+		"^rcode NOERROR tc 0 an 1 "
 	expect_eq "on the same connection" "$(($(active_opens) - before))" 1
 	expect_eq "counted" "$(lab_counter upstream_tcp)" 2
 	lab_stop_clean
