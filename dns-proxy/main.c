@@ -26,6 +26,8 @@
 #include "ntsdns.h"
 #include "options.h"
 #include "query.h"
+#include "sdnotify.h"
+#include "watchdog.h"
 
 uint64_t now_ms(void)
 {
@@ -375,6 +377,8 @@ int main(int argc, char **argv)
 	struct event *sigs[3] = {};
 	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
 	const struct counters *c[256];
+	struct event_base *bases[256];
+	struct watchdog *wd;
 	int rc = 1;
 	size_t i;
 
@@ -417,14 +421,22 @@ int main(int argc, char **argv)
 		}
 	}
 	started(&cfg);
+	for (i = 0; i < all.n; i++)
+		bases[i] = all.w[i].px.base;
+	wd = watchdog_start(all.base, bases, all.n);
 	if (all.n == 1) {
 		evlog_thread(&all.w[0].px, all.w[0].flush);
 	} else if (workers_start(&all)) {
 		workers_stop(&all);
+		watchdog_stop(wd);
 		goto out;
 	}
+	/* Type=notify: every socket bound, every worker running. */
+	sd_notify_state("READY=1");
 	event_base_dispatch(all.base);
+	sd_notify_state("STOPPING=1");
 	workers_stop(&all);
+	watchdog_stop(wd);
 	evlog_fini(); /* what was left out, before the counters */
 	for (i = 0; i < all.n; i++)
 		c[i] = &all.w[i].px.cnt;

@@ -74,4 +74,5 @@ t ntsdns_man documented ntsdns ntsdns.8
 t ntsload_readme documented ntsload README.md '## ntsload'
 t ntsdns_readme documented ntsdns README.md '## ntsdns'
 t ntsload_unit unit_parses ntsload@.service ntsload@eth0.service
+t ntsdns_unit unit_parses ntsdns.service ntsdns.service
 t uninstall uninstalled

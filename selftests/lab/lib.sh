@@ -97,6 +97,30 @@ stat() {
 # Counter $1 is at least $2 (for wait_for).
 stat_ge() { [ "$(stat "$1")" -ge "$2" ] 2>/dev/null; }
 
+# What the service manager hears (sd_notify(3)'s datagram protocol): one
+# line per datagram in $2, until STOPPING=1 or 30 s.
+notify_listen() {
+	python3 - "$1" "$2" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+with open(sys.argv[2], "a", buffering=1) as log:
+    try:
+        while True:
+            m = s.recv(4096).decode(errors="replace")
+            log.write(m.replace("\n", " ") + "\n")
+            if "STOPPING=1" in m:
+                break
+    except socket.timeout:
+        pass
+PY
+	defer kill $!
+	wait_for 5 test -S "$1"
+}
+heard() { grep -c -- "$2" "$1" 2>/dev/null; }
+heard_ge() { [ "$(heard "$1" "$2")" -ge "$3" ]; }
+
 # Undo CMD... when the test ends, last registered first, pass or fail.
 DEFERRED=()
 defer() {

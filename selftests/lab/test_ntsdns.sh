@@ -25,6 +25,25 @@ test_negotiated_ttl0() {
 	lab_stop_clean
 }
 
+# Type=notify: READY=1 once every worker listens, WATCHDOG=1 while all
+# their loops turn, STOPPING=1 on the way out; with one thread and two.
+test_systemd_notify() {
+	local t sock log
+	for t in 1 2; do
+		sock=$TMP/notify$t.sock log=$TMP/notify$t.log
+		notify_listen "$sock" "$log" || { fail "no notify socket"; return; }
+		NOTIFY_SOCKET=$sock WATCHDOG_USEC=1000000 lab_restart --threads $t
+		wait_for 10 heard_ge "$log" "READY=1" 1 || fail "$t: no READY=1"
+		expect_match "$t: answers when READY=1" \
+			"$(answer @$NTSS h1.other.test)" "h1\.other\.test"
+		wait_for 5 heard_ge "$log" "WATCHDOG=1" 4 ||
+			fail "$t: WATCHDOG=1 not every 500 ms: $(heard "$log" WATCHDOG=1) in 5 s"
+		lab_stop_clean
+		wait_for 5 heard_ge "$log" "STOPPING=1" 1 || fail "$t: no STOPPING=1"
+		$NETLAB ntsdns-start
+	done
+}
+
 # Everything but the ID as BIND sent it: other names, other types,
 # NXDOMAIN, EDNS, truncation, other opcodes, TCP.
 test_passthrough_identical() {
