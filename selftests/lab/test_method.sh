@@ -78,6 +78,27 @@ test_curl_by_name() {
 	expect_clean
 }
 
+# A reboot (issue 18): ntsload stops without --keep, bpffs is unmounted
+# and mounted again, empty; with the same --state-dir GN still reaches
+# alice by name, though she does not register again.
+test_reboot_keeps_names() {
+	local sd=$TMP/state-method
+	router_stop
+	router_start --state-dir "$sd"
+	expect_ok "nsupdate from pn" register pn alice
+	expect_eq "before: alice's page" "$(fetch)" "alice's page"
+	router_stop
+	umount "$STATE/bpf" && mount -t bpf bpf "$STATE/bpf" ||
+		{ fail "could not remount the lab's bpffs"; return; }
+	# A new bpffs holds only the kernel's own maps.debug and progs.debug.
+	expect_eq "bpffs empty" "$(ls -A "$STATE/bpf" | grep -v "\\.debug$")" ""
+	router_start --state-dir "$sd"
+	expect_match "alice restored" "$($NTSCTL phl)" \
+		"alice\.example\.net +$PN .* restored"
+	expect_eq "after: curl by name, alice's page" "$(fetch)" "alice's page"
+	expect_clean
+}
+
 # Long TCP (ssh-like): 1 MB to an echo service and back, by name.
 test_long_tcp_session() {
 	register pn alice
