@@ -21,7 +21,7 @@ CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
 	      -Wno-unused-parameter -Iinclude -Ibpf -I$(ARCH_INC)
 LIBS     := -lbpf -lelf -lz -lcrypto
-TEST_LIBS := -lldns
+TEST_LIBS := -lldns -levent
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))

@@ -19,8 +19,10 @@
 
 #include "addr.h"
 #include "evlog.h"
+#include "httpmetrics.h"
 #include "listen.h"
 #include "log.h"
+#include "metrics.h"
 #include "nego.h"
 #include "negotiate.h"
 #include "ntsdns.h"
@@ -51,22 +53,13 @@ append(char *line, size_t size, const char *fmt, ...)
 
 static void counters_print(const struct counters *c)
 {
-	pr_info("counters: queries %llu, negotiated %llu, accepted %llu, "
-		"rejected %llu, refused %llu, timeouts %llu, servfail %llu, "
-		"malformed %llu, truncated %llu, duplicates %llu, "
-		"upstream_ignored %llu, nego_ignored %llu, nego_errors %llu, "
-		"suppressed_addr %llu, suppressed_private %llu, "
-		"suppressed_max %llu, suppressed_rate %llu, tcp_refused %llu, "
-		"tcp_closed_slow %llu, tcp_evicted %llu, upstream_tcp %llu, "
-		"proxied %llu, proxy_untrusted %llu, proxy_bad %llu, "
-		"log_left_out %llu",
-		c->queries, c->negotiated, c->accepted, c->rejected, c->refused,
-		c->timeouts, c->servfail, c->malformed, c->truncated,
-		c->duplicates, c->upstream_ignored, c->nego_ignored,
-		c->nego_errors, c->suppressed_addr, c->suppressed_private,
-		c->suppressed_max, c->suppressed_rate, c->tcp_refused,
-		c->tcp_closed_slow, c->tcp_evicted, c->upstream_tcp, c->proxied,
-		c->proxy_untrusted, c->proxy_bad, c->log_left_out);
+	char line[4096] = "";
+
+#define PRINT_ONE(name, help) \
+	append(line, sizeof(line), "%s" #name " %llu", *line ? ", " : "", c->name);
+	NTSDNS_COUNTERS(PRINT_ONE)
+#undef PRINT_ONE
+	pr_info("counters: %s", line);
 }
 
 /* @sum += @c, field by field (all of them unsigned long long). */
@@ -160,16 +153,19 @@ static void counters_sum_print(const struct counters *const *c, unsigned int n)
 	counters_print(&sum);
 }
 
-/* Every worker's counters, as they are now (each worker copies its own). */
-static void counters_now(struct workers *all)
+/*
+ * Every worker's counters, as they are now (each worker copies its own),
+ * into @c[0..n-1]. false when one did not answer within 2 s (said).
+ */
+static bool counters_collect(struct workers *all, const struct counters **c)
 {
-	const struct counters *c[256];
 	struct timespec until;
 	unsigned int i;
+	bool all_in;
 
 	if (all->n == 1) {
-		counters_print(&all->w[0].px.cnt);
-		return;
+		c[0] = &all->w[0].px.cnt;
+		return true;
 	}
 	pthread_mutex_lock(&all->lock);
 	all->nsnap = 0;
@@ -183,13 +179,37 @@ static void counters_now(struct workers *all)
 		;
 	for (i = 0; i < all->n; i++)
 		c[i] = &all->w[i].snap;
-	if (all->nsnap == all->n)
-		counters_sum_print(c, all->n);
-	else
-		pr_err("counters: %u of %u workers answered in 2 s; not "
-		       "printed (is one stuck? see its log lines)",
+	all_in = all->nsnap == all->n;
+	if (!all_in)
+		pr_err("counters: %u of %u workers answered in 2 s (is one "
+		       "stuck? see its log lines)",
 		       all->nsnap, all->n);
 	pthread_mutex_unlock(&all->lock);
+	return all_in;
+}
+
+static void counters_now(struct workers *all)
+{
+	const struct counters *c[256];
+
+	if (counters_collect(all, c))
+		counters_sum_print(c, all->n);
+}
+
+/* --metrics: the sum of every worker's counters. */
+static int metrics_write(FILE *f, void *arg)
+{
+	struct workers *all = arg;
+	const struct counters *c[256];
+	struct counters sum = {};
+	unsigned int i;
+
+	if (!counters_collect(all, c))
+		return -EAGAIN;
+	for (i = 0; i < all->n; i++)
+		counters_add(&sum, c[i]);
+	counters_prometheus(f, &sum, all->n);
+	return 0;
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -378,6 +398,7 @@ int main(int argc, char **argv)
 	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
 	const struct counters *c[256];
 	struct event_base *bases[256];
+	struct http_metrics *hm = NULL;
 	struct watchdog *wd;
 	int rc = 1;
 	size_t i;
@@ -420,6 +441,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (cfg.metrics) {
+		hm = http_metrics_start(all.base, "--metrics", cfg.metrics,
+					metrics_write, &all);
+		if (!hm)
+			goto out;
+	}
 	started(&cfg);
 	for (i = 0; i < all.n; i++)
 		bases[i] = all.w[i].px.base;
@@ -443,6 +470,7 @@ int main(int argc, char **argv)
 	counters_sum_print(c, all.n);
 	rc = 0;
 out:
+	http_metrics_stop(hm);
 	evlog_fini();
 	evlog_thread(NULL, NULL);
 	for (i = 0; i < 3; i++)

@@ -211,6 +211,21 @@ void nego_unshare(struct shared *sh)
 	pthread_mutex_destroy(&sh->rate_lock);
 }
 
+/* The histogram of --metrics: one router's verdict, @ms after the NOTICE. */
+static void nego_observe(struct counters *c, unsigned int ms)
+{
+	static const unsigned int bound[] = NEGO_HIST_BOUNDS;
+	unsigned int i;
+
+	_Static_assert(sizeof(bound) / sizeof(bound[0]) == NEGO_HIST_N - 1,
+		       "NEGO_HIST_N: the bounds and +Inf");
+
+	for (i = 0; i < NEGO_HIST_N - 1 && ms > bound[i]; i++)
+		;
+	c->nego_hist[i]++;
+	c->nego_ms_sum += ms;
+}
+
 static void log_peer(struct hold *h, const struct peer *p)
 {
 	struct proxy *px = h->n->px;
@@ -222,6 +237,8 @@ static void log_peer(struct hold *h, const struct peer *p)
 	fmt_escape(name, sizeof(name), h->t->fqdn, sizeof(h->t->fqdn));
 	inet_ntop(AF_INET, &h->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->router, via, sizeof(via));
+	if (p->state != PEER_ERROR && p->state != PEER_WAIT)
+		nego_observe(&px->cnt, ms);
 	switch (p->state) {
 	case PEER_ACCEPT:
 		if (p->has_addr)

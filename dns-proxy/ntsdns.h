@@ -84,37 +84,55 @@ struct config {
 	bool nego_private;	  /* NOTICEs to RFC 1918 and 100.64/10 too */
 	unsigned int log_rate;	  /* event lines a second; 0: all */
 	unsigned int threads;	  /* workers; 0 until config_parse() */
+	const char *metrics;	  /* --metrics ADDR:PORT, or NULL */
 	int verbose;
 };
 
-/* Printed on SIGUSR1 and at exit; see counters_print() for meanings. */
+/*
+ * The counters, printed on SIGUSR1 and at exit ("counters: queries N,
+ * ...", in this order) and served by --metrics: name, what it counts.
+ */
+#define NTSDNS_COUNTERS(X)                                                     \
+	X(queries, "queries received")                                         \
+	X(negotiated, "answers negotiated with routers")                       \
+	X(accepted, "negotiations a router ACCEPTed")                          \
+	X(rejected, "negotiations a router REJECTed (no such host)")           \
+	X(refused, "negotiations a router REFUSED")                            \
+	X(timeouts, "negotiations without an answer in time")                  \
+	X(servfail, "SERVFAIL answers sent")                                   \
+	X(malformed, "messages dropped as malformed")                          \
+	X(truncated, "answers sent truncated (TC)")                            \
+	X(duplicates, "retransmitted queries joined to one in flight")         \
+	X(upstream_ignored, "upstream answers that matched no query")          \
+	X(nego_ignored, "NTS-Nego answers that matched no NOTICE")             \
+	X(nego_errors, "NOTICEs that could not be sent")                       \
+	X(suppressed_addr, "NOTICEs not sent: not a unicast address")          \
+	X(suppressed_private, "NOTICEs not sent: a private address")           \
+	X(suppressed_max, "NOTICEs not sent: past the per-query limit")        \
+	X(suppressed_rate, "NOTICEs not sent: the client's rate limit")        \
+	X(tcp_refused, "TCP connections refused: past the limits")             \
+	X(tcp_closed_slow, "TCP connections closed: too slow")                 \
+	X(tcp_evicted, "TCP connections closed for a new one")                 \
+	X(upstream_tcp, "queries asked upstream again over TCP")               \
+	X(proxied, "messages with a PROXY v2 header from --trust-proxy")       \
+	X(proxy_untrusted, "PROXY headers from untrusted senders, dropped")    \
+	X(proxy_bad, "messages of --trust-proxy senders without a header")     \
+	X(log_left_out, "log lines left out by the rate limit")
+
+/* Bounds (ms) of the negotiation latency histogram; then +Inf. */
+#define NEGO_HIST_BOUNDS { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000 }
+#define NEGO_HIST_N	 12
+
+#define NTSDNS_COUNTER_FIELD(name, help) unsigned long long name;
+/* All unsigned long long: summed across workers field by field. */
 struct counters {
-	unsigned long long queries;
-	unsigned long long negotiated;
-	unsigned long long accepted;
-	unsigned long long rejected;
-	unsigned long long refused;
-	unsigned long long timeouts;
-	unsigned long long servfail;
-	unsigned long long malformed;
-	unsigned long long truncated;
-	unsigned long long duplicates;
-	unsigned long long upstream_ignored;
-	unsigned long long nego_ignored;
-	unsigned long long nego_errors;
-	unsigned long long suppressed_addr;
-	unsigned long long suppressed_private;
-	unsigned long long suppressed_max;
-	unsigned long long suppressed_rate;
-	unsigned long long tcp_refused;
-	unsigned long long tcp_closed_slow;
-	unsigned long long tcp_evicted;
-	unsigned long long upstream_tcp;
-	unsigned long long proxied;
-	unsigned long long proxy_untrusted;
-	unsigned long long proxy_bad;
-	unsigned long long log_left_out;
+	NTSDNS_COUNTERS(NTSDNS_COUNTER_FIELD)
+	/* A router's answer, NOTICE sent to verdict: by bound, and summed. */
+	unsigned long long nego_hist[NEGO_HIST_N];
+	unsigned long long nego_ms_sum;
 };
+#undef NTSDNS_COUNTER_FIELD
+
 
 struct event_base;
 struct rate_slot;

@@ -146,6 +146,11 @@ static const struct opt opts[] = {
 	  .help = "workers, each with its own sockets (SO_REUSEPORT), "
 		  "upstream and NTS-Nego sockets and event loop; 1: one "
 		  "loop, no other thread" },
+	{ .name = "metrics", .type = OPT_STR, .arg = "ADDR:PORT", F(metrics),
+	  .def = "off",
+	  .help = "serve Prometheus' GET /metrics there (e.g. "
+		  "127.0.0.1:9434): the counters and the negotiation "
+		  "latency histogram" },
 	{ .name = "log-rate", .type = OPT_UINT, .arg = "N", F(log_rate),
 	  .min = 0, .max = 1000000, .dflt = LOG_RATE,
 	  .help = "lines about queries, answers and routers: N a second at "

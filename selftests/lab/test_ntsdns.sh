@@ -44,6 +44,45 @@ test_systemd_notify() {
 	done
 }
 
+# --metrics: Prometheus' GET /metrics, the counters summed over the
+# workers and the negotiation latency histogram, moving with traffic.
+test_metrics_http() {
+	local url=http://127.0.0.1:9434/metrics
+	router_up
+	lab_restart --metrics 127.0.0.1:9434 --threads 2
+	wait_for 5 listening ntss 9434 || { fail "nothing on 9434"; return; }
+	x ntss curl -sf -o "$TMP/d0.prom" $url || { fail "GET /metrics"; return; }
+	answer @$NTSS alice.example.net >/dev/null
+	answer @$NTSS h1.other.test >/dev/null
+	x ntss curl -sf -o "$TMP/d1.prom" $url || { fail "GET /metrics (2)"; return; }
+	/usr/bin/python3 - "$TMP/d0.prom" "$TMP/d1.prom" <<'PY' || fail "exposition: see above"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+def load(p):
+    fams = {f.name: f for f in text_string_to_metric_families(open(p).read())}
+    for f in fams.values():
+        assert f.name.startswith("nts_dns_") and f.documentation, f.name
+    return fams
+a, b = load(sys.argv[1]), load(sys.argv[2])
+q = lambda m: m["nts_dns_queries"].samples[0].value
+assert a["nts_dns_queries"].type == "counter"
+assert q(b) - q(a) >= 2, (q(a), q(b))
+h = {s.name + s.labels.get("le", ""): s.value for s in b["nts_dns_negotiation_seconds"].samples}
+assert b["nts_dns_negotiation_seconds"].type == "histogram"
+assert h["nts_dns_negotiation_seconds_count"] >= 1, h
+assert h["nts_dns_negotiation_seconds_bucket+Inf"] == h["nts_dns_negotiation_seconds_count"], h
+assert b["nts_dns_workers"].samples[0].value == 2
+PY
+	expect_eq "another path" "$(x ntss curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9434/)" 404
+	lab_stop_clean
+	local out rc
+	out=$(x ntss timeout 10 "$NTSDNS" -l $P2 -u $UP --metrics 9434 2>&1)
+	rc=$?
+	expect_match "a bad --metrics" "$out" "--metrics: '9434' is not ADDR:PORT"
+	expect_eq "a bad --metrics: status 1" "$rc" 1
+	$NETLAB ntsdns-start
+}
+
 # Everything but the ID as BIND sent it: other names, other types,
 # NXDOMAIN, EDNS, truncation, other opcodes, TCP.
 test_passthrough_identical() {

@@ -13,14 +13,14 @@
 #include "pin.h"
 
 struct event_base;
-struct evhttp;
+struct http_metrics;
 struct event;
 
 struct metrics {
 	const struct nts_maps *maps;
 	const char *iface;
 	struct event_base *base;
-	struct evhttp *http;
+	struct http_metrics *http;
 	struct event *stop_ev;
 	int stop_fd; /* eventfd: written to stop */
 	pthread_t thread;
