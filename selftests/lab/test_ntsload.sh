@@ -200,6 +200,9 @@ test_metrics_http() {
 	router_start --metrics 127.0.0.1:9433
 	wait_for 5 listening rtr 9433 || { fail "nothing on 9433"; return; }
 	x pn ping -c 1 -W 2 $GN >/dev/null || fail "no translation"
+	# A NOTICE for a name the router lacks: handled, REJECTed.
+	x gn "$top/build/nts-nego" --router $RTR -k "$STATE/nts.key" --gn $GN \
+		nobody.example.net >/dev/null 2>&1
 	x rtr curl -sf -o "$TMP/h.prom" -D "$TMP/h.hdr" $url/metrics ||
 		{ fail "GET /metrics"; return; }
 	expect_match "content type" "$(cat "$TMP/h.hdr")" \
@@ -213,6 +216,9 @@ assert c.type == "counter" and c.samples[0].value >= 1, c.samples
 assert c.samples[0].labels == {"iface": "eth0"}, c.samples[0].labels
 cap = {s.labels["table"]: s.value for s in fams["nts_table_capacity"].samples}
 assert cap["phl"] == 16384, cap
+h = fams["nts_router_notice_seconds"]
+cnt = [s.value for s in h.samples if s.name.endswith("_count")]
+assert h.type == "histogram" and cnt == [1], h.samples
 PY
 	expect_eq "another path" "$(x rtr curl -s -o /dev/null -w '%{http_code}' $url/)" 404
 	expect_eq "not GET" "$(x rtr curl -s -o /dev/null -w '%{http_code}' -X POST $url/metrics)" 405

@@ -6,8 +6,7 @@
 #include "prom.h"
 #include "stats.h"
 
-/* A label value as the exposition format wants it: \\, \" and \n escaped. */
-static void label_value(FILE *f, const char *s)
+void prom_label(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -23,7 +22,7 @@ static void sample(FILE *f, const char *name, const char *iface,
 		   const char *table, unsigned long long v)
 {
 	fprintf(f, "%s{iface=\"", name);
-	label_value(f, iface);
+	prom_label(f, iface);
 	if (table)
 		fprintf(f, "\",table=\"%s", table);
 	fprintf(f, "\"} %llu\n", v);

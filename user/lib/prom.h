@@ -18,4 +18,7 @@
  */
 int prom_router(FILE *f, const struct nts_maps *m, const char *iface);
 
+/* A label's value as the format wants it: \\, \" and \n escaped. */
+void prom_label(FILE *f, const char *s);
+
 #endif /* NTS_PROM_H */

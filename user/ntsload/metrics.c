@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,11 +12,43 @@
 #include "metrics.h"
 #include "prom.h"
 
+/* ntsload's own, beside what the maps hold: how long NOTICEs take. */
+static void write_notices(FILE *f, const struct metrics *m)
+{
+	static const unsigned int bound[] = NOTICE_HIST_BOUNDS_US;
+	const struct notice_hist *h = m->notices;
+	unsigned long long cum = 0;
+	unsigned int i;
+
+	fputs("# HELP nts_router_notice_seconds From a NOTICE read to its "
+	      "answer sent (a batch's time, for each NOTICE of it).\n"
+	      "# TYPE nts_router_notice_seconds histogram\n", f);
+	for (i = 0; i < NOTICE_HIST_N; i++) {
+		cum += atomic_load_explicit(&h->le[i], memory_order_relaxed);
+		fputs("nts_router_notice_seconds_bucket{iface=\"", f);
+		prom_label(f, m->iface);
+		if (i < NOTICE_HIST_N - 1)
+			fprintf(f, "\",le=\"%g\"} %llu\n", bound[i] / 1e6, cum);
+		else
+			fprintf(f, "\",le=\"+Inf\"} %llu\n", cum);
+	}
+	fputs("nts_router_notice_seconds_sum{iface=\"", f);
+	prom_label(f, m->iface);
+	fprintf(f, "\"} %g\nnts_router_notice_seconds_count{iface=\"",
+		atomic_load_explicit(&h->sum_us, memory_order_relaxed) / 1e6);
+	prom_label(f, m->iface);
+	fprintf(f, "\"} %llu\n", cum);
+}
+
 static int write_metrics(FILE *f, void *arg)
 {
 	struct metrics *m = arg;
+	int err;
 
-	return prom_router(f, m->maps, m->iface);
+	err = prom_router(f, m->maps, m->iface);
+	if (!err)
+		write_notices(f, m);
+	return err;
 }
 
 static void on_stop(evutil_socket_t fd, short what, void *arg)
@@ -33,7 +66,8 @@ static void *run(void *arg)
 }
 
 int metrics_start(struct metrics *m, const char *addr,
-		  const struct nts_maps *maps, const char *iface)
+		  const struct nts_maps *maps, const char *iface,
+		  const struct notice_hist *notices)
 {
 	int err;
 
@@ -43,6 +77,7 @@ int metrics_start(struct metrics *m, const char *addr,
 		return 0;
 	m->maps = maps;
 	m->iface = iface;
+	m->notices = notices;
 	m->base = event_base_new();
 	m->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	m->stop_ev = m->stop_fd < 0 || !m->base ? NULL :

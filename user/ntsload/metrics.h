@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "nego_server.h"
 #include "pin.h"
 
 struct event_base;
@@ -19,6 +20,7 @@ struct event;
 struct metrics {
 	const struct nts_maps *maps;
 	const char *iface;
+	const struct notice_hist *notices;
 	struct event_base *base;
 	struct http_metrics *http;
 	struct event *stop_ev;
@@ -32,7 +34,8 @@ struct metrics {
  * 0 or -errno (said, naming the address).
  */
 int metrics_start(struct metrics *m, const char *addr,
-		  const struct nts_maps *maps, const char *iface);
+		  const struct nts_maps *maps, const char *iface,
+		  const struct notice_hist *notices);
 void metrics_stop(struct metrics *m);
 
 #endif /* NTSLOAD_METRICS_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
 #include "nego_server.h"
 
 #define LOG_LINES_PER_SEC 20
@@ -133,19 +135,37 @@ static void answer(struct nego_server *s)
 	s->out.n = 0;
 }
 
+/* @n NOTICEs of a batch, answered @us after they were read. */
+static void hist_observe(struct notice_hist *h, unsigned int n, __u64 us)
+{
+	static const unsigned int bound[] = NOTICE_HIST_BOUNDS_US;
+	unsigned int i;
+
+	_Static_assert(sizeof(bound) / sizeof(bound[0]) == NOTICE_HIST_N - 1,
+		       "NOTICE_HIST_N: the bounds and +Inf");
+	for (i = 0; i < NOTICE_HIST_N - 1 && us > bound[i]; i++)
+		;
+	atomic_fetch_add_explicit(&h->le[i], n, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->sum_us, n * us, memory_order_relaxed);
+}
+
 void nego_server_input(struct nego_server *s)
 {
+	__u64 t0;
 	int i, n;
 
 	for (i = 0; i < BATCHES_PER_INPUT; i++) {
 		n = nego_recv_batch(&s->recv, s->batch);
 		if (n < 0 || (!n && !s->batch->nunreach))
 			break;
+		t0 = mono_ns();
 		nego_auth_batch(&s->auth, s->batch);
 		nego_decide_batch(&s->decide, s->batch, &s->out);
 		/* Counted before answered: who has the answer sees the count. */
 		counts_flush(s);
 		answer(s);
+		if (n)
+			hist_observe(&s->hist, n, (mono_ns() - t0) / 1000);
 		if (n < NEGO_BATCH)
 			break;
 	}

@@ -22,6 +22,17 @@
 #include "pin.h"
 #include "stats.h"
 
+/*
+ * How long a batch of NOTICEs takes, from recvmmsg() to the answers sent
+ * (each NOTICE of it counted): for --metrics, read by its thread.
+ */
+#define NOTICE_HIST_BOUNDS_US { 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000 }
+#define NOTICE_HIST_N 11
+struct notice_hist {
+	_Atomic unsigned long long le[NOTICE_HIST_N]; /* the last: +Inf */
+	_Atomic unsigned long long sum_us;
+};
+
 struct nego_server {
 	struct nts_keyring keys;       /* -k */
 	struct nts_keyring inner_keys; /* --inner-key */
@@ -37,6 +48,7 @@ struct nego_server {
 	/* log lines this second, and those left out */
 	struct log_limit log;
 	struct stats_batch counts; /* nego_* counters, flushed per batch */
+	struct notice_hist hist;
 };
 
 struct nego_config {

@@ -136,7 +136,8 @@ int start(struct ntsload *l)
 			      c->gc_interval, c->nego.port, &l->state);
 	if (err)
 		goto fail_phl_log;
-	err = metrics_start(&l->metrics, c->metrics, &l->maps, c->ifname);
+	err = metrics_start(&l->metrics, c->metrics, &l->maps, c->ifname,
+			    &l->nego.hist);
 	if (err)
 		goto fail_hk;
 	started(l);
