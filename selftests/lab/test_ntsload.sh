@@ -194,6 +194,27 @@ PY
 	router_stop
 }
 
+# ntsctl stats --delta: only what moves while one watches.
+test_stats_delta() {
+	router_start
+	$NTSCTL --json stats --delta 2 >"$TMP/delta.json" &
+	local p=$!
+	sleep 0.5
+	x pn ping -c 3 -i 0.2 -W 2 $GN >/dev/null || fail "no translation"
+	wait $p || { fail "stats --delta failed"; return; }
+	/usr/bin/python3 - "$TMP/delta.json" <<'PY' || fail "delta: see above"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["seconds"] == 2, d
+assert d["moved"].get("out_xlate", 0) >= 3, d
+assert "nego_bad" not in d["moved"], d
+PY
+	# (The expiry pass counts itself every second: never all quiet.)
+	expect_no_match "a quiet second: no packet" "$($NTSCTL stats --delta 1)" "out_xlate"
+	expect_error "not with nat" "only with stats" $NTSCTL nat --delta 1
+	router_stop
+}
+
 # --metrics: the same text over HTTP, GET /metrics only, on the router.
 test_metrics_http() {
 	local url=http://127.0.0.1:9433

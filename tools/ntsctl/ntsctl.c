@@ -29,6 +29,10 @@ static const struct opt opts[] = {
 	  .help = "print JSON instead of a table" },
 	{ .name = "prometheus", .type = OPT_FLAG, F(prometheus),
 	  .help = "with stats: Prometheus' text format" },
+	{ .name = "delta", .type = OPT_UINT, .arg = "SEC", F(delta),
+	  .min = 1, .max = 3600, .def = "off",
+	  .help = "with stats: only the counters that move in SEC seconds, "
+		  "and how fast" },
 	{ .name = "help", .short_name = 'h', .type = OPT_HELP,
 	  .help = "this text" },
 };
@@ -50,6 +54,8 @@ static const struct opts_prog prog = {
 "  policy set NAME SPEC  SPEC: all, none, or e.g. tcp/22,tcp/80,udp/5060,icmp\n"
 "  policy del NAME      back to ntsload's --default-policy\n"
 "  stats                the datapath counters\n"
+"  stats --delta SEC    what moves while you watch (e.g. which drop\n"
+"                       counter, while you try a connection)\n"
 "  stats --prometheus [FILE]\n"
 "                       the same and the tables' fill in Prometheus' text\n"
 "                       format; FILE: replaced whole (node_exporter's\n"
@@ -149,8 +155,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(cmd, cmds[i].name))
 			break;
-	if (c.cfg.prometheus && strcmp(cmd, "stats")) {
-		pr_err("--prometheus: only with stats, not with %s", cmd);
+	if ((c.cfg.prometheus || c.cfg.delta) && strcmp(cmd, "stats")) {
+		pr_err("--%s: only with stats, not with %s",
+		       c.cfg.prometheus ? "prometheus" : "delta", cmd);
 		return 2;
 	}
 	if (i == sizeof(cmds) / sizeof(cmds[0])) {

@@ -16,6 +16,7 @@ struct ctl_cfg {
 	const char *pin_path; /* -P */
 	bool json;
 	bool prometheus;
+	unsigned int delta; /* --delta SEC: what moved in SEC seconds */
 };
 
 struct ctl {

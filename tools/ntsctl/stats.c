@@ -61,6 +61,44 @@ static int prometheus_file(const struct ctl *c, const char *path)
 	return err;
 }
 
+/* The counters that move in --delta seconds: by how much, and per second. */
+static int delta(struct ctl *c)
+{
+	__u64 a[NTS_STAT_MAX], b[NTS_STAT_MAX];
+	unsigned int sec = c->cfg.delta;
+	int i, err, moved = 0;
+
+	err = stats_read(c->maps.stats, a);
+	if (!err) {
+		sleep(sec);
+		err = stats_read(c->maps.stats, b);
+	}
+	if (err) {
+		pr_err("cannot read the stats map: %s", strerror(-err));
+		return err;
+	}
+	if (c->cfg.json)
+		printf("{\"seconds\": %u, \"moved\": {", sec);
+	for (i = 0; i < NTS_STAT_MAX; i++) {
+		unsigned long long d = b[i] - a[i];
+
+		if (!d)
+			continue;
+		if (c->cfg.json)
+			printf("%s\n \"%s\": %llu", moved ? "," : "",
+			       nts_stat_name[i], d);
+		else
+			printf("%-16s %+12lld %10.1f/s  %s\n", nts_stat_name[i],
+			       (long long)d, (double)d / sec, nts_stat_help[i]);
+		moved++;
+	}
+	if (c->cfg.json)
+		printf("%s}}\n", moved ? "\n" : "");
+	else if (!moved)
+		printf("nothing moved in %u s\n", sec);
+	return 0;
+}
+
 int cmd_stats(struct ctl *c, int argc, char **argv)
 {
 	bool prom = c->cfg.prometheus;
@@ -70,6 +108,12 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 
 	if (argc > (prom ? 1 : 0))
 		return usage_error("stats", argv[prom ? 1 : 0]);
+	if (prom && c->cfg.delta) {
+		pr_err("--delta and --prometheus: one or the other");
+		return -EINVAL;
+	}
+	if (c->cfg.delta)
+		return argc ? usage_error("stats", argv[0]) : delta(c);
 	if (prom && file)
 		return prometheus_file(c, file);
 	if (prom)
