@@ -11,6 +11,11 @@ pkgs=(
 	bind9 bind9-dnsutils curl netcat-openbsd python3 openssl
 	dnsperf dnsdist iperf3 coturn python3-scapy python3-prometheus-client
 	qemu-system-x86 busybox-static kmod systemd
+	# virtme-ng (vng, from Debian 13, unpacked by tools/vmtest) runs on
+	# these; udev because virtme-init starts the host's systemd-udevd in
+	# the guest to create /dev/virtio-ports/virtme.*
+	python3-argcomplete python3-pkg-resources python3-requests file udev
+	debian-archive-keyring
 )
 
 missing=()

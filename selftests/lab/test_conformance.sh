@@ -254,7 +254,10 @@ print(s.recv(100).decode())'
 	wait $g
 	expect_eq "pn heard gn" "$(cat "$TMP/pn.out")" "hello from 25000"
 	expect_eq "gn heard pn" "$(cat "$TMP/gn.out")" "hello from 24000"
-	expect_eq "gn's first SYN was dropped silently" "$(stat in_syn_drop)" 1
+	# Silently: gn's connect() got no RST, or it would not have heard
+	# pn. gn's SYN is sent again after 1 s while pn's python starts,
+	# which under TCG can take longer: those are dropped too.
+	expect_gt "gn's SYN was dropped" "$(stat in_syn_drop)" 0
 }
 
 # A UDP socket in ns $1 bound to port $2: sends "$5" to $3:$4 (if $3),
