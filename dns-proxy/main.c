@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "evlog.h"
 #include "httpmetrics.h"
+#include "keytab.h"
 #include "listen.h"
 #include "log.h"
 #include "metrics.h"
@@ -37,6 +38,15 @@ uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Worker @px's keys are @kt now (its reference): the old ones go. */
+static void keys_swap(struct proxy *px, struct keytab *kt)
+{
+	struct keytab *old = px->keys;
+
+	px->keys = kt;
+	keytab_unref(old);
 }
 
 /* Append to @line (of @size bytes) what fits. */
@@ -78,7 +88,8 @@ static void counters_add(struct counters *sum, const struct counters *c)
  * --threads 1 the one worker is main()'s loop, which handles the
  * signals too; with more, each runs in a thread of its own and main()'s
  * loop has only the signals, and tells the workers what to do through
- * a pipe: 'c' (your counters, please) and 'q' (stop).
+ * a pipe: 'c' (your counters, please), 'k' (new keys in next_keys)
+ * and 'q' (stop).
  */
 struct worker {
 	struct proxy px;
@@ -88,6 +99,8 @@ struct worker {
 	struct event *cmd_ev;
 	struct event *flush;  /* evlog's */
 	struct counters snap; /* its counters, for SIGUSR1 (under lock) */
+	/* SIGHUP's keys, with a reference for it, till it takes them */
+	_Atomic(struct keytab *) next_keys;
 	pthread_t tid;
 	bool running;
 };
@@ -97,6 +110,7 @@ struct workers {
 	struct worker *w;
 	unsigned int n;
 	struct shared sh;
+	const struct config *cfg;
 	/* The workers' snapshots, for SIGUSR1: how many are in. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -113,6 +127,13 @@ static void on_cmd(evutil_socket_t fd, short what, void *arg)
 	while (read(fd, &c, 1) == 1) {
 		if (c == 'q') {
 			event_base_loopbreak(w->px.base);
+			continue;
+		}
+		if (c == 'k') {
+			struct keytab *kt = atomic_exchange(&w->next_keys, NULL);
+
+			if (kt)
+				keys_swap(&w->px, kt);
 			continue;
 		}
 		pthread_mutex_lock(&all->lock);
@@ -212,6 +233,59 @@ static int metrics_write(FILE *f, void *arg)
 	return 0;
 }
 
+/* "3 zone keys, 2 routers with keys of their own (FILE)" */
+static void keys_line(char *line, size_t size, const struct config *c,
+		      const struct keytab *kt)
+{
+	size_t i;
+
+	for (i = 0; i < kt->zones.n; i++)
+		append(line, size, "%s %s (key %s)", i ? "," : "",
+		       kt->zones.zone[i].name,
+		       zones_key(&kt->zones, &kt->zones.zone[i])->name);
+	if (!kt->zones.n)
+		append(line, size, " none (a plain forwarder)");
+	if (c->keys_path)
+		append(line, size,
+		       "; --keys %s: %zu key%s, %zu router%s with a key of "
+		       "its own",
+		       c->keys_path, kt->conf.ring.n,
+		       kt->conf.ring.n == 1 ? "" : "s", kt->conf.nserver,
+		       kt->conf.nserver == 1 ? "" : "s");
+}
+
+/*
+ * SIGHUP: every key file read again into a new table, then each worker
+ * given it (a reference each) to swap in between two events; queries
+ * in flight keep the table they started with. A file with an error:
+ * one line, and the keys stay as they were.
+ */
+static void keys_reload(struct workers *all)
+{
+	char why[1024], line[4096] = "";
+	struct keytab *kt, *old;
+	unsigned int i;
+
+	kt = keytab_load(all->cfg, why, sizeof(why));
+	if (!kt) {
+		pr_err("SIGHUP: keys not reloaded, the old ones kept: %s", why);
+		return;
+	}
+	keys_line(line, sizeof(line), all->cfg, kt);
+	if (all->n == 1) {
+		keys_swap(&all->w[0].px, kt);
+	} else {
+		for (i = 0; i < all->n; i++) {
+			old = atomic_exchange(&all->w[i].next_keys,
+					      keytab_ref(kt));
+			keytab_unref(old); /* one it had not taken yet */
+		}
+		tell_all(all, 'k');
+		keytab_unref(kt);
+	}
+	pr_info("SIGHUP: keys reloaded: NTS zones:%s", line);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct workers *all = arg;
@@ -219,6 +293,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGUSR1) {
 		counters_now(all);
+		return;
+	}
+	if (sig == SIGHUP) {
+		keys_reload(all);
 		return;
 	}
 	event_base_loopbreak(all->base);
@@ -247,7 +325,7 @@ static void more_files(void)
 	}
 }
 
-static void started(const struct config *c)
+static void started(const struct config *c, const struct keytab *kt)
 {
 	char line[4096] = "listening on", a[ADDR_STRLEN];
 	size_t i;
@@ -260,12 +338,7 @@ static void started(const struct config *c)
 		append(line, sizeof(line), "%s %s", i ? "," : "",
 		       addr_str(&c->upstream[i], a, sizeof(a)));
 	append(line, sizeof(line), "; NTS zones:");
-	for (i = 0; i < c->zones.n; i++)
-		append(line, sizeof(line), "%s %s (key %s)", i ? "," : "",
-		       c->zones.zone[i].name,
-		       zones_key(&c->zones, &c->zones.zone[i])->name);
-	if (!c->zones.n)
-		append(line, sizeof(line), " none (a plain forwarder)");
+	keys_line(line, sizeof(line), c, kt);
 	append(line, sizeof(line), "; NTS-Nego port %u, timeout %u ms, TTL %u",
 	       c->nego_port, c->nego_timeout_ms, c->ttl);
 	append(line, sizeof(line), "; NOTICEs: %u routers an answer, ",
@@ -283,13 +356,14 @@ static void started(const struct config *c)
 
 /* A worker's loop, sockets and queries; -1 (and said why) on failure. */
 static int worker_open(struct workers *all, unsigned int i,
-		       const struct config *cfg)
+		       const struct config *cfg, struct keytab *kt)
 {
 	struct worker *w = &all->w[i];
 
 	w->all = all;
 	w->cmd[0] = w->cmd[1] = -1;
 	w->px.cfg = *cfg; /* its zones and keys: the same, read only */
+	w->px.keys = keytab_ref(kt);
 	w->px.worker = i;
 	w->px.sh = all->n > 1 ? &all->sh : NULL;
 	w->px.base = event_base_new();
@@ -328,6 +402,8 @@ static void worker_close(struct worker *w)
 		close(w->cmd[1]);
 	if (w->px.base)
 		event_base_free(w->px.base);
+	keytab_unref(w->px.keys);
+	keytab_unref(atomic_exchange(&w->next_keys, NULL));
 }
 
 /* The threads of --threads 2 and more; the signals stay main()'s. */
@@ -341,6 +417,7 @@ static int workers_start(struct workers *all)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (i = 0; i < all->n && !err; i++) {
 		err = pthread_create(&all->w[i].tid, NULL, worker_run,
@@ -394,8 +471,10 @@ int main(int argc, char **argv)
 {
 	static struct config cfg;
 	static struct workers all;
-	struct event *sigs[3] = {};
-	static const int signo[3] = { SIGINT, SIGTERM, SIGUSR1 };
+	struct event *sigs[4] = {};
+	static const int signo[4] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
+	struct keytab *kt = NULL;
+	char why[1024];
 	const struct counters *c[256];
 	struct event_base *bases[256];
 	struct http_metrics *hm = NULL;
@@ -407,7 +486,12 @@ int main(int argc, char **argv)
 	rc = config_parse(&cfg, argc, argv);
 	if (rc > 0)
 		return 0;
-	if (rc || config_zones(&cfg)) {
+	if (!rc && !config_zones(&cfg)) {
+		kt = keytab_load(&cfg, why, sizeof(why));
+		if (!kt)
+			pr_err("%s", why);
+	}
+	if (!kt) {
 		zones_free(&cfg.zones);
 		return 2;
 	}
@@ -421,20 +505,22 @@ int main(int argc, char **argv)
 	if (!all.w) {
 		pr_err("cannot start: out of memory");
 		zones_free(&cfg.zones);
+		keytab_unref(kt);
 		return 1;
 	}
+	all.cfg = &cfg;
 	if (shared_init(&all))
 		goto out;
 	/* Every socket bound before a thread runs: a failure is one line. */
 	for (i = 0; i < all.n; i++)
-		if (worker_open(&all, i, &cfg))
+		if (worker_open(&all, i, &cfg, kt))
 			goto out;
 	all.base = all.n > 1 ? event_base_new() : all.w[0].px.base;
 	if (!all.base) {
 		pr_err("cannot set up the event loop (libevent)");
 		goto out;
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		sigs[i] = evsignal_new(all.base, signo[i], on_signal, &all);
 		if (!sigs[i] || event_add(sigs[i], NULL)) {
 			pr_err("cannot set up the signals (libevent)");
@@ -447,7 +533,10 @@ int main(int argc, char **argv)
 		if (!hm)
 			goto out;
 	}
-	started(&cfg);
+	started(&cfg, kt);
+	/* Each worker has its reference; SIGHUP makes new tables. */
+	keytab_unref(kt);
+	kt = NULL;
 	for (i = 0; i < all.n; i++)
 		bases[i] = all.w[i].px.base;
 	wd = watchdog_start(all.base, bases, all.n);
@@ -473,7 +562,8 @@ out:
 	http_metrics_stop(hm);
 	evlog_fini();
 	evlog_thread(NULL, NULL);
-	for (i = 0; i < 3; i++)
+	keytab_unref(kt);
+	for (i = 0; i < 4; i++)
 		if (sigs[i])
 			event_free(sigs[i]);
 	for (i = 0; i < all.n; i++)

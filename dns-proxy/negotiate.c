@@ -2,14 +2,15 @@
 /*
  * NTS-Nego, the server's side (DESIGN sections 1 and 3): a NOTICE "GN is
  * about to connect to FQDN" to each distinct address of the answer, on
- * the routers' NTS-Nego port, signed with the zone's key; the answer is
+ * the routers' NTS-Nego port; the answer is
  * held until every router has answered or --nego-timeout has passed.
  * The NOTICE is sent once more, with a new nonce and the same TxID,
  * halfway through. The end is one call of the request's done() with
  * each router's verdict, the hold already gone.
  *
- * An answer counts only if it is signed with the zone's key and names
- * the NOTICE's TxID, GN and FQDN, and comes from the router it was sent
+ * signed with the router's key (--keys), else the zone's. An answer
+ * counts only if it is signed with the key its NOTICE was, names the
+ * NOTICE's TxID, GN and FQDN, and comes from the router it was sent
  * to; anything else is ignored, as if lost.
  */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "addr.h"
 #include "evlog.h"
 #include "fmt.h"
+#include "keytab.h"
 #include "log.h"
 #include "nego.h"
 #include "negotiate.h"
@@ -50,6 +52,7 @@ struct hold;
 struct peer {
 	struct hold *h;
 	__be32 router;
+	const struct nts_key *key; /* the router's, of h->kt */
 	__u8 txid;
 	enum peer_state state;
 	bool has_addr;
@@ -62,6 +65,7 @@ struct peer {
 struct hold {
 	struct nego *n;
 	struct nego_req *req;
+	struct keytab *kt; /* the keys it started with, till it ends */
 	const struct nts_target *t; /* the requester's */
 	__be32 gn;
 	struct peer peer[NOTICE_MAX];
@@ -125,8 +129,7 @@ static int send_notice(struct nego *n, struct peer *p)
 
 	memcpy(m.fqdn, h->t->fqdn, sizeof(m.fqdn));
 	/* nonce 0: a fresh one each time */
-	len = nego_encode(&m, zones_key(&px->cfg.zones, h->t->zone), time(NULL),
-			  buf, sizeof(buf));
+	len = nego_encode(&m, p->key, time(NULL), buf, sizeof(buf));
 	if (len < 0)
 		return (int)len;
 	if (sendto(n->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&to,
@@ -292,6 +295,7 @@ static void hold_free(struct hold *h)
 	h->req->hold = NULL;
 	unlink_peers(h);
 	event_free(h->timer);
+	keytab_unref(h->kt);
 	free(h);
 }
 
@@ -384,6 +388,8 @@ static void add_peer(struct nego *n, struct hold *h, __be32 router)
 
 	p->h = h;
 	p->router = router;
+	/* Its own key (--keys), else the zone's. */
+	p->key = keytab_key(h->kt, h->t->zone - px->cfg.zones.zone, router);
 	/* A TxID no NOTICE to this router for this GN and name has. */
 	for (i = 0; i < 256; i++)
 		if (!txid_busy(n, h, router, start + i))
@@ -497,6 +503,7 @@ bool nego_start(struct nego *n, struct nego_req *req,
 	}
 	h->n = n;
 	h->req = req;
+	h->kt = keytab_ref(px->keys);
 	h->t = t;
 	h->gn = gn;
 	h->start_ms = now_ms();
@@ -531,36 +538,54 @@ static enum peer_state state_of(__u8 type)
 	}
 }
 
-/* The NOTICE @m answers: same router, TxID, GN, name and key. */
+/* The NOTICE @m answers: same router, TxID, GN and name. */
 static struct peer *find_peer(struct nego *n, __be32 router,
-			      const struct nego_msg *m,
-			      const struct nts_key *key)
+			      const struct nego_msg *m)
 {
-	const struct nts_zones *zs = &n->px->cfg.zones;
 	struct peer *p = LIST_FIRST(&n->bucket[bucket(router, m->txid)]);
 
 	for (; p; p = LIST_NEXT(p, link))
 		if (p->router == router && p->txid == m->txid &&
-		    p->h->gn == m->gn && !strcmp(p->h->t->fqdn, m->fqdn) &&
-		    key == zones_key(zs, p->h->t->zone))
+		    p->h->gn == m->gn && !strcmp(p->h->t->fqdn, m->fqdn))
 			return p;
 	return NULL;
+}
+
+/*
+ * The NOTICE @buf answers, if it is signed with the key that NOTICE
+ * was: each router's answer is checked with that router's key only, so
+ * that a router's key opens no other's negotiations.
+ */
+static struct peer *answered(struct nego *n, const __u8 *buf, size_t len,
+			     __be32 router, struct nego_msg *m, int *err)
+{
+	struct nts_keyring one = { .n = 1 };
+	struct nego_auth auth = n->auth;
+	struct peer *p;
+
+	*err = nego_decode(buf, len, m);
+	if (*err || state_of(m->type) == PEER_WAIT)
+		return NULL;
+	p = find_peer(n, router, m);
+	if (!p)
+		return NULL;
+	one.keys = (struct nts_key *)p->key;
+	auth.keys = &one;
+	*err = nego_receive(buf, len, &auth, time(NULL), m, NULL);
+	return *err ? NULL : p;
 }
 
 static void datagram(struct nego *n, const __u8 *buf, size_t len,
 		     const struct sockaddr_in *from)
 {
 	struct proxy *px = n->px;
-	const struct nts_key *key;
 	char who[INET_ADDRSTRLEN];
-	struct nego_msg m;
-	struct peer *p = NULL;
+	struct nego_msg m = {};
+	struct peer *p;
 	struct hold *h;
 	int err;
 
-	err = nego_receive(buf, len, &n->auth, time(NULL), &m, &key);
-	if (!err && state_of(m.type) != PEER_WAIT)
-		p = find_peer(n, from->sin_addr.s_addr, &m, key);
+	p = answered(n, buf, len, from->sin_addr.s_addr, &m, &err);
 	if (!p) {
 		/* Forged, stale, late or not ours: as if it never came. */
 		px->cnt.nego_ignored++;
@@ -610,7 +635,6 @@ struct nego *nego_init(struct proxy *px)
 	if (!n)
 		return NULL;
 	n->px = px;
-	n->auth.keys = &px->cfg.zones.ring;
 	n->auth.replay = nego_replay_new(NEGO_REPLAY_MAX);
 	/* The workers' buckets are one (nego_share()), else its own. */
 	n->rate = px->sh ? px->sh->rate : calloc(RATE_SLOTS, sizeof(*n->rate));

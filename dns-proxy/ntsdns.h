@@ -18,6 +18,7 @@
  *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
  *   target.c     which answers are negotiated, and their rewrite (fuzzed)
  *   zones.c      the -z zones and their keys (fuzzed)
+ *   keytab.c     the keys NOTICEs are signed with, reloaded on SIGHUP
  *   qname.c      questions as the log writes them
  *   addr.c       socket addresses as options and the log write them
  *   evlog.c      log lines about events, rate-limited
@@ -65,6 +66,8 @@ struct config {
 	const char *zone_args[MAX_ZONES];
 	size_t nzone_args;
 	struct nts_zones zones;
+	/* --keys FILE: named.conf's key and server statements */
+	const char *keys_path;
 	/* Forwarders whose EDNS Client Subnet /32 names the GN. */
 	struct nts_cidr4 trust_ecs[MAX_TRUST_ECS];
 	size_t ntrust_ecs;
@@ -135,6 +138,7 @@ struct counters {
 
 
 struct event_base;
+struct keytab;
 struct rate_slot;
 
 /*
@@ -161,6 +165,8 @@ struct proxy {
 	struct config cfg;
 	struct counters cnt;
 	struct event_base *base;
+	/* The keys now (keytab.h): the worker's reference, swapped on SIGHUP. */
+	struct keytab *keys;
 	unsigned int worker; /* 0 .. --threads - 1 */
 	struct shared *sh;   /* NULL with --threads 1 */
 };

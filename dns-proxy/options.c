@@ -88,7 +88,13 @@ static const struct opt opts[] = {
 	  .arg = "ZONE:KEYFILE", L(zone_args, nzone_args), .parse = opt_str,
 	  .help = "negotiate answers for names at or under ZONE, signed with "
 		  "the key in KEYFILE (tsig-keygen -a hmac-sha256 NAME; the "
-		  "router's -k); repeatable, up to 256" },
+		  "router's -k); repeatable, up to 256. The key of routers "
+		  "without a --keys server statement" },
+	{ .name = "keys", .type = OPT_STR, .arg = "FILE", F(keys_path),
+	  .help = "one key per router: named.conf's key and server "
+		  "statements (server ADDR { keys { NAME; }; };); a NOTICE "
+		  "to ADDR is signed with its key, to others with the "
+		  "zone's; re-read on SIGHUP" },
 	{ .name = "nego-port", .type = OPT_UINT, .arg = "PORT",
 	  F(nego_port), .min = 1, .max = 65535, .dflt = NTS_NEGO_PORT,
 	  .help = "the routers' NTS-Nego port" },
@@ -174,7 +180,8 @@ static const struct opts_prog prog = {
 "\n",
 	.epilog =
 "One log line per negotiation (within --log-rate). SIGUSR1 prints the\n"
-"counters; SIGINT and SIGTERM print them and stop.\n",
+"counters; SIGINT and SIGTERM print them and stop. SIGHUP re-reads the\n"
+"key files (-z, --keys); if one has an error, the keys stay as they were.\n",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 };
@@ -303,6 +310,13 @@ int config_zones(struct config *c)
 	size_t i;
 	int err;
 
+	if (c->keys_path && !c->nzone_args) {
+		pr_err("--keys %s without -z: which names to negotiate for? "
+		       "give -z ZONE:KEYFILE (its key signs NOTICEs to routers "
+		       "the file has no server statement for)",
+		       c->keys_path);
+		return -EINVAL;
+	}
 	for (i = 0; i < c->nzone_args; i++) {
 		err = zones_add(&c->zones, c->zone_args[i], why, sizeof(why));
 		if (err) {

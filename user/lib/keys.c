@@ -17,6 +17,8 @@ struct lex {
 	const char *p;
 	int line;
 	bool cut;		/* the last token was longer than tok */
+	const char *open;	/* an unterminated comment or string */
+	int open_line;
 	char tok[512];
 };
 
@@ -31,6 +33,10 @@ static void skip_space(struct lex *l)
 		} else if (l->p[0] == '/' && l->p[1] == '*') {
 			const char *e = strstr(l->p + 2, "*/");
 
+			if (!e) {
+				l->open = "a '/*' comment";
+				l->open_line = l->line;
+			}
 			for (; *l->p && l->p != e; l->p++)
 				l->line += *l->p == '\n';
 			l->p = e ? e + 2 : l->p;
@@ -50,13 +56,21 @@ static bool next(struct lex *l)
 	if (!*l->p)
 		return false;
 	if (*l->p == '"') {
-		for (l->p++; *l->p && *l->p != '"'; l->p++)
+		int start = l->line;
+
+		for (l->p++; *l->p && *l->p != '"'; l->p++) {
+			l->line += *l->p == '\n';
 			if (n < sizeof(l->tok) - 1)
 				l->tok[n++] = *l->p;
 			else
 				l->cut = true;
-		if (*l->p)
+		}
+		if (*l->p) {
 			l->p++;
+		} else {
+			l->open = "a '\"' string";
+			l->open_line = start;
+		}
 	} else if (strchr("{};", *l->p)) {
 		l->tok[n++] = *l->p++;
 	} else {
@@ -185,15 +199,163 @@ static FILE *open_regular(const char *path, char *err, size_t errlen,
 	return f;
 }
 
-int keys_load(struct nts_keyring *kr, const char *path, char *err,
-	      size_t errlen)
+/* A server statement as read, its key looked up once the file is read. */
+struct pending_server {
+	uint32_t addr;
+	char key[256];
+	int line;
+};
+
+/* One "key NAME { ... };" statement, after "key"; into @kr. */
+static int parse_key(struct lex *l, struct nts_keyring *kr, const char *path,
+		     char *err, size_t errlen)
 {
-	struct lex l = { .line = 1 };
-	struct nts_key k, *more;
 	const struct nts_key *dup;
-	char *text = NULL, algo[64];
+	struct nts_key k, *more;
+	char algo[64] = "";
+	int rc = 0, e;
+
+	memset(&k, 0, sizeof(k));
+	if (!next(l) || !strcmp(l->tok, "{") || key_name(k.name, l->tok))
+		FAIL("%s:%d: expected a key name after 'key'", path, l->line);
+	if (!expect(l, "{"))
+		FAIL("%s:%d: expected '{' after key '%s'", path, l->line,
+		     k.name);
+	while (next(l) && strcmp(l->tok, "}")) {
+		if (!strcmp(l->tok, "algorithm") && next(l)) {
+			snprintf(algo, sizeof(algo), "%.63s", l->tok);
+		} else if (!strcmp(l->tok, "secret") && next(l)) {
+			e = secret_decode(&k, l->tok, l->cut);
+			if (e == -E2BIG)
+				FAIL("%s:%d: the secret of key '%s' is longer "
+				     "than %d bytes, the limit (tsig-keygen -a "
+				     "hmac-sha256 makes 32)",
+				     path, l->line, k.name, KEY_SECRET_MAX);
+			else if (e)
+				FAIL("%s:%d: the secret of key '%s' is not "
+				     "base64",
+				     path, l->line, k.name);
+		} else {
+			FAIL("%s:%d: unexpected '%s' in key '%s' (expected "
+			     "'algorithm' or 'secret')",
+			     path, l->line, l->tok, k.name);
+		}
+		if (!expect(l, ";"))
+			FAIL("%s:%d: expected ';'", path, l->line);
+	}
+	if (strcmp(l->tok, "}") || !expect(l, ";"))
+		FAIL("%s:%d: key '%s' is not closed with '};'", path, l->line,
+		     k.name);
+	if (strcasecmp(algo, "hmac-sha256"))
+		FAIL("%s: key '%s' uses '%s'; only hmac-sha256 is supported "
+		     "(tsig-keygen -a hmac-sha256 NAME)",
+		     path, k.name, algo[0] ? algo : "no algorithm");
+	if (!k.secret_len)
+		FAIL("%s: key '%s' has no secret", path, k.name);
+	/* Which of two secrets would sign? Neither: refuse. */
+	dup = keys_find(kr, k.name, strlen(k.name));
+	if (dup)
+		FAIL("key '%s' is in %s and again in %s; a key name may be "
+		     "given once",
+		     k.name, dup->file, path);
+	snprintf(k.file, sizeof(k.file), "%s", path);
+	more = realloc(kr->keys, (kr->n + 1) * sizeof(*more));
+	if (!more)
+		FAIL("out of memory");
+	kr->keys = more;
+	kr->keys[kr->n++] = k;
+out:
+	memset(&k, 0, sizeof(k));
+	return rc;
+}
+
+/* An IPv4 address in dotted quad, nothing else (no prefix, no port). */
+static bool parse_ipv4(const char *s, uint32_t *addr)
+{
+	unsigned int b[4], i;
+	int n = -1;
+
+	if (sscanf(s, "%3u.%3u.%3u.%3u%n", &b[0], &b[1], &b[2], &b[3], &n) !=
+		    4 ||
+	    n < 0 || s[n] || !isdigit((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < 4; i++)
+		if (b[i] > 255)
+			return false;
+	/* network order, as in struct in_addr */
+	*addr = 0;
+	for (i = 0; i < 4; i++)
+		((uint8_t *)addr)[i] = b[i];
+	return true;
+}
+
+/* "server ADDR { keys { NAME; }; };", after "server". */
+static int parse_server(struct lex *l, struct pending_server **srv,
+			size_t *n, const char *path, char *err, size_t errlen)
+{
+	struct pending_server s = {}, *more;
+	char addr[64];
+	size_t i;
+	int rc = 0;
+
+	if (!next(l) || !parse_ipv4(l->tok, &s.addr))
+		FAIL("%s:%d: expected a router's IPv4 address after 'server', "
+		     "found '%s'",
+		     path, l->line, l->tok);
+	s.line = l->line;
+	snprintf(addr, sizeof(addr), "%.63s", l->tok);
+	for (i = 0; i < *n; i++)
+		if ((*srv)[i].addr == s.addr)
+			FAIL("%s:%d: server %s is given again (first at line "
+			     "%d); one statement a router",
+			     path, l->line, addr, (*srv)[i].line);
+	if (!expect(l, "{"))
+		FAIL("%s:%d: expected '{' after server %s", path, l->line,
+		     addr);
+	if (!next(l) || strcmp(l->tok, "keys"))
+		FAIL("%s:%d: expected 'keys' in server %s, found '%s' (only "
+		     "'keys { NAME; };' is supported)",
+		     path, l->line, addr, l->tok);
+	if (!expect(l, "{"))
+		FAIL("%s:%d: expected '{' after 'keys' in server %s", path,
+		     l->line, addr);
+	if (!next(l) || strchr("{};", l->tok[0]) || key_name(s.key, l->tok))
+		FAIL("%s:%d: expected a key name in server %s's keys", path,
+		     l->line, addr);
+	if (!expect(l, ";"))
+		FAIL("%s:%d: expected ';' after key '%s' in server %s", path,
+		     l->line, s.key, addr);
+	if (!next(l) || strcmp(l->tok, "}"))
+		FAIL("%s:%d: server %s: one key a router; expected '}' after "
+		     "key '%s', found '%s'",
+		     path, l->line, addr, s.key, l->tok);
+	if (!expect(l, ";") || !expect(l, "}") || !expect(l, ";"))
+		FAIL("%s:%d: server %s is not closed with '}; };'", path,
+		     l->line, addr);
+	more = realloc(*srv, (*n + 1) * sizeof(*more));
+	if (!more)
+		FAIL("out of memory");
+	*srv = more;
+	(*srv)[(*n)++] = s;
+out:
+	return rc;
+}
+
+/*
+ * The statements of @path: keys into @kr; with @c, server statements
+ * too (their keys must be in the same file, in any order).
+ */
+static int parse_file(struct nts_keyring *kr, struct nts_keyconf *c,
+		      const char *path, char *err, size_t errlen)
+{
+	struct pending_server *srv = NULL;
+	struct lex l = { .line = 1 };
+	struct nts_server_key *out;
+	const struct nts_key *k;
+	size_t nsrv = 0, i, first = kr->n;
+	char *text = NULL;
 	long size;
-	int rc = 0, found = 0, e;
+	int rc = 0;
 	FILE *f;
 
 	f = open_regular(path, err, errlen, &rc);
@@ -205,70 +367,101 @@ int keys_load(struct nts_keyring *kr, const char *path, char *err,
 	text = calloc(1, size + 1);
 	if (!text || fread(text, 1, size, f) != (size_t)size)
 		FAIL("%s: cannot read it", path);
+	if (memchr(text, '\0', size))
+		FAIL("%s: a NUL byte in it: not a key file", path);
 	l.p = text;
 
 	while (next(&l)) {
-		if (strcmp(l.tok, "key"))
+		if (!strcmp(l.tok, "key"))
+			rc = parse_key(&l, kr, path, err, errlen);
+		else if (c && !strcmp(l.tok, "server"))
+			rc = parse_server(&l, &srv, &nsrv, path, err, errlen);
+		else if (c)
+			FAIL("%s:%d: expected 'key' or 'server', found '%s'",
+			     path, l.line, l.tok);
+		else
 			FAIL("%s:%d: expected 'key', found '%s'", path, l.line,
 			     l.tok);
-		memset(&k, 0, sizeof(k));
-		algo[0] = '\0';
-		if (!next(&l) || key_name(k.name, l.tok))
-			FAIL("%s:%d: bad key name", path, l.line);
-		if (!expect(&l, "{"))
-			FAIL("%s:%d: expected '{'", path, l.line);
-		while (next(&l) && strcmp(l.tok, "}")) {
-			if (!strcmp(l.tok, "algorithm") && next(&l)) {
-				snprintf(algo, sizeof(algo), "%s", l.tok);
-			} else if (!strcmp(l.tok, "secret") && next(&l)) {
-				e = secret_decode(&k, l.tok, l.cut);
-				if (e == -E2BIG)
-					FAIL("%s:%d: the secret of key '%s' "
-					     "is longer than %d bytes, the "
-					     "limit (tsig-keygen -a "
-					     "hmac-sha256 makes 32)",
-					     path, l.line, k.name,
-					     KEY_SECRET_MAX);
-				else if (e)
-					FAIL("%s:%d: the secret of key '%s' "
-					     "is not base64",
-					     path, l.line, k.name);
-			} else {
-				FAIL("%s:%d: unexpected '%s' in key '%s'",
-				     path, l.line, l.tok, k.name);
-			}
-			if (!expect(&l, ";"))
-				FAIL("%s:%d: expected ';'", path, l.line);
-		}
-		if (strcmp(l.tok, "}") || !expect(&l, ";"))
-			FAIL("%s:%d: key '%s' is not closed with '};'", path,
-			     l.line, k.name);
-		if (strcasecmp(algo, "hmac-sha256"))
-			FAIL("%s: key '%s' uses '%s'; only hmac-sha256 is "
-			     "supported (tsig-keygen -a hmac-sha256 NAME)",
-			     path, k.name, algo[0] ? algo : "no algorithm");
-		if (!k.secret_len)
-			FAIL("%s: key '%s' has no secret", path, k.name);
-		/* Which of two secrets would sign? Neither: refuse. */
-		dup = keys_find(kr, k.name, strlen(k.name));
-		if (dup)
-			FAIL("key '%s' is in %s and again in %s; a key name "
-			     "may be given once",
-			     k.name, dup->file, path);
-		snprintf(k.file, sizeof(k.file), "%s", path);
-		more = realloc(kr->keys, (kr->n + 1) * sizeof(*more));
-		if (!more)
-			FAIL("out of memory");
-		kr->keys = more;
-		kr->keys[kr->n++] = k;
-		found++;
+		/* What a comment or string left open swallowed: that first. */
+		if (l.open)
+			FAIL("%s:%d: %s that does not end", path, l.open_line,
+			     l.open);
+		if (rc)
+			goto out;
 	}
-	if (!found)
+	if (l.open)
+		FAIL("%s:%d: %s that does not end", path, l.open_line, l.open);
+	if (kr->n == first)
 		FAIL("%s: no key in it", path);
+	if (!c)
+		goto out;
+	for (i = 0; i < nsrv; i++)
+		if (!keys_find(kr, srv[i].key, strlen(srv[i].key)))
+			FAIL("%s:%d: server's key '%s' is not in this file; "
+			     "add its key statement (tsig-keygen -a "
+			     "hmac-sha256 %s)",
+			     path, srv[i].line, srv[i].key, srv[i].key);
+	out = calloc(nsrv ? nsrv : 1, sizeof(*out));
+	if (!out)
+		FAIL("out of memory");
+	for (i = 0; i < nsrv; i++) {
+		k = keys_find(kr, srv[i].key, strlen(srv[i].key));
+		out[i].addr = srv[i].addr;
+		out[i].key = k - kr->keys;
+	}
+	free(c->server);
+	c->server = out;
+	c->nserver = nsrv;
 out:
-	free(text);
+	if (rc && kr->n > first) {
+		/* A file with an error adds nothing. */
+		memset(kr->keys + first, 0, (kr->n - first) * sizeof(*kr->keys));
+		kr->n = first;
+	}
+	free(srv);
+	if (text) {
+		memset(text, 0, size);
+		free(text);
+	}
 	fclose(f);
 	return rc;
+}
+
+int keys_load(struct nts_keyring *kr, const char *path, char *err,
+	      size_t errlen)
+{
+	return parse_file(kr, NULL, path, err, errlen);
+}
+
+int keys_conf_load(struct nts_keyconf *c, const char *path, char *err,
+		   size_t errlen)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = parse_file(&c->ring, c, path, err, errlen);
+	if (rc)
+		keys_conf_free(c);
+	return rc;
+}
+
+const struct nts_key *keys_conf_server(const struct nts_keyconf *c,
+				       uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < c->nserver; i++)
+		if (c->server[i].addr == addr)
+			return &c->ring.keys[c->server[i].key];
+	return NULL;
+}
+
+void keys_conf_free(struct nts_keyconf *c)
+{
+	keys_free(&c->ring);
+	free(c->server);
+	c->server = NULL;
+	c->nserver = 0;
 }
 
 const struct nts_key *keys_find(const struct nts_keyring *kr,
