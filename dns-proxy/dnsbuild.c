@@ -156,7 +156,12 @@ size_t dns_ecs_scope_checked(uint8_t *buf, size_t len, size_t cap,
 		return len;
 	memcpy(copy, buf, len);
 	n = dns_ecs_scope(buf, len, cap, addr);
-	if (n != len && ldns_wire2pkt(&p, buf, n) != LDNS_STATUS_OK) {
+	/*
+	 * The edit put ECS into an OPT record: a parser must read the
+	 * message and see its EDNS, or the edit is not made at all.
+	 */
+	if (n != len && (ldns_wire2pkt(&p, buf, n) != LDNS_STATUS_OK ||
+			 !ldns_pkt_edns(p))) {
 		memcpy(buf, copy, len);
 		n = len;
 	}

@@ -32,8 +32,9 @@ uint8_t *dns_finish(uint8_t *buf, size_t len, const ldns_pkt *r, uint16_t id,
 
 /*
  * dns_ecs_scope(), and the edit undone unless ldns still reads the
- * message whole: what the wire walk and ldns disagree about (malformed
- * answers the fuzzer finds) reaches the client as the upstream sent it.
+ * message whole and sees its EDNS: what the wire walk and ldns disagree
+ * about (malformed answers the fuzzer finds) reaches the client as the
+ * upstream sent it.
  */
 size_t dns_ecs_scope_checked(uint8_t *buf, size_t len, size_t cap,
 			     uint32_t addr);
