@@ -49,6 +49,57 @@ router_stop() {
 	$NETLAB router-stop
 }
 
+# A second NTS router $1, its WAN eth0 at $4/24 on the bridge of
+# namespace $3, its LAN eth1 at $5.1/24 on a bridge of its own (namespace
+# l$1) with one inside host $2 at $5.10; $6: the WAN's gateway, if any.
+router2_up() { # router host uplink wan-addr lan-net [gateway]
+	local r=$1 h=$2 n
+	[ -e "/run/netns/$P$r" ] && return 0
+	for n in "$r" "l$r" "$h"; do
+		ip netns add "$P$n"
+		ip -n "$P$n" link set lo up
+	done
+	ip -n "${P}l$r" link add br0 type bridge
+	ip -n "${P}l$r" link set br0 up
+	ip -n "$P$r" link add eth0 type veth peer name "$r" netns "$P$3"
+	ip -n "$P$3" link set "$r" master br0 up
+	ip -n "$P$r" link add eth1 type veth peer name "$r" netns "${P}l$r"
+	ip -n "${P}l$r" link set "$r" master br0 up
+	ip -n "$P$h" link add eth0 type veth peer name "$h" netns "${P}l$r"
+	ip -n "${P}l$r" link set "$h" master br0 up
+	ip -n "$P$r" addr add "$4/24" dev eth0
+	ip -n "$P$r" addr add "$5.1/24" dev eth1
+	ip -n "$P$h" addr add "$5.10/24" dev eth0
+	for n in "$r:eth0" "$r:eth1" "$h:eth0"; do
+		ip -n "$P${n%:*}" link set "${n#*:}" up
+	done
+	[ -z "${6:-}" ] || ip -n "$P$r" route add default via "$6"
+	ip -n "$P$h" route add default via "$5.1"
+	x "$r" sysctl -qw net.ipv4.ip_forward=1
+	x "$h" ethtool -K eth0 tx off >/dev/null
+}
+
+# ntsload on router $1 with key file $2 and the lab's DDNS server and
+# zone, more options after; it logs to $TMP/$1.log.
+router2_start() { # router key [option...]
+	local r=$1 k=$2
+	shift 2
+	: >"$TMP/$r.log"
+	ip netns exec "$P$r" "$NTSLOAD" --pin-path "$STATE/bpf/$r" -k "$k" \
+		--ddns-server "$DDNS" --zone example.net "$@" \
+		eth0 >>"$TMP/$r.log" 2>&1 &
+	echo $! >"$TMP/$r.pid"
+	wait_for 10 grep -q attached "$TMP/$r.log" ||
+		{ cat "$TMP/$r.log"; return 1; }
+}
+
+router2_stop() { # router
+	[ -f "$TMP/$1.pid" ] || return 0
+	kill "$(cat "$TMP/$1.pid")" 2>/dev/null
+	wait "$(cat "$TMP/$1.pid")" 2>/dev/null
+	rm -f "$TMP/$1.pid"
+}
+
 # Run a command in the background in a namespace; it dies with the lab.
 bg() {
 	local ns=$1

@@ -13,49 +13,13 @@ CTL2="$top/build/ntsctl -P $STATE/bpf/rtr2"
 
 # rtr2 on rtr's LAN (10.0.0.2), its own LAN 10.1.0.0/24 with carol.
 cascade_up() {
-	local n
 	[ -e "/run/netns/${P}rtr2" ] && return 0
-	for n in rtr2 lan2 pn3; do
-		ip netns add "$P$n"
-		ip -n "$P$n" link set lo up
-	done
-	ip -n ${P}lan2 link add br0 type bridge
-	ip -n ${P}lan2 link set br0 up
-	ip -n ${P}rtr2 link add eth0 type veth peer name rtr2 netns ${P}lan
-	ip -n ${P}lan link set rtr2 master br0 up
-	ip -n ${P}rtr2 link add eth1 type veth peer name rtr2 netns ${P}lan2
-	ip -n ${P}lan2 link set rtr2 master br0 up
-	ip -n ${P}pn3 link add eth0 type veth peer name pn3 netns ${P}lan2
-	ip -n ${P}lan2 link set pn3 master br0 up
-	ip -n ${P}rtr2 addr add $RTR2/24 dev eth0
-	ip -n ${P}rtr2 addr add 10.1.0.1/24 dev eth1
-	ip -n ${P}pn3 addr add $PN3/24 dev eth0
-	for n in rtr2:eth0 rtr2:eth1 pn3:eth0; do
-		ip -n "$P${n%:*}" link set "${n#*:}" up
-	done
-	ip -n ${P}rtr2 route add default via 10.0.0.1
-	ip -n ${P}pn3 route add default via 10.1.0.1
-	x rtr2 sysctl -qw net.ipv4.ip_forward=1
-	x pn3 ethtool -K eth0 tx off >/dev/null
+	router2_up rtr2 pn3 lan $RTR2 10.1.0 10.0.0.1
 	tsig-keygen -a hmac-sha256 inner-key >"$TMP/inner.key"
 }
 
-rtr2_start() {
-	: >"$TMP/rtr2.log"
-	ip netns exec ${P}rtr2 "$NTSLOAD" --pin-path "$STATE/bpf/rtr2" \
-		-k "$TMP/inner.key" --ddns-server $DDNS --zone example.net "$@" \
-		eth0 >>"$TMP/rtr2.log" 2>&1 &
-	echo $! >"$TMP/rtr2.pid"
-	wait_for 10 grep -q attached "$TMP/rtr2.log" ||
-		{ cat "$TMP/rtr2.log"; return 1; }
-}
-
-rtr2_stop() {
-	[ -f "$TMP/rtr2.pid" ] || return 0
-	kill "$(cat "$TMP/rtr2.pid")" 2>/dev/null
-	wait "$(cat "$TMP/rtr2.pid")" 2>/dev/null
-	rm -f "$TMP/rtr2.pid"
-}
+rtr2_start() { router2_start rtr2 "$TMP/inner.key" "$@"; }
+rtr2_stop() { router2_stop rtr2; }
 
 register() { # host name
 	printf 'server %s\nzone example.net\nupdate add %s.example.net 300 A %s\nsend\n' \

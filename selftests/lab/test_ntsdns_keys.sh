@@ -14,52 +14,17 @@ PNB=10.2.0.10
 CTLB="$top/build/ntsctl -P $STATE/bpf/rtrb"
 KEYS=$TMP/keys.conf
 
-# rtrb: WAN eth0 on inet's br0, LAN eth1 on lanb's br0 with pnb.
+# rtrb: WAN eth0 on inet's br0, LAN eth1 (10.2.0.0/24) with pnb.
 rtrb_up() {
-	local n
 	[ -e "/run/netns/${P}rtrb" ] && return 0
-	for n in rtrb lanb pnb; do
-		ip netns add "$P$n"
-		ip -n "$P$n" link set lo up
-	done
-	ip -n ${P}lanb link add br0 type bridge
-	ip -n ${P}lanb link set br0 up
-	ip -n ${P}rtrb link add eth0 type veth peer name rtrb netns ${P}inet
-	ip -n ${P}inet link set rtrb master br0 up
-	ip -n ${P}rtrb link add eth1 type veth peer name rtrb netns ${P}lanb
-	ip -n ${P}lanb link set rtrb master br0 up
-	ip -n ${P}pnb link add eth0 type veth peer name pnb netns ${P}lanb
-	ip -n ${P}lanb link set pnb master br0 up
-	ip -n ${P}rtrb addr add $RTRB/24 dev eth0
-	ip -n ${P}rtrb addr add 10.2.0.1/24 dev eth1
-	ip -n ${P}pnb addr add $PNB/24 dev eth0
-	for n in rtrb:eth0 rtrb:eth1 pnb:eth0; do
-		ip -n "$P${n%:*}" link set "${n#*:}" up
-	done
-	ip -n ${P}pnb route add default via 10.2.0.1
-	x rtrb sysctl -qw net.ipv4.ip_forward=1
-	x pnb ethtool -K eth0 tx off >/dev/null
+	router2_up rtrb pnb inet $RTRB 10.2.0
 	# Each router its own key, as a provider hands them out.
 	tsig-keygen -a hmac-sha256 rtr-a >"$TMP/rtr-a.key"
 	tsig-keygen -a hmac-sha256 rtr-b >"$TMP/rtr-b.key"
 }
 
-rtrb_start() {
-	: >"$TMP/rtrb.log"
-	ip netns exec ${P}rtrb "$NTSLOAD" --pin-path "$STATE/bpf/rtrb" \
-		-k "$TMP/rtr-b.key" --ddns-server $DDNS --zone example.net \
-		eth0 >>"$TMP/rtrb.log" 2>&1 &
-	echo $! >"$TMP/rtrb.pid"
-	wait_for 10 grep -q attached "$TMP/rtrb.log" ||
-		{ cat "$TMP/rtrb.log"; return 1; }
-}
-
-rtrb_stop() {
-	[ -f "$TMP/rtrb.pid" ] || return 0
-	kill "$(cat "$TMP/rtrb.pid")" 2>/dev/null
-	wait "$(cat "$TMP/rtrb.pid")" 2>/dev/null
-	rm -f "$TMP/rtrb.pid"
-}
+rtrb_start() { router2_start rtrb "$TMP/rtr-b.key"; }
+rtrb_stop() { router2_stop rtrb; }
 
 web() { # host page
 	mkdir -p "$TMP/www-$1"
