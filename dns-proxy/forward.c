@@ -21,20 +21,29 @@
 #include <event2/event.h>
 
 #include "addr.h"
+#include "dgram.h"
 #include "evlog.h"
 #include "forward.h"
 #include "log.h"
 #include "ntsdns.h"
 #include "sock.h"
 
-#define ID_SPACE  65536
-#define UDP_BATCH 64
+#define ID_SPACE 65536
+/* recvmmsg() calls per wakeup: others' turn after that. */
+#define UDP_READS 2
+
+/* The UDP socket of one family: queries out in batches, answers in. */
+struct upsock {
+	struct forwarder *fw;
+	int fd;
+	struct event *ev, *flush;
+	struct dgram_batch *batch;
+};
 
 struct forwarder {
 	struct proxy *px;
 	/* UDP sockets by family, and requests by upstream ID. */
-	int fd4, fd6;
-	struct event *ev4, *ev6;
+	struct upsock up4, up6;
 	struct uptcp *tcp;
 	struct fwd_req **inflight;
 	unsigned int ninflight;
@@ -42,7 +51,6 @@ struct forwarder {
 	/* IDs to come, from arc4random_buf(): one syscall a batch. */
 	uint16_t ids[256];
 	unsigned int nids;
-	uint8_t buf[DNS_MSG_MAX + 1]; /* one answer, as it came */
 };
 
 /* A TCP client takes whole answers: a truncated one is asked over TCP. */
@@ -146,40 +154,46 @@ static void accept_answer(struct fwd_req *r, int up, const uint8_t *buf,
 
 static void over_tcp(struct fwd_req *r, int up);
 
-static void udp_answer(evutil_socket_t fd, short what, void *arg)
+/* One datagram from an upstream. */
+static void udp_answer(struct forwarder *fw, const struct dgram *d)
 {
-	struct forwarder *fw = arg;
-	struct sockaddr_storage from;
-	socklen_t flen;
 	struct fwd_req *r;
 	char who[ADDR_STRLEN];
 	ldns_pkt *pkt;
-	ssize_t n;
-	int i, up;
+	int up;
 
+	r = d->len >= 2 ? fw->inflight[dns_get16(d->buf)] : NULL;
+	up = r && !r->tcp ? asked(r, &d->peer) : -1;
+	if (up < 0 || dnsr_parse(r->dq, r->id, d->buf, d->len, &pkt)) {
+		/* Late, spoofed or broken: as if never sent. */
+		fw->px->cnt.upstream_ignored++;
+		ev_debug("ignored %zu bytes from %s: not the answer to a "
+			 "query in flight",
+			 d->len, addr_str(&d->peer, who, sizeof(who)));
+		return;
+	}
+	if (wants_whole(r, d->buf, d->len)) {
+		ldns_pkt_free(pkt);
+		over_tcp(r, up);
+		return;
+	}
+	accept_answer(r, up, d->buf, d->len, pkt);
+}
+
+static void udp_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct upsock *u = arg;
+	struct dgram *d;
+	int i, n, rd;
+
+	(void)fd;
 	(void)what;
-	for (i = 0; i < UDP_BATCH; i++) {
-		flen = sizeof(from);
-		n = recvfrom(fd, fw->buf, sizeof(fw->buf), MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &flen);
-		if (n < 0)
+	for (rd = 0; rd < UDP_READS; rd++) {
+		n = dgram_recv(u->batch, u->fd, false, &d);
+		for (i = 0; i < n; i++)
+			udp_answer(u->fw, &d[i]);
+		if (n < DGRAM_BATCH)
 			return;
-		r = n >= 2 ? fw->inflight[dns_get16(fw->buf)] : NULL;
-		up = r && !r->tcp ? asked(r, &from) : -1;
-		if (up < 0 || dnsr_parse(r->dq, r->id, fw->buf, n, &pkt)) {
-			/* Late, spoofed or broken: as if never sent. */
-			fw->px->cnt.upstream_ignored++;
-			ev_debug("ignored %zd bytes from %s: not the answer "
-				 "to a query in flight",
-				 n, addr_str(&from, who, sizeof(who)));
-			continue;
-		}
-		if (wants_whole(r, fw->buf, n)) {
-			ldns_pkt_free(pkt);
-			over_tcp(r, up);
-			continue;
-		}
-		accept_answer(r, up, fw->buf, n, pkt);
 	}
 }
 
@@ -244,17 +258,36 @@ static void over_tcp(struct fwd_req *r, int up)
 	tcp_ask(r, up);
 }
 
-static void udp_ask(struct fwd_req *r, const struct sockaddr_storage *to)
+/* A failure here is a lost datagram: the timer tries again. */
+static void udp_refused(const struct sockaddr_storage *to, int err, void *arg)
 {
-	struct forwarder *fw = r->fw;
-	int fd = to->ss_family == AF_INET6 ? fw->fd6 : fw->fd4;
 	char who[ADDR_STRLEN];
 
-	/* A failure here is a lost datagram: the timer tries again. */
-	if (sendto(fd, r->wire, r->len, MSG_DONTWAIT,
-		   (const struct sockaddr *)to, addr_len(to)) < 0)
-		ev_debug("cannot send a query to %s: %s",
-			 addr_str(to, who, sizeof(who)), strerror(errno));
+	(void)arg;
+	ev_debug("cannot send a query to %s: %s",
+		 addr_str(to, who, sizeof(who)), strerror(err));
+}
+
+/* After the wakeup that queued them: the queries go out together. */
+static void udp_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct upsock *u = arg;
+
+	(void)fd;
+	(void)what;
+	dgram_flush(u->batch, u->fd, udp_refused, NULL);
+}
+
+static void udp_ask(struct fwd_req *r, const struct sockaddr_storage *to)
+{
+	static const struct sockaddr_storage any;
+	struct forwarder *fw = r->fw;
+	struct upsock *u = to->ss_family == AF_INET6 ? &fw->up6 : &fw->up4;
+
+	if (!dgram_pending(u->batch))
+		event_active(u->flush, EV_WRITE, 0);
+	if (dgram_queue(u->batch, to, &any, 0, r->wire, r->len))
+		dgram_flush(u->batch, u->fd, udp_refused, NULL);
 }
 
 static void attempt(struct fwd_req *r)
@@ -324,21 +357,39 @@ void forward_cancel(struct fwd_req *r)
 	release(r);
 }
 
-static int udp_socket(struct forwarder *fw, int family, int *fd,
-		      struct event **ev)
+static int udp_socket(struct forwarder *fw, int family, struct upsock *u)
 {
-	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (*fd < 0) {
+	u->fw = fw;
+	u->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (u->fd < 0) {
 		pr_err("cannot open a UDP socket for the upstreams: %s",
 		       strerror(errno));
 		return -errno;
 	}
-	sock_big_rcvbuf(*fd);
-	*ev = event_new(fw->px->base, *fd, EV_READ | EV_PERSIST, udp_answer,
-			fw);
-	if (!*ev || event_add(*ev, NULL))
+	sock_big_rcvbuf(u->fd);
+	u->ev = event_new(fw->px->base, u->fd, EV_READ | EV_PERSIST,
+			  udp_readable, u);
+	u->flush = event_new(fw->px->base, -1, 0, udp_flush, u);
+	u->batch = dgram_batch_new();
+	if (!u->ev || !u->flush || !u->batch || event_add(u->ev, NULL)) {
+		pr_err("cannot open a UDP socket for the upstreams: out of "
+		       "memory");
 		return -ENOMEM;
+	}
 	return 0;
+}
+
+static void udp_close(struct upsock *u)
+{
+	if (u->batch && u->fd >= 0)
+		dgram_flush(u->batch, u->fd, udp_refused, NULL);
+	if (u->ev)
+		event_free(u->ev);
+	if (u->flush)
+		event_free(u->flush);
+	dgram_batch_free(u->batch);
+	if (u->fd >= 0)
+		close(u->fd);
 }
 
 struct forwarder *forward_init(struct proxy *px)
@@ -350,17 +401,17 @@ struct forwarder *forward_init(struct proxy *px)
 	if (!fw)
 		return NULL;
 	fw->px = px;
-	fw->fd4 = fw->fd6 = -1;
+	fw->up4.fd = fw->up6.fd = -1;
 	fw->inflight = calloc(ID_SPACE, sizeof(*fw->inflight));
 	fw->tcp = uptcp_new(px, tcp_answer, tcp_failed, fw);
 	if (!fw->inflight || !fw->tcp)
 		goto fail;
 	for (i = 0; i < c->nupstream; i++) {
-		if (c->upstream[i].ss_family == AF_INET && fw->fd4 < 0 &&
-		    udp_socket(fw, AF_INET, &fw->fd4, &fw->ev4))
+		if (c->upstream[i].ss_family == AF_INET && fw->up4.fd < 0 &&
+		    udp_socket(fw, AF_INET, &fw->up4))
 			goto fail;
-		if (c->upstream[i].ss_family == AF_INET6 && fw->fd6 < 0 &&
-		    udp_socket(fw, AF_INET6, &fw->fd6, &fw->ev6))
+		if (c->upstream[i].ss_family == AF_INET6 && fw->up6.fd < 0 &&
+		    udp_socket(fw, AF_INET6, &fw->up6))
 			goto fail;
 	}
 	return fw;
@@ -373,14 +424,8 @@ void forward_fini(struct forwarder *fw)
 {
 	if (!fw)
 		return;
-	if (fw->ev4)
-		event_free(fw->ev4);
-	if (fw->ev6)
-		event_free(fw->ev6);
-	if (fw->fd4 >= 0)
-		close(fw->fd4);
-	if (fw->fd6 >= 0)
-		close(fw->fd6);
+	udp_close(&fw->up4);
+	udp_close(&fw->up6);
 	uptcp_free(fw->tcp);
 	free(fw->inflight);
 	free(fw);

@@ -14,6 +14,7 @@
 #include <event2/listener.h>
 
 #include "addr.h"
+#include "dgram.h"
 #include "dnswire.h"
 #include "evlog.h"
 #include "listen.h"
@@ -22,8 +23,8 @@
 #include "proxy2.h"
 #include "sock.h"
 
-/* Datagrams read per wakeup: others' turn after that. */
-#define UDP_BATCH 64
+/* recvmmsg() calls per wakeup: others' turn after that. */
+#define UDP_READS 2
 /* Queries one TCP connection may have in flight before we stop reading. */
 #define TCP_PIPELINE 64
 /* Stop reading a TCP client whose answers pile up unread. */
@@ -37,6 +38,8 @@ struct udp_listener {
 	struct event *ev;
 	struct sockaddr_storage addr;
 	bool wildcard; /* answers need the address asked */
+	struct dgram_batch *batch;
+	struct event *flush; /* answers queued: send them in one go */
 };
 
 /*
@@ -71,7 +74,7 @@ struct listener {
 	size_t ntcp;
 	TAILQ_HEAD(, tcp_conn) conns;
 	unsigned int nconns;
-	uint8_t buf[DNS_MSG_MAX + 1]; /* one message, as it came */
+	uint8_t buf[DNS_MSG_MAX + 1]; /* one TCP message, as it came */
 };
 
 static const char *bind_hint(int err)
@@ -160,122 +163,61 @@ static long proxy_datagram(struct proxy *px, struct client *cl,
 	return rc;
 }
 
-/* Receive with the address the client sent to: a wildcard socket must
- * answer from it, or the client drops the answer. */
-static ssize_t udp_recv(struct udp_listener *l, struct client *cl)
+static void udp_refused(const struct sockaddr_storage *peer, int err, void *arg)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { l->ls->buf, sizeof(l->ls->buf) };
-	struct msghdr mh = {
-		.msg_name = &cl->addr,
-		.msg_namelen = sizeof(cl->addr),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.buf,
-		.msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
+	char who[ADDR_STRLEN];
 
-	memset(cl, 0, sizeof(*cl));
-	cl->udp = l;
-	n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
-	if (n < 0 || !l->wildcard)
-		return n;
-	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			struct sockaddr_in *a = (void *)&cl->local;
+	(void)arg;
+	ev_debug("cannot answer %s: %s", addr_str(peer, who, sizeof(who)),
+		 strerror(err));
+}
 
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			a->sin_family = AF_INET;
-			a->sin_addr = pi.ipi_addr;
-			cl->ifindex = pi.ipi_ifindex;
-		} else if (c->cmsg_level == IPPROTO_IPV6 &&
-			   c->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			struct sockaddr_in6 *a = (void *)&cl->local;
+/* After the wakeup that queued them: the answers go out together. */
+static void udp_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct udp_listener *l = arg;
 
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			a->sin6_family = AF_INET6;
-			a->sin6_addr = pi.ipi6_addr;
-			cl->ifindex = pi.ipi6_ifindex;
-		}
-	}
-	return n;
+	(void)fd;
+	(void)what;
+	dgram_flush(l->batch, l->fd, udp_refused, NULL);
 }
 
 static void udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh = {
-		.msg_name = (void *)&cl->addr,
-		.msg_namelen = addr_len(&cl->addr),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-	};
-	struct cmsghdr *c;
-	char who[ADDR_STRLEN];
+	struct udp_listener *l = cl->udp;
 
-	memset(&ctl, 0, sizeof(ctl));
-	if (cl->local.ss_family == AF_INET) {
-		struct in_pktinfo pi = {
-			.ipi_spec_dst =
-				((struct sockaddr_in *)&cl->local)->sin_addr,
-		};
-
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	} else if (cl->local.ss_family == AF_INET6) {
-		struct in6_pktinfo pi = {
-			.ipi6_addr =
-				((struct sockaddr_in6 *)&cl->local)->sin6_addr,
-			.ipi6_ifindex = cl->ifindex,
-		};
-
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	}
-	if (sendmsg(cl->udp->fd, &mh, MSG_DONTWAIT) < 0)
-		ev_debug("cannot answer %s: %s",
-			 addr_str(&cl->addr, who, sizeof(who)),
-			 strerror(errno));
+	if (!dgram_pending(l->batch))
+		event_active(l->flush, EV_WRITE, 0);
+	if (dgram_queue(l->batch, &cl->addr, &cl->local, cl->ifindex, buf, len))
+		dgram_flush(l->batch, l->fd, udp_refused, NULL);
 }
 
 static void udp_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct udp_listener *l = arg;
 	struct client cl;
-	ssize_t n;
+	struct dgram *d;
+	int i, n, r;
 	long off;
-	int i;
 
 	(void)fd;
 	(void)what;
-	for (i = 0; i < UDP_BATCH; i++) {
-		n = udp_recv(l, &cl);
-		if (n < 0)
+	for (r = 0; r < UDP_READS; r++) {
+		n = dgram_recv(l->batch, l->fd, l->wildcard, &d);
+		for (i = 0; i < n; i++) {
+			memset(&cl, 0, sizeof(cl));
+			cl.udp = l;
+			cl.addr = d[i].peer;
+			cl.local = d[i].local;
+			cl.ifindex = d[i].ifindex;
+			off = proxy_datagram(l->ls->px, &cl, d[i].buf,
+					     d[i].len);
+			if (off >= 0)
+				l->ls->fn(l->ls->arg, &cl, d[i].buf + off,
+					  d[i].len - off);
+		}
+		if (n < DGRAM_BATCH)
 			return;
-		off = proxy_datagram(l->ls->px, &cl, l->ls->buf, n);
-		if (off >= 0)
-			l->ls->fn(l->ls->arg, &cl, l->ls->buf + off, n - off);
 	}
 }
 
@@ -337,7 +279,9 @@ static int udp_open(struct listener *ls, const struct sockaddr_storage *a)
 	l->addr = *a;
 	l->ev = event_new(ls->px->base, fd, EV_READ | EV_PERSIST, udp_readable,
 			  l);
-	if (!l->ev || event_add(l->ev, NULL)) {
+	l->flush = event_new(ls->px->base, -1, 0, udp_flush, l);
+	l->batch = dgram_batch_new();
+	if (!l->ev || !l->flush || !l->batch || event_add(l->ev, NULL)) {
 		errno = ENOMEM;
 		goto fail;
 	}
@@ -352,7 +296,12 @@ fail:
 		close(fd);
 	if (l->ev)
 		event_free(l->ev);
+	if (l->flush)
+		event_free(l->flush);
+	dgram_batch_free(l->batch);
 	l->ev = NULL;
+	l->flush = NULL;
+	l->batch = NULL;
 	return -err;
 }
 
@@ -845,8 +794,14 @@ void listen_close(struct listener *ls)
 	while (!TAILQ_EMPTY(&ls->conns))
 		conn_close(TAILQ_FIRST(&ls->conns));
 	for (i = 0; i < ls->nudp; i++) {
-		event_free(ls->udp[i].ev);
-		close(ls->udp[i].fd);
+		struct udp_listener *l = &ls->udp[i];
+
+		/* Answers queued in this wakeup still go. */
+		dgram_flush(l->batch, l->fd, udp_refused, NULL);
+		event_free(l->ev);
+		event_free(l->flush);
+		dgram_batch_free(l->batch);
+		close(l->fd);
 	}
 	for (i = 0; i < ls->ntcp; i++)
 		evconnlistener_free(ls->tcp[i]);

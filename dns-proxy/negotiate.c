@@ -27,13 +27,15 @@
 #include "evlog.h"
 #include "fmt.h"
 #include "keytab.h"
+#include "dgram.h"
 #include "log.h"
 #include "nego.h"
 #include "negotiate.h"
 #include "ntsdns.h"
 
 #define NEGO_BUCKETS 1024
-#define UDP_BATCH    64
+/* recvmmsg() calls per wakeup: others' turn after that. */
+#define UDP_READS 2
 /* Per-GN NOTICE budgets; GNs that hash alike share one (never more). */
 #define RATE_SLOTS 65536
 
@@ -65,7 +67,7 @@ struct peer {
 struct hold {
 	struct nego *n;
 	struct nego_req *req;
-	struct keytab *kt; /* the keys it started with, till it ends */
+	struct keytab *kt;	    /* the keys it started with, till it ends */
 	const struct nts_target *t; /* the requester's */
 	__be32 gn;
 	struct peer peer[NOTICE_MAX];
@@ -86,6 +88,7 @@ struct nego {
 	struct proxy *px;
 	int fd;
 	struct event *ev;
+	struct dgram_batch *in; /* routers' answers, read by the batch */
 	struct nego_auth auth;
 	LIST_HEAD(, peer) bucket[NEGO_BUCKETS];
 	struct rate_slot *rate;
@@ -609,21 +612,19 @@ static void datagram(struct nego *n, const __u8 *buf, size_t len,
 static void readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct nego *n = arg;
-	__u8 buf[NEGO_MSG_MAX + 1];
-	struct sockaddr_in from;
-	socklen_t flen;
-	ssize_t len;
-	int i;
+	struct dgram *d;
+	int i, k, rd;
 
+	(void)fd;
 	(void)what;
-	for (i = 0; i < UDP_BATCH; i++) {
-		flen = sizeof(from);
-		len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
-			       (struct sockaddr *)&from, &flen);
-		if (len < 0)
+	for (rd = 0; rd < UDP_READS; rd++) {
+		k = dgram_recv(n->in, n->fd, false, &d);
+		/* The socket is AF_INET: so is every sender. */
+		for (i = 0; i < k; i++)
+			datagram(n, d[i].buf, d[i].len,
+				 (const struct sockaddr_in *)&d[i].peer);
+		if (k < DGRAM_BATCH)
 			return;
-		/* One byte more than the largest message: too long is bad. */
-		datagram(n, buf, len, &from);
 	}
 }
 
@@ -641,7 +642,8 @@ struct nego *nego_init(struct proxy *px)
 	for (i = 0; i < NEGO_BUCKETS; i++)
 		LIST_INIT(&n->bucket[i]);
 	n->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (n->fd < 0 || !n->auth.replay || !n->rate) {
+	n->in = dgram_batch_new();
+	if (n->fd < 0 || !n->auth.replay || !n->rate || !n->in) {
 		pr_err("cannot open the NTS-Nego socket: %s",
 		       n->fd < 0 ? strerror(errno) : "out of memory");
 		goto fail;
@@ -663,6 +665,7 @@ void nego_fini(struct nego *n)
 		event_free(n->ev);
 	if (n->fd >= 0)
 		close(n->fd);
+	dgram_batch_free(n->in);
 	nego_replay_free(n->auth.replay);
 	if (!n->px->sh)
 		free(n->rate);

@@ -345,8 +345,9 @@ def cmd_idle(args):
 
 def cmd_burst(args):
     """1,000 queries at once from each of several sources in turn, each
-    on its own port; every answer must come, match its query and say what
-    the zone says. other.test: tN TXT "tN", hN A 192.0.2.N."""
+    on its own port; every answer must come, from the address asked,
+    match its query and say what the zone says. other.test: tN TXT "tN",
+    hN A 192.0.2.N."""
     server = hostport(args.server)
     socks, want = [], {}
     for src in args.sources:
@@ -357,6 +358,8 @@ def cmd_burst(args):
             except OSError:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             s.bind((src, 0))
+            # Connected: an answer from another address never arrives.
+            s.connect(server)
             s.setblocking(False)
             socks.append(s)
     for i in range(args.count):
@@ -370,7 +373,7 @@ def cmd_burst(args):
         while (s, id_) in want:
             id_ = random.getrandbits(16)
         want[(s, id_)] = (name + ".", data)
-        s.sendto(query_msg(name, qtype, id_=id_), server)
+        s.send(query_msg(name, qtype, id_=id_))
     bad, deadline = 0, time.time() + args.timeout
     while want and time.time() < deadline:
         ready, _, _ = select.select(socks, [], [], 0.2)

@@ -251,6 +251,33 @@ test_burst() {
 	lab_stop_clean
 }
 
+# A wildcard listener answers each query from the address it was sent
+# to (IP_PKTINFO, per datagram of a recvmmsg/sendmmsg batch), or the
+# client would drop the answer.
+test_wildcard_answers_from_address_asked() {
+	local a out pid
+	x ntss ip addr add 198.51.100.56/24 dev eth0
+	defer x ntss ip addr del 198.51.100.56/24 dev eth0
+	(exec $NETLAB exec ntss "$NTSDNS" -l 0.0.0.0:5302 -u $UP \
+		>"$TMP/any.log" 2>&1) &
+	pid=$!
+	defer kill -KILL $pid
+	wait_for 10 grep -q "listening on" "$TMP/any.log" ||
+		fail "ntsdns did not start: $(cat "$TMP/any.log")"
+	for a in $NTSS 198.51.100.56; do
+		expect_eq "dig at $a: the answer from $a" \
+			"$(x gn dig +short +tries=1 +time=3 -p 5302 @$a h7.other.test)" \
+			192.0.2.7
+	done
+	out=$(x gn $TOOL burst 198.51.100.56:5302 $GN)
+	expect_match "1,000 at once to the second address, answered from it" \
+		"$out" "answered 1000 of 1000, 0 wrong, 0 missing$"
+	kill -TERM $pid
+	wait $pid
+	expect_eq "ntsdns exit status" "$?" 0
+	expect_clean_log "$TMP/any.log"
+}
+
 test_malformed_input() {
 	local out c
 	out=$(x gn $TOOL junk $NTSS)
