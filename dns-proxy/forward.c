@@ -26,6 +26,7 @@
 #include "forward.h"
 #include "log.h"
 #include "ntsdns.h"
+#include "rand.h"
 #include "sock.h"
 
 #define ID_SPACE 65536
@@ -48,9 +49,6 @@ struct forwarder {
 	struct fwd_req **inflight;
 	unsigned int ninflight;
 	unsigned int first; /* the upstream that answered last */
-	/* IDs to come, from arc4random_buf(): one syscall a batch. */
-	uint16_t ids[256];
-	unsigned int nids;
 };
 
 /* A TCP client takes whole answers: a truncated one is asked over TCP. */
@@ -64,14 +62,12 @@ static unsigned int attempts(const struct proxy *px)
 	return px->cfg.nupstream > 1 ? px->cfg.nupstream : 2;
 }
 
-/* glibc's arc4random() is a getrandom() call each time: draw in batches. */
-static uint16_t random_id(struct forwarder *fw)
+static uint16_t random_id(void)
 {
-	if (!fw->nids) {
-		arc4random_buf(fw->ids, sizeof(fw->ids));
-		fw->nids = sizeof(fw->ids) / sizeof(fw->ids[0]);
-	}
-	return fw->ids[--fw->nids];
+	uint16_t id = 0;
+
+	nts_random(&id, sizeof(id)); /* on failure, 0: a table walk finds one */
+	return id;
 }
 
 static int id_alloc(struct forwarder *fw, struct fwd_req *r)
@@ -83,7 +79,7 @@ static int id_alloc(struct forwarder *fw, struct fwd_req *r)
 		return -EBUSY;
 	/* Random tries first; a nearly full table: the next free one. */
 	for (i = 0; i < 64; i++) {
-		id = random_id(fw);
+		id = random_id();
 		if (!fw->inflight[id])
 			goto found;
 	}

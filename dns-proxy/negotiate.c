@@ -32,6 +32,7 @@
 #include "nego.h"
 #include "negotiate.h"
 #include "ntsdns.h"
+#include "rand.h"
 
 #define NEGO_BUCKETS 1024
 /* recvmmsg() calls per wakeup: others' turn after that. */
@@ -386,9 +387,10 @@ static void add_peer(struct nego *n, struct hold *h, __be32 router)
 {
 	struct proxy *px = n->px;
 	struct peer *p = &h->peer[h->npeer++];
-	__u8 start = arc4random() & 0xff;
+	__u8 start = 0;
 	unsigned int i;
 
+	nts_random(&start, sizeof(start)); /* 0 will do, if it fails */
 	p->h = h;
 	p->router = router;
 	/* Its own key (--keys), else the zone's. */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <sys/random.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -12,6 +11,7 @@
 
 #include "dnsname.h"
 #include "nego.h"
+#include "rand.h"
 
 const char *nego_strerror(int err)
 {
@@ -184,8 +184,7 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 		return off;
 
 	m->time = now;
-	if (!m->nonce &&
-	    getrandom(&m->nonce, sizeof(m->nonce), 0) != sizeof(m->nonce))
+	if (!m->nonce && nts_random(&m->nonce, sizeof(m->nonce)))
 		return -EIO;
 	snprintf(m->key, sizeof(m->key), "%s", key->name);
 	put64(buf + off, m->time);
@@ -264,14 +263,14 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
  */
 struct replay_slot {
 	__u64 nonce;
-	__u64 until;	/* 0: never used */
+	__u64 until; /* 0: never used */
 };
 
 struct nego_replay {
-	size_t max;	/* nonces remembered at most */
-	size_t cap;	/* slots, a power of two */
-	size_t used;	/* slots with a nonce, live or expired */
-	__u64 rebuilt;	/* when it was last rebuilt */
+	size_t max;    /* nonces remembered at most */
+	size_t cap;    /* slots, a power of two */
+	size_t used;   /* slots with a nonce, live or expired */
+	__u64 rebuilt; /* when it was last rebuilt */
 	struct replay_slot *slot;
 };
 
