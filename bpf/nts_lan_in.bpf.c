@@ -141,7 +141,8 @@ static __always_inline __u16 fast_len(const struct __sk_buff *skb,
  * the stack or nts_wan_out must see it: TTL 1 (time exceeded), options,
  * fragments, too big for the WAN (frag needed, or fragmenting), no route
  * or neighbour yet, registrations (what registration() reads), the
- * router's own and group traffic, and anything that has no flow yet.
+ * router's own and group traffic, anything that has no flow yet, and one
+ * packet a second of each flow.
  */
 static __always_inline int fastpath(struct __sk_buff *skb,
 				    const struct nts_config *cfg, struct pkt *p,
@@ -175,7 +176,13 @@ static __always_inline int fastpath(struct __sk_buff *skb,
 	    fib.ifindex != cfg->wan_ifindex)
 		return verdict(TC_ACT_OK, NTS_STAT_FASTPATH_STACK);
 
-	nat_out_hit(e, p, nat_now(), &t);
+	/*
+	 * Once a second a flow's packet takes the stack all the same (tc
+	 * egress finds the flow touched): the neighbour gets confirmed, or
+	 * probed and learnt anew, as the stack's own use would have it.
+	 */
+	if (nat_out_hit(e, p, nat_now(), &t))
+		return verdict(TC_ACT_OK, NTS_STAT_FASTPATH_STACK);
 	ip_ttl_dec(iph);
 	__builtin_memcpy(p->eth->h_dest, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(p->eth->h_source, fib.smac, ETH_ALEN);

@@ -23,14 +23,17 @@ static __always_inline struct nat_entry *nat_out_lookup(struct pkt *p)
 	return bpf_map_lookup_elem(&nat, &p->key);
 }
 
-/* A packet of flow @e: the flow notes it, @t gets the new source. */
-static __always_inline void nat_out_hit(struct nat_entry *e,
+/*
+ * A packet of flow @e: the flow notes it, @t gets the new source. True
+ * once a second, when the flow's timestamp moved on (nat_touch()).
+ */
+static __always_inline bool nat_out_hit(struct nat_entry *e,
 					const struct pkt *p, __u64 now,
 					struct nat_ep *t)
 {
-	nat_touch(e, p->seen, now);
 	t->addr = e->addr;
 	t->port = e->port;
+	return nat_touch(e, p->seen, now);
 }
 
 /*

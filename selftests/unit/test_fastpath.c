@@ -214,3 +214,31 @@ TEST(to_router_passes)
 	s.tcp_flags = TH_ACK;
 	passes(&s, "for the router");
 }
+
+/* Once a second a flow's packet takes the stack (the neighbour's sake). */
+TEST(once_a_second_to_the_stack)
+{
+	struct pkt_spec s = from_alice(IPPROTO_UDP, 80);
+	struct nat_key k = {
+		.saddr = htonl(T_ALICE),
+		.daddr = htonl(T_REMOTE),
+		.sport = htons(20000),
+		.dport = htons(80),
+		.proto = IPPROTO_UDP,
+		.dir = NAT_DIR_OUT,
+	};
+	struct nat_entry e;
+	__u64 then;
+
+	fixture_flags(NTS_CFG_FASTPATH);
+	open_flow(&s);
+	if (!ASSERT_OK(bpf_map_lookup_elem(fx.maps.nat, &k, &e), "OUT entry"))
+		return;
+	then = e.last_ns -= 2000000000ULL;
+	bpf_map_update_elem(fx.maps.nat, &k, &e, BPF_EXIST);
+	passes(&s, "a second on: to the stack");
+	ASSERT_EQ(fixture_stat(NTS_STAT_FASTPATH_STACK), 1, "counted");
+	bpf_map_lookup_elem(fx.maps.nat, &k, &e);
+	ASSERT_TRUE(e.last_ns > then, "the flow's timestamp moved on");
+	ASSERT_EQ(send_lan(&s, NULL), TC_ACT_REDIRECT, "the next: fast");
+}
