@@ -132,7 +132,9 @@ static __always_inline __u16 fast_len(const struct __sk_buff *skb,
 	} else {
 		hdrs += sizeof(struct udphdr);
 	}
-	return hdrs + skb->gso_size;
+	/* Never 0, which would ask for no MTU check at all. */
+	hdrs += skb->gso_size;
+	return hdrs < 0xffff ? hdrs : 0xffff;
 }
 
 /*

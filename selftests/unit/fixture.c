@@ -180,11 +180,20 @@ int run_out_from(void *frame, size_t *len, int iif)
 	return run(nts_dp_out_fd(&fx.dp), frame, len, &ctx, sizeof(ctx));
 }
 
-int run_lan(void *frame, size_t *len)
+int run_lan_gso(void *frame, size_t *len, __u32 gso_size)
 {
-	struct __sk_buff ctx = { .ifindex = fx.lan_ifindex };
+	struct __sk_buff ctx = {
+		.ifindex = fx.lan_ifindex,
+		.gso_segs = gso_size ? 2 : 0,
+		.gso_size = gso_size,
+	};
 
 	return run(nts_dp_lan_fd(&fx.dp), frame, len, &ctx, sizeof(ctx));
+}
+
+int run_lan(void *frame, size_t *len)
+{
+	return run_lan_gso(frame, len, 0);
 }
 
 static int send_frame(int (*fn)(void *, size_t *), const struct pkt_spec *s,

@@ -47,6 +47,8 @@ int run_out(void *frame, size_t *len);
 int run_in(void *frame, size_t *len);
 /* tc ingress on lan0 (nts_lan_in); run_out_from: as if it came in @iif. */
 int run_lan(void *frame, size_t *len);
+/* run_lan for a GSO skb of @gso_size-byte segments. */
+int run_lan_gso(void *frame, size_t *len, __u32 gso_size);
 int run_out_from(void *frame, size_t *len, int iif);
 /* Add @flags (enum nts_cfg_flags) to the config; lan0 is the LAN. */
 void fixture_flags(__u32 flags);

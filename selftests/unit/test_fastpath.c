@@ -242,3 +242,26 @@ TEST(once_a_second_to_the_stack)
 	ASSERT_TRUE(e.last_ns > then, "the flow's timestamp moved on");
 	ASSERT_EQ(send_lan(&s, NULL), TC_ACT_REDIRECT, "the next: fast");
 }
+
+/* A GSO skb (GRO at LAN ingress): its segments must fit the WAN's MTU. */
+TEST(gso_segments_checked)
+{
+	struct pkt_spec s = from_alice(IPPROTO_TCP, 80);
+	FRAME(frame);
+	size_t len;
+
+	fixture_flags(NTS_CFG_FASTPATH);
+	open_flow(&s);
+	if (!ASSERT_OK(system("ip link set wan0 mtu 1000"), "wan0 mtu 1000"))
+		return;
+	s.tcp_flags = TH_ACK;
+	s.payload = 600;
+	len = pkt_build(frame, &s);
+	ASSERT_EQ(run_lan_gso(frame, &len, 1200), TC_ACT_OK,
+		  "segments of 1200: too big, to the stack");
+	len = pkt_build(frame, &s);
+	ASSERT_EQ(run_lan_gso(frame, &len, 300), TC_ACT_REDIRECT,
+		  "segments of 300: fast");
+	ASSERT_EQ(fixture_stat(NTS_STAT_FASTPATH_STACK), 1, "one left");
+	ASSERT_OK(system("ip link set wan0 mtu 1500"), "wan0 mtu back");
+}
