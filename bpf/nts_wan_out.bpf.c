@@ -20,12 +20,6 @@
 #include "lib/icmp.h"
 #include "lib/icmp_reply.h"
 
-static __always_inline bool addr_is_group(__be32 addr)
-{
-	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000 ||
-	       addr == 0xffffffff;
-}
-
 /*
  * An inside host's ICMP error about a packet it got through a flow: to
  * the remote, as from the flow's external endpoint. No flow: dropped, it
@@ -128,6 +122,13 @@ int nts_wan_out(struct __sk_buff *skb)
 	stat_inc(NTS_STAT_OUT_PKTS);
 	if (kind == PKT_BAD_IP)
 		return verdict(TC_ACT_SHOT, NTS_STAT_OUT_MALFORMED);
+	/*
+	 * Translated and counted by nts_lan_in's fast path, redirected here.
+	 * What the stack forwards from the LAN still has an inside source.
+	 */
+	if (skb->ingress_ifindex && skb->ingress_ifindex == cfg->lan_ifindex &&
+	    (cfg->flags & NTS_CFG_FASTPATH) && addr_ours(cfg, p.key.saddr))
+		return TC_ACT_OK;
 	if (addr_ours(cfg, p.key.saddr) || !p.key.saddr ||
 	    addr_is_group(p.key.daddr))
 		return verdict(TC_ACT_OK, NTS_STAT_OUT_LOCAL);

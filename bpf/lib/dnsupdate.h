@@ -314,6 +314,16 @@ static __always_inline bool ddns_trusted(const struct nts_config *cfg,
 }
 
 /*
+ * UDP to here is what nts_wan_out's registration() reads (snooped or
+ * counted): it must go that way, never past it.
+ */
+static __always_inline bool dnsu_watched(const struct nts_config *cfg,
+					 __be32 daddr, __be16 dport)
+{
+	return dport == bpf_htons(DNS_PORT) || ddns_trusted(cfg, daddr, dport);
+}
+
+/*
  * Tell ntsload (one log line each). @k says who and where; @name is
  * PHL_NAME_MAX bytes or NULL.
  */

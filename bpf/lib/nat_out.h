@@ -3,9 +3,38 @@
 #ifndef NTS_BPF_NAT_OUT_H
 #define NTS_BPF_NAT_OUT_H
 
+#include <bpf/bpf_endian.h>
+
 #include "maps.h"
 #include "nat.h"
 #include "parse.h"
+
+/* Multicast and broadcast: never through a flow. */
+static __always_inline bool addr_is_group(__be32 addr)
+{
+	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000 ||
+	       addr == 0xffffffff;
+}
+
+/* The OUT entry of the packet's flow, if it has one: nothing made. */
+static __always_inline struct nat_entry *nat_out_lookup(struct pkt *p)
+{
+	p->key.dir = NAT_DIR_OUT;
+	return bpf_map_lookup_elem(&nat, &p->key);
+}
+
+/*
+ * A packet of flow @e: the flow notes it, @t gets the new source. True
+ * once a second, when the flow's timestamp moved on (nat_touch()).
+ */
+static __always_inline bool nat_out_hit(struct nat_entry *e,
+					const struct pkt *p, __u64 now,
+					struct nat_ep *t)
+{
+	t->addr = e->addr;
+	t->port = e->port;
+	return nat_touch(e, p->seen, now);
+}
 
 /*
  * The new source of this outbound packet, into @t: from its flow, which
@@ -19,8 +48,7 @@ static __always_inline bool nat_out_flow(const struct nts_config *cfg,
 	__be16 ext_port = 0;
 	int err;
 
-	p->key.dir = NAT_DIR_OUT;
-	e = bpf_map_lookup_elem(&nat, &p->key);
+	e = nat_out_lookup(p);
 	if (e)
 		goto found;
 
@@ -58,9 +86,7 @@ static __always_inline bool nat_out_flow(const struct nts_config *cfg,
 	return verdict(true, NTS_STAT_OUT_NEW);
 
 found:
-	nat_touch(e, p->seen, now);
-	t->addr = e->addr;
-	t->port = e->port;
+	nat_out_hit(e, p, now, t);
 	return true;
 }
 

@@ -26,6 +26,8 @@ enum nts_cfg_flags {
 	 */
 	NTS_CFG_OWN_QDISC_WAN = 1 << 4,
 	NTS_CFG_OWN_QDISC_LAN = 1 << 5,
+	/* LAN -> WAN packets of known flows skip the stack (nts_lan_in) */
+	NTS_CFG_FASTPATH = 1 << 6,
 };
 
 struct nts_ddns_server {
@@ -50,7 +52,7 @@ struct nts_config {
 	__u16 nego_port;	/* never opened from the RC, host order */
 	__u8 mapping;		/* enum nat_mapping */
 	__u8 filtering;		/* enum nat_filtering */
-	__u32 lan_ifindex;	/* hairpin: nts_lan_in is attached there */
+	__u32 lan_ifindex;	/* nts_lan_in is attached there; 0: nowhere */
 	__u32 naddrs;
 	__be32 addrs[NTS_ADDRS_MAX];	/* all of the router's own, WAN */
 	__u32 phl_quota;	/* snooped names per inside host */

@@ -53,6 +53,8 @@
 	X(HAIRPIN, "hairpin", "inside to inside through a mapping")          \
 	X(HAIRPIN_FILTERED, "hairpin_filtered", "hairpin packets the filter stopped") \
 	X(HAIRPIN_NO_ROUTE, "hairpin_no_route", "hairpin packets with no way on") \
+	X(FASTPATH, "fastpath", "translated at LAN ingress, sent to WAN past the stack") \
+	X(FASTPATH_STACK, "fastpath_stack", "of known flows, left to the stack (route, MTU, neighbour; 1/s a flow)") \
 	X(RC_OPEN, "rc_open", "flows opened from the request cache")          \
 	X(RC_EXPIRED, "rc_expired", "packets from a GN whose RC entry expired") \
 	X(RC_NOT_OPENER, "rc_not_opener", "RC hits that can't open a flow (no SYN)") \

@@ -189,4 +189,53 @@ test_generic_mode() {
 		"$(x pn curl -s -m 5 http://$GN:8080/)" "hello from gn"
 	expect_gt "redirected by generic XDP" "$(stat in_redirect)" 0
 }
+# With --lan, packets of known flows are translated at LAN ingress and
+# redirected to the WAN (the fast path); the first packet of a flow, and
+# everything with --no-fastpath, takes the stack and tc egress. Checksums
+# hold for CHECKSUM_PARTIAL skbs (pn offloads, rtr's WAN does not).
+test_fastpath() {
+	router_stop
+	router_start --lan eth1
+	expect_match "ntsctl status says so" "$($NTSCTL status)" "fast path"
+	http_server || fail "http server in gn"
+	x pn ethtool -K eth0 tx on >/dev/null
+	x rtr ethtool -K eth0 tx off >/dev/null
+	expect_eq "page fetched from pn" \
+		"$(x pn curl -s -m 5 http://$GN:8080/index.html)" "hello from gn"
+	expect_no_match "gn never saw alice" "$(cat "$TMP/http.log")" "10\.0\.0\."
+	expect_gt "TCP took the fast path" "$(stat fastpath)" 1
+	local fast
+	fast=$(stat fastpath)
+	{ sleep 1; echo pong-from-gn; sleep 2; } |
+		x gn timeout 5 nc -u -l 9000 >"$TMP/gn.out" &
+	local srv=$!
+	wait_for 5 listening_udp gn 9000
+	{ echo ping-1; sleep 0.3; echo ping-2; sleep 0.3; echo ping-3; sleep 3; } |
+		x pn timeout 4 nc -u -p 5555 $GN 9000 >"$TMP/pn.out"
+	wait $srv
+	expect_eq "gn got pn's datagrams" "$(cat "$TMP/gn.out" | xargs)" \
+		"ping-1 ping-2 ping-3"
+	expect_eq "pn got gn's answer" "$(cat "$TMP/pn.out")" "pong-from-gn"
+	expect_gt "UDP after the first datagram: fast" "$(stat fastpath)" \
+		$((fast + 1))
+	expect_ok "ping from pn" x pn ping -c 3 -i 0.2 -W 2 $GN
+	expect_eq "one translation a packet" "$(stat out_xlate)" \
+		"$(($(stat out_pkts) - $(stat out_local)))"
+	expect_eq "fast packets not counted as the router's own" \
+		"$(stat out_local)" 0
+	x pn ethtool -K eth0 tx off >/dev/null
+	x rtr ethtool -K eth0 tx on >/dev/null
+}
+
+test_no_fastpath() {
+	router_stop
+	router_start --lan eth1 --no-fastpath
+	http_server || fail "http server in gn"
+	expect_eq "page fetched from pn" \
+		"$(x pn curl -s -m 5 http://$GN:8080/index.html)" "hello from gn"
+	expect_ok "ping from pn" x pn ping -c 2 -i 0.2 -W 2 $GN
+	expect_eq "nothing took the fast path" "$(stat fastpath)" 0
+	expect_gt "all translated at tc egress" "$(stat out_xlate)" 4
+	expect_no_match "ntsctl status" "$($NTSCTL status)" "fast path"
+}
 run_tests

@@ -105,6 +105,17 @@ void fixture_reset(void)
 	fixture_config(T_PORT_LO, T_PORT_HI);
 }
 
+void fixture_flags(__u32 flags)
+{
+	struct nts_config cfg;
+	__u32 k = 0;
+
+	bpf_map_lookup_elem(fx.maps.config, &k, &cfg);
+	cfg.flags |= flags;
+	cfg.lan_ifindex = fx.lan_ifindex;
+	bpf_map_update_elem(fx.maps.config, &k, &cfg, BPF_ANY);
+}
+
 void fixture_reserve(__u8 proto, __u16 port)
 {
 	__u32 k = proto == IPPROTO_TCP ? NTS_PORTS_TCP : NTS_PORTS_UDP;
@@ -162,6 +173,29 @@ int run_in(void *frame, size_t *len)
 	return run(nts_dp_in_fd(&fx.dp), frame, len, &ctx, sizeof(ctx));
 }
 
+int run_out_from(void *frame, size_t *len, int iif)
+{
+	struct __sk_buff ctx = { .ingress_ifindex = iif };
+
+	return run(nts_dp_out_fd(&fx.dp), frame, len, &ctx, sizeof(ctx));
+}
+
+int run_lan_gso(void *frame, size_t *len, __u32 gso_size)
+{
+	struct __sk_buff ctx = {
+		.ifindex = fx.lan_ifindex,
+		.gso_segs = gso_size ? 2 : 0,
+		.gso_size = gso_size,
+	};
+
+	return run(nts_dp_lan_fd(&fx.dp), frame, len, &ctx, sizeof(ctx));
+}
+
+int run_lan(void *frame, size_t *len)
+{
+	return run_lan_gso(frame, len, 0);
+}
+
 static int send_frame(int (*fn)(void *, size_t *), const struct pkt_spec *s,
 		struct pkt_info *info)
 {
@@ -191,4 +225,9 @@ int send_out(const struct pkt_spec *s, struct pkt_info *info)
 int send_in(const struct pkt_spec *s, struct pkt_info *info)
 {
 	return send_frame(run_in, s, info);
+}
+
+int send_lan(const struct pkt_spec *s, struct pkt_info *info)
+{
+	return send_frame(run_lan, s, info);
 }

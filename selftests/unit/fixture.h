@@ -45,9 +45,17 @@ __u64 fixture_stat(enum nts_stat id);
  */
 int run_out(void *frame, size_t *len);
 int run_in(void *frame, size_t *len);
+/* tc ingress on lan0 (nts_lan_in); run_out_from: as if it came in @iif. */
+int run_lan(void *frame, size_t *len);
+/* run_lan for a GSO skb of @gso_size-byte segments. */
+int run_lan_gso(void *frame, size_t *len, __u32 gso_size);
+int run_out_from(void *frame, size_t *len, int iif);
+/* Add @flags (enum nts_cfg_flags) to the config; lan0 is the LAN. */
+void fixture_flags(__u32 flags);
 
 /* Build @s, send it out, return the verdict; @info describes the result. */
 int send_out(const struct pkt_spec *s, struct pkt_info *info);
 int send_in(const struct pkt_spec *s, struct pkt_info *info);
+int send_lan(const struct pkt_spec *s, struct pkt_info *info);
 
 #endif /* NTS_TEST_FIXTURE_H */

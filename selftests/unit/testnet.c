@@ -17,6 +17,8 @@ int testnet_setup(struct testnet *tn)
 		"ip link set lan1 up && ip link set lan0 up && "
 		"ip addr add 10.0.0.1/24 dev lan0 && "
 		"ip neigh add 10.0.0.10 lladdr 02:00:00:00:00:0a dev lan0 "
+		"nud permanent && "
+		"ip neigh add 198.51.100.10 lladdr 02:00:00:00:00:64 dev wan0 "
 		"nud permanent && sysctl -qw net.ipv4.ip_forward=1";
 	int rc;
 

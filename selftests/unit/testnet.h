@@ -2,7 +2,7 @@
 /*
  * The network the unit tests and the datapath bench run the programs in:
  * a private network namespace with a WAN and a LAN device, routes, and a
- * permanent neighbour for alice, so that bpf_fib_lookup() can succeed.
+ * permanent neighbours for alice and remote, so that bpf_fib_lookup() can succeed.
  */
 #ifndef NTS_TESTNET_H
 #define NTS_TESTNET_H
@@ -18,6 +18,8 @@
 #define T_BOB	  IP4(10, 0, 0, 11)
 /* alice's MAC on lan0, a permanent neighbour */
 #define T_ALICE_MAC "\x02\x00\x00\x00\x00\x0a"
+/* remote's MAC on wan0, a permanent neighbour too */
+#define T_REMOTE_MAC "\x02\x00\x00\x00\x00\x64"
 
 struct testnet {
 	int wan_ifindex;

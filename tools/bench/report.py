@@ -204,14 +204,16 @@ print("Each round runs the routers one after the other; %s per "
 table("fwd", [("routing", "plain routing (no NAT)"),
               ("nft", "nftables masquerade"),
               ("nftft", "nftables masquerade + flowtable"),
-              ("ntsload", "ntsload")],
+              ("ntsslow", "ntsload --no-fastpath"),
+              ("ntsload", "ntsload (fast path)")],
       [("udp_pps", "UDP, 64-byte datagrams, received"),
        ("tcp_out", "TCP, one stream"),
        ("tcp_in", "TCP, one stream, gn → pn"),
        ("conn", "new TCP connections")],
       [("ntsload", "nft", "ntsload / nftables"),
        ("ntsload", "nftft", "ntsload / flowtable"),
-       ("ntsload", "routing", "ntsload / routing")])
+       ("ntsload", "routing", "ntsload / routing"),
+       ("ntsload", "ntsslow", "fast path on / off")])
 
 print("\n## 3. The NTS server (dnsperf from gn, %s s per run)\n" % dns_secs)
 print("Behind all of them the same BIND (127.0.0.1:10053 in ntss; for "

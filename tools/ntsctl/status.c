@@ -154,11 +154,13 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			       inet_ntop(AF_INET, &cfg.addrs[i], a, sizeof(a)));
 		printf("], \"snat\": \"%s\", \"mapping\": \"%s\", "
 		       "\"filtering\": \"%s\", \"ports\": \"%u-%u\", "
-		       "\"hairpin\": %s, ",
+		       "\"hairpin\": %s, \"fastpath\": %s, ",
 		       inet_ntop(AF_INET, &cfg.wan_addr, a, sizeof(a)),
 		       mapping_names[cfg.mapping % 3],
 		       filtering_names[cfg.filtering % 3], cfg.port_lo,
-		       cfg.port_hi, cfg.flags & NTS_CFG_HAIRPIN ? "true" : "false");
+		       cfg.port_hi,
+		       cfg.flags & NTS_CFG_HAIRPIN ? "true" : "false",
+		       cfg.flags & NTS_CFG_FASTPATH ? "true" : "false");
 		print_ddns(c, &cfg);
 		printf("\"maps\": {");
 	} else {
@@ -169,11 +171,12 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 						sizeof(a)));
 		printf("  (outbound NAT from %s)\n",
 		       inet_ntop(AF_INET, &cfg.wan_addr, a, sizeof(a)));
-		printf("NAT        %s+%s, ports %u-%u%s\n",
+		printf("NAT        %s+%s, ports %u-%u%s%s\n",
 		       mapping_names[cfg.mapping % 3],
 		       filtering_names[cfg.filtering % 3], cfg.port_lo,
 		       cfg.port_hi,
-		       cfg.flags & NTS_CFG_HAIRPIN ? ", hairpin" : "");
+		       cfg.flags & NTS_CFG_HAIRPIN ? ", hairpin" : "",
+		       cfg.flags & NTS_CFG_FASTPATH ? ", fast path" : "");
 		print_ddns(c, &cfg);
 		printf("tables    ");
 	}

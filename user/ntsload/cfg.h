@@ -39,6 +39,7 @@ struct ntsload_cfg {
 	__u8 filtering; /* enum nat_filtering */
 	bool syn_pass;
 	bool hairpin;
+	bool no_fastpath;
 	const char *lan;
 	const char *metrics; /* --metrics ADDR:PORT, or NULL */
 	const char *state_dir; /* --state-dir DIR, or NULL */
@@ -62,6 +63,17 @@ struct ntsload_cfg {
 /* RFC 4787's names, in the order of enum nat_mapping / nat_filtering. */
 extern const char *const ntsload_mappings[];
 extern const char *const ntsload_filterings[];
+
+/* nts_lan_in goes on --lan: for hairpinning, the fast path, or both. */
+static inline bool ntsload_lan_on(const struct ntsload_cfg *c)
+{
+	return c->lan && (c->hairpin || !c->no_fastpath);
+}
+
+static inline bool ntsload_fastpath(const struct ntsload_cfg *c)
+{
+	return c->lan && !c->no_fastpath;
+}
 
 /*
  * Fill @c from the command line. 0; 1 when --help was printed; -EINVAL

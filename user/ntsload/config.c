@@ -22,12 +22,14 @@ int config_write(struct ntsload *l)
 		.port_lo = l->range.lo,
 		.port_hi = l->range.hi,
 		.flags = NTS_CFG_ENABLED | (c->syn_pass ? NTS_CFG_SYN_PASS : 0) |
-			 (c->hairpin ? NTS_CFG_HAIRPIN : 0) | l->qdisc_flags,
+			 (c->hairpin ? NTS_CFG_HAIRPIN : 0) |
+			 (ntsload_fastpath(c) ? NTS_CFG_FASTPATH : 0) |
+			 l->qdisc_flags,
 		.phl_min_ttl = c->phl_min_ttl,
 		.nego_port = c->nego.port,
 		.mapping = c->mapping,
 		.filtering = c->filtering,
-		.lan_ifindex = c->hairpin ? l->lan_ifindex : 0,
+		.lan_ifindex = ntsload_lan_on(c) ? l->lan_ifindex : 0,
 		.naddrs = l->addrs.n,
 		.phl_quota = c->names_per_host,
 		.nddns = c->nddns,

@@ -136,7 +136,12 @@ static const struct opt opts[] = {
 	  .help = "let inside hosts reach each other through the router's "
 		  "address and mapped ports (needs --lan)" },
 	{ .name = "lan", .type = OPT_STR, .arg = "IFACE", F(lan),
-	  .help = "the inside interface (for --hairpin)" },
+	  .help = "the inside interface: tc ingress there for the fast path "
+		  "and --hairpin" },
+	{ .name = "no-fastpath", .type = OPT_FLAG, F(no_fastpath),
+	  .help = "send every outbound packet through the stack; default "
+		  "with --lan: packets of known flows are translated at LAN "
+		  "ingress and go straight to IFACE" },
 	{ .name = "pass-unsolicited-syn", .type = OPT_FLAG, F(syn_pass),
 	  .help = "hand SYNs that open nothing to the router's stack (it "
 		  "answers RST); default: drop them" },

@@ -28,7 +28,7 @@ static int claim(struct ntsload *l)
 		err = xdp_check(l->ifindex, c->ifname, l->pin_dir, false);
 	if (!err)
 		err = tc_check(l->ifindex, c->ifname, TC_WAN_EGRESS);
-	if (!err && c->hairpin)
+	if (!err && ntsload_lan_on(c))
 		err = tc_check(l->lan_ifindex, c->lan, TC_LAN_INGRESS);
 	return err;
 }
@@ -39,14 +39,17 @@ static void started(const struct ntsload *l)
 	char addr[ADDRS_STRLEN];
 	unsigned int threads = nego_server_threads(&l->nego);
 
-	pr_info("%s %s: XDP %s and tc egress attached%s%s; NAT %s+%s, ports "
-		"%u-%u; NTS-Nego on port %u (%zu key%s%s, %u thread%s); "
+	pr_info("%s %s: XDP %s and tc egress attached%s%s%s%s; NAT %s+%s, "
+		"ports %u-%u; NTS-Nego on port %u (%zu key%s%s, %u thread%s); "
 		"maps in %s",
 		c->ifname, addrs_str(&l->addrs, addr, sizeof(addr)),
-		xdp_mode_name(l->got_mode), c->hairpin ? ", hairpin on " : "",
-		c->hairpin ? c->lan : "", ntsload_mappings[c->mapping],
-		ntsload_filterings[c->filtering], l->range.lo, l->range.hi,
-		c->nego.port, l->nego.keys.n, l->nego.keys.n == 1 ? "" : "s",
+		xdp_mode_name(l->got_mode),
+		ntsload_lan_on(c) ? ", tc ingress on " : "",
+		ntsload_lan_on(c) ? c->lan : "", c->hairpin ? ", hairpin" : "",
+		ntsload_fastpath(c) ? ", fast path" : "",
+		ntsload_mappings[c->mapping], ntsload_filterings[c->filtering],
+		l->range.lo, l->range.hi, c->nego.port, l->nego.keys.n,
+		l->nego.keys.n == 1 ? "" : "s",
 		c->nego.insecure ? ", insecure" : "", threads,
 		threads == 1 ? "" : "s", l->pin_dir);
 	say_registrations(l);
@@ -111,7 +114,7 @@ int start(struct ntsload *l)
 		l->qdisc_flags |= NTS_CFG_OWN_QDISC_WAN;
 	if (err)
 		goto fail_tc;
-	if (c->hairpin) {
+	if (ntsload_lan_on(c)) {
 		err = tc_attach(l->lan_ifindex, c->lan, nts_dp_lan_fd(&l->dp),
 				TC_LAN_INGRESS, &created);
 		if (created)
@@ -152,7 +155,7 @@ fail_frags:
 fail_nego:
 	nego_server_fini(&l->nego);
 fail_tc:
-	if (c->hairpin)
+	if (ntsload_lan_on(c))
 		tc_detach(l->lan_ifindex, c->lan, TC_LAN_INGRESS,
 			  l->qdisc_flags & NTS_CFG_OWN_QDISC_LAN);
 	tc_detach(l->ifindex, c->ifname, TC_WAN_EGRESS,
@@ -188,7 +191,7 @@ void stop(struct ntsload *l)
 		xdp_detach(l->ifindex, c->ifname);
 		tc_detach(l->ifindex, c->ifname, TC_WAN_EGRESS,
 			  l->qdisc_flags & NTS_CFG_OWN_QDISC_WAN);
-		if (c->hairpin)
+		if (ntsload_lan_on(c))
 			tc_detach(l->lan_ifindex, c->lan, TC_LAN_INGRESS,
 				  l->qdisc_flags & NTS_CFG_OWN_QDISC_LAN);
 		unpin(l);
