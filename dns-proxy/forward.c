@@ -123,22 +123,20 @@ static void release(struct fwd_req *r)
 }
 
 /* The end of @r: released first, for done() may free it. */
-static void finish(struct fwd_req *r, uint8_t *buf, size_t len, ldns_pkt *pkt,
-		   const char *why)
+static void finish(struct fwd_req *r, uint8_t *buf, size_t len,
+		   const struct dnsmsg *pkt, const char *why)
 {
 	release(r);
 	r->done(r, buf, len, pkt, why);
 }
 
 static void accept_answer(struct fwd_req *r, int up, const uint8_t *buf,
-			  size_t len, ldns_pkt *pkt)
+			  size_t len, const struct dnsmsg *pkt)
 {
 	uint8_t *copy = malloc(len);
 
-	if (!copy) {
-		ldns_pkt_free(pkt);
+	if (!copy)
 		return; /* a retry or the timeout will do */
-	}
 	memcpy(copy, buf, len);
 	r->fw->first = up;
 	finish(r, copy, len, pkt, NULL);
@@ -153,7 +151,7 @@ static void udp_answer(evutil_socket_t fd, short what, void *arg)
 	socklen_t flen;
 	struct fwd_req *r;
 	char who[ADDR_STRLEN];
-	ldns_pkt *pkt;
+	struct dnsmsg pkt;
 	ssize_t n;
 	int i, up;
 
@@ -175,11 +173,10 @@ static void udp_answer(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		if (wants_whole(r, fw->buf, n)) {
-			ldns_pkt_free(pkt);
 			over_tcp(r, up);
 			continue;
 		}
-		accept_answer(r, up, fw->buf, n, pkt);
+		accept_answer(r, up, fw->buf, n, &pkt);
 	}
 }
 
@@ -197,7 +194,7 @@ static void tcp_answer(void *arg, const struct uptcp_conn *c,
 {
 	struct forwarder *fw = arg;
 	struct fwd_req *r = len >= 2 ? fw->inflight[dns_get16(buf)] : NULL;
-	ldns_pkt *pkt;
+	struct dnsmsg pkt;
 
 	/* Ours: the ID of a query asked on this very connection. */
 	if (!r || r->up.conn != c || dnsr_parse(r->dq, r->id, buf, len, &pkt)) {
@@ -205,7 +202,7 @@ static void tcp_answer(void *arg, const struct uptcp_conn *c,
 		return; /* not ours: wait for the answer */
 	}
 	uptcp_done(&r->up, true);
-	accept_answer(r, r->cur, buf, len, pkt);
+	accept_answer(r, r->cur, buf, len, &pkt);
 }
 
 /* @r's connection failed (uptcp.c's callback): the next attempt. */
