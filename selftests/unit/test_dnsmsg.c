@@ -7,11 +7,15 @@
  * (dnsmsg_ref.c), but where dnsmsg.c is stricter on purpose.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <stdbool.h> /* before ldns, or its bool is a char */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsmsg.h"
 #include "dnsmsg_ref.h"
+#include "dnswire.h"
 #include "test.h"
 
 #define MUTATIONS 120000
@@ -206,4 +210,105 @@ TEST(dnsmsg_vs_ldns)
 	       c.n, seeds[0], seeds[1], seeds[2], i, muts[0], muts[1], muts[2]);
 	for (j = 0; j < c.n; j++)
 		free(c.msg[j]);
+}
+
+/* clang-format off */
+/* A query for alice.example.net A, ID 0x4242, and its answer head. */
+#define ALICE 5, 'a', 'l', 'i', 'c', 'e', 7, 'e', 'x', 'a', 'm', 'p', 'l', \
+	      'e', 3, 'n', 'e', 't', 0
+static const uint8_t query[] = { 0x42, 0x42, 0x01, 0x00, 0, 1, 0, 0, 0, 0,
+				 0, 0, ALICE, 0, 1, 0, 1 };
+/* clang-format on */
+
+/* @n bytes of @rest after a response header (counts @an, @ar) + question. */
+static size_t answer(uint8_t *m, uint16_t an, uint16_t ar, const uint8_t *rest,
+		     size_t n)
+{
+	memcpy(m, query, sizeof(query));
+	m[2] = 0x81;
+	m[3] = 0x80;
+	m[7] = an;
+	m[11] = ar;
+	if (n)
+		memcpy(m + sizeof(query), rest, n);
+	return sizeof(query) + n;
+}
+
+/* The refusals dnsmsg.c makes on purpose, where ldns reads on. */
+TEST(dnsmsg_strict)
+{
+	/* CNAME to "x." with RDLENGTH 5, 2 bytes unread by ldns. */
+	static const uint8_t cname[] = { 0xc0, 12, 0, 5, 0,   1, 0, 0, 0,
+					 60,   0,  5, 1, 'x', 0, 0, 0 };
+	/* A TSIG-typed record, then an A record ldns never reads. */
+	static const uint8_t tsig[] = { 0, 0, 250,  0,	255, 0, 0, 0, 0,
+					0, 0, 0xc0, 12, 0,   1, 0, 1, 0,
+					0, 0, 60,   0,	4,   1, 2, 3, 4 };
+	struct dnsmsg msg;
+	uint8_t m[1024];
+	ldns_pkt *p;
+	size_t n, i;
+
+	n = answer(m, 1, 0, cname, sizeof(cname));
+	p = dns_ldns_parse(m, n);
+	ASSERT_TRUE(p, "ldns reads the CNAME short of its RDLENGTH");
+	ldns_pkt_free(p);
+	ASSERT_EQ(dnsmsg_parse(m, n, &msg), -EPROTO, "dnsmsg.c refuses it");
+
+	n = answer(m, 0, 2, tsig, sizeof(tsig));
+	p = dns_ldns_parse(m, n);
+	ASSERT_TRUE(p, "ldns stops at the TSIG");
+	ldns_pkt_free(p);
+	ASSERT_EQ(dnsmsg_parse(m, n, &msg), -EPROTO,
+		  "dnsmsg.c refuses a record after it");
+
+	/*
+	 * An A record owned by a chain of 65 pointers to "alice...": one
+	 * to bytes after the record, 64 there (ldns takes forward ones).
+	 */
+	n = answer(m, 1, 0, NULL, 0);
+	i = n + 16;
+	memcpy(m + n,
+	       (uint8_t[]){ 0xc0 | i >> 8, i & 0xff, 0, 1, 0, 1, 0, 0, 0, 60, 0,
+			    4, 1, 2, 3, 4 },
+	       16);
+	for (n = i; n < i + 2 * 64; n += 2) {
+		size_t to = n + 2 < i + 2 * 64 ? n + 2 : 12;
+
+		m[n] = 0xc0 | to >> 8;
+		m[n + 1] = to & 0xff;
+	}
+	p = dns_ldns_parse(m, n);
+	ASSERT_TRUE(p, "ldns follows 65 pointers");
+	ldns_pkt_free(p);
+	ASSERT_EQ(dnsmsg_parse(m, n, &msg), -ELOOP, "dnsmsg.c: at most 64");
+	/* 64 pointers: read. */
+	m[i + 2 * 62] = 0xc0;
+	m[i + 2 * 62 + 1] = 12;
+	ASSERT_EQ(dnsmsg_parse(m, n, &msg), 0, "64 pointers read");
+}
+
+/* The answer's question in other case, compressed: still the query's. */
+TEST(dnsmsg_answer_matches)
+{
+	static const uint8_t rest[] = { 0xc0, 12, 0, 1, 0,   1, 0, 0,
+					0,    60, 0, 4, 192, 0, 2, 1 };
+	struct dnsmsg r;
+	struct dnsq q;
+	uint8_t m[256];
+	size_t n = answer(m, 1, 0, rest, sizeof(rest));
+
+	ASSERT_EQ(dnsq_parse(query, sizeof(query), &q), DNSQ_FORWARD, "query");
+	m[13] = 'A'; /* aLice */
+	m[20] = 'X';
+	ASSERT_EQ(dnsr_parse(&q, 0x4242, m, n, &r), 0, "other case");
+	ASSERT_TRUE(r.ancount == 1 && r.an_off == sizeof(query), "answers");
+	m[21] = 'b'; /* exbmple */
+	ASSERT_EQ(dnsr_parse(&q, 0x4242, m, n, &r), -ESRCH, "other name");
+	m[21] = 'a';
+	m[sizeof(query) - 3] = 28; /* AAAA asked back */
+	ASSERT_EQ(dnsr_parse(&q, 0x4242, m, n, &r), -ESRCH, "other type");
+	m[sizeof(query) - 3] = 1;
+	ASSERT_EQ(dnsr_parse(&q, 0x4243, m, n, &r), -ESRCH, "other ID");
+	ASSERT_EQ(dnsr_parse(&q, 0x4242, m, n - 1, &r), -EBADMSG, "short");
 }
