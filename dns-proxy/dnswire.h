@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DNS messages as they come off the wire, without sockets: parse a
- * client's query, check an upstream response against it, walk a message
- * record by record to find where ldns read what, edit EDNS in place.
+ * DNS messages as they come off the wire, without sockets: take a
+ * client's query, check an upstream response against it (both read in
+ * place by dnsmsg.c), parse with ldns for the rare answers built from a
+ * message, edit EDNS in place.
  * Nothing here keeps state; the daemon and the fuzz harness both call it.
  */
 #ifndef NTSDNS_DNSWIRE_H
