@@ -56,34 +56,37 @@ size_t dns_formerr(const uint8_t *buf, uint8_t out[DNS_HDR_LEN])
 
 size_t dns_servfail(const struct dnsq *q, uint8_t *out, size_t cap)
 {
-	const ldns_rr_list *qs = ldns_pkt_question(q->pkt);
-	ldns_pkt *p = ldns_pkt_new();
+	/* The rare path: the query parsed by ldns, to repeat its question. */
+	ldns_pkt *qp = dns_ldns_parse(q->wire, q->len);
+	const ldns_rr_list *qs = qp ? ldns_pkt_question(qp) : NULL;
+	ldns_pkt *p = qp ? ldns_pkt_new() : NULL;
 	size_t i, n = 0;
 
 	if (p) {
 		ldns_pkt_set_id(p, q->id);
 		ldns_pkt_set_qr(p, true);
-		ldns_pkt_set_opcode(p, ldns_pkt_get_opcode(q->pkt));
-		ldns_pkt_set_rd(p, ldns_pkt_rd(q->pkt));
-		ldns_pkt_set_cd(p, ldns_pkt_cd(q->pkt));
+		ldns_pkt_set_opcode(p, ldns_pkt_get_opcode(qp));
+		ldns_pkt_set_rd(p, ldns_pkt_rd(qp));
+		ldns_pkt_set_cd(p, ldns_pkt_cd(qp));
 		ldns_pkt_set_ra(p, true);
 		ldns_pkt_set_rcode(p, LDNS_RCODE_SERVFAIL);
 		for (i = 0; qs && i < ldns_rr_list_rr_count(qs); i++)
 			ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION,
 					 ldns_rr_clone(ldns_rr_list_rr(qs, i)));
 		/* EDNS asked, EDNS answered (RFC 6891 7). */
-		if (ldns_pkt_edns(q->pkt)) {
+		if (ldns_pkt_edns(qp)) {
 			ldns_pkt_set_edns_udp_size(p, DNS_EDNS_SIZE);
-			ldns_pkt_set_edns_do(p, ldns_pkt_edns_do(q->pkt));
+			ldns_pkt_set_edns_do(p, ldns_pkt_edns_do(qp));
 		}
 		n = to_wire(p, out, cap);
 		ldns_pkt_free(p);
 	}
+	ldns_pkt_free(qp);
 	if (!n) {
 		/* Too big to repeat the question (or no memory): header. */
 		uint8_t hdr[DNS_HDR_LEN] = { q->id >> 8, q->id & 0xff,
-					     (ldns_pkt_get_opcode(q->pkt)
-					      << 3) | ldns_pkt_rd(q->pkt) };
+					     q->m.opcode << 3 |
+						     (q->wire[2] & 0x01) };
 
 		answer_header(out, hdr, LDNS_RCODE_SERVFAIL);
 		n = DNS_HDR_LEN;
@@ -92,10 +95,11 @@ size_t dns_servfail(const struct dnsq *q, uint8_t *out, size_t cap)
 }
 
 /* Header, question and EDNS of @r, TC set, into @out if it fits. */
-static size_t truncated(const ldns_pkt *r, uint16_t id, uint8_t *out,
-			size_t limit)
+static size_t truncated(const uint8_t *buf, size_t len, uint16_t id,
+			uint8_t *out, size_t limit)
 {
-	ldns_pkt *p = ldns_pkt_clone(r);
+	/* The rare path: parsed by ldns, rebuilt by ldns. */
+	ldns_pkt *p = dns_ldns_parse(buf, len);
 	size_t n = 0;
 
 	if (!p)
@@ -125,8 +129,8 @@ static size_t truncated(const ldns_pkt *r, uint16_t id, uint8_t *out,
 	return n;
 }
 
-uint8_t *dns_finish(uint8_t *buf, size_t len, const ldns_pkt *r, uint16_t id,
-		    size_t limit, uint8_t *tc, size_t *outlen)
+uint8_t *dns_finish(uint8_t *buf, size_t len, uint16_t id, size_t limit,
+		    uint8_t *tc, size_t *outlen)
 {
 	buf[0] = id >> 8;
 	buf[1] = id & 0xff;
@@ -134,10 +138,10 @@ uint8_t *dns_finish(uint8_t *buf, size_t len, const ldns_pkt *r, uint16_t id,
 		*outlen = len;
 		return buf;
 	}
-	*outlen = truncated(r, id, tc, limit);
+	*outlen = truncated(buf, len, id, tc, limit);
 	if (!*outlen) {
 		/* A question longer than the limit (several): the header. */
-		answer_header(tc, buf, ldns_pkt_get_rcode(r));
+		answer_header(tc, buf, buf[3] & 0x0f);
 		tc[2] = buf[2] | DNS_TC_BIT;
 		tc[3] = buf[3];
 		*outlen = DNS_HDR_LEN;

@@ -22,13 +22,14 @@ size_t dns_formerr(const uint8_t *buf, uint8_t out[DNS_HDR_LEN]);
 size_t dns_servfail(const struct dnsq *q, uint8_t *out, size_t cap);
 
 /*
- * The answer to send: @buf with ID @id if it fits in @limit bytes
- * (returns @buf), otherwise header, question and EDNS of @r with TC set,
+ * The answer to send: @buf (an answer dnsr_parse() took) with ID @id if
+ * it fits in @limit bytes (returns @buf), otherwise, parsed by ldns
+ * then, its header, question and EDNS with TC set,
  * written to @tc (@limit >= DNS_UDP_MIN bytes; returns @tc). *@outlen
  * gets the length. @buf is changed (the ID).
  */
-uint8_t *dns_finish(uint8_t *buf, size_t len, const ldns_pkt *r, uint16_t id,
-		    size_t limit, uint8_t *tc, size_t *outlen);
+uint8_t *dns_finish(uint8_t *buf, size_t len, uint16_t id, size_t limit,
+		    uint8_t *tc, size_t *outlen);
 
 /*
  * dns_ecs_scope(), and the edit undone unless ldns still reads the

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DNS messages as they come off the wire, without sockets: parse a
- * client's query, check an upstream response against it, walk a message
- * record by record to find where ldns read what, edit EDNS in place.
+ * DNS messages as they come off the wire, without sockets: take a
+ * client's query, check an upstream response against it (both read in
+ * place by dnsmsg.c), parse with ldns for the rare answers built from a
+ * message, edit EDNS in place.
  * Nothing here keeps state; the daemon and the fuzz harness both call it.
  */
 #ifndef NTSDNS_DNSWIRE_H
@@ -13,7 +14,8 @@
 #include <stdint.h>
 #include <ldns/ldns.h>
 
-#define DNS_HDR_LEN 12
+#include "dnsmsg.h"
+
 #define DNS_UDP_MIN 512 /* without EDNS, and EDNS's floor */
 #define DNS_MSG_MAX 65535
 /* What we advertise in answers we make up (SERVFAIL): RFC 9715's size. */
@@ -26,9 +28,11 @@ static inline uint16_t dns_get16(const uint8_t *p)
 	return (uint16_t)p[0] << 8 | p[1];
 }
 
-/* A client's query. */
+/* A client's query, read in place: @wire must outlive it. */
 struct dnsq {
-	ldns_pkt *pkt;
+	struct dnsmsg m;
+	const uint8_t *wire;
+	size_t len;
 	uint16_t id;
 	size_t udp_max; /* the largest UDP answer it takes */
 	/* An EDNS Client Subnet of one IPv4 host (RFC 7871), network order. */
@@ -42,25 +46,29 @@ enum dnsq_verdict {
 	DNSQ_DROP,    /* not even a header, or a response: drop */
 };
 
+/* @q->wire is @buf; the verdict. */
 enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q);
-void dnsq_free(struct dnsq *q);
-
-/* Opcode and questions alike, names compared without case. */
-bool dns_same_question(const ldns_pkt *q, const ldns_pkt *r);
 
 /*
- * Is @buf an answer to @q sent with ID @id? 0 with *@r parsed; -EBADMSG
+ * Opcode and questions of @a (read into @ma) and @b alike, names
+ * compared without case.
+ */
+bool dns_same_question(const uint8_t *a, const struct dnsmsg *ma,
+		       const uint8_t *b, const struct dnsmsg *mb);
+
+/*
+ * Is @buf an answer to @q sent with ID @id? 0 with *@r read; -EBADMSG
  * when it isn't a DNS response, -ESRCH when it answers something else
  * (another ID or question).
  */
 int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
-	       size_t len, ldns_pkt **r);
+	       size_t len, struct dnsmsg *r);
 
 /*
- * Where the TTL of each of the @n answer records of @m is, as ldns read
- * them: into @ttl_off. 0, or -EBADMSG when the bytes do not say so.
+ * ldns_wire2pkt() minus its leaks (ldns_safe()), for the rare answers
+ * built from a parsed message: NULL if it does not parse.
  */
-int dns_answer_ttls(const uint8_t *m, size_t len, size_t *ttl_off, size_t n);
+ldns_pkt *dns_ldns_parse(const uint8_t *buf, size_t len);
 
 /*
  * Mark the answer in @buf (@len bytes of @cap) as for one host (RFC 7871

@@ -127,22 +127,20 @@ static void release(struct fwd_req *r)
 }
 
 /* The end of @r: released first, for done() may free it. */
-static void finish(struct fwd_req *r, uint8_t *buf, size_t len, ldns_pkt *pkt,
-		   const char *why)
+static void finish(struct fwd_req *r, uint8_t *buf, size_t len,
+		   const struct dnsmsg *pkt, const char *why)
 {
 	release(r);
 	r->done(r, buf, len, pkt, why);
 }
 
 static void accept_answer(struct fwd_req *r, int up, const uint8_t *buf,
-			  size_t len, ldns_pkt *pkt)
+			  size_t len, const struct dnsmsg *pkt)
 {
 	uint8_t *copy = malloc(len);
 
-	if (!copy) {
-		ldns_pkt_free(pkt);
+	if (!copy)
 		return; /* a retry or the timeout will do */
-	}
 	memcpy(copy, buf, len);
 	r->fw->first = up;
 	finish(r, copy, len, pkt, NULL);
@@ -155,7 +153,7 @@ static void udp_answer(struct forwarder *fw, const struct dgram *d)
 {
 	struct fwd_req *r;
 	char who[ADDR_STRLEN];
-	ldns_pkt *pkt;
+	struct dnsmsg pkt;
 	int up;
 
 	r = d->len >= 2 ? fw->inflight[dns_get16(d->buf)] : NULL;
@@ -169,11 +167,10 @@ static void udp_answer(struct forwarder *fw, const struct dgram *d)
 		return;
 	}
 	if (wants_whole(r, d->buf, d->len)) {
-		ldns_pkt_free(pkt);
 		over_tcp(r, up);
 		return;
 	}
-	accept_answer(r, up, d->buf, d->len, pkt);
+	accept_answer(r, up, d->buf, d->len, &pkt);
 }
 
 static void udp_readable(evutil_socket_t fd, short what, void *arg)
@@ -207,7 +204,7 @@ static void tcp_answer(void *arg, const struct uptcp_conn *c,
 {
 	struct forwarder *fw = arg;
 	struct fwd_req *r = len >= 2 ? fw->inflight[dns_get16(buf)] : NULL;
-	ldns_pkt *pkt;
+	struct dnsmsg pkt;
 
 	/* Ours: the ID of a query asked on this very connection. */
 	if (!r || r->up.conn != c || dnsr_parse(r->dq, r->id, buf, len, &pkt)) {
@@ -215,7 +212,7 @@ static void tcp_answer(void *arg, const struct uptcp_conn *c,
 		return; /* not ours: wait for the answer */
 	}
 	uptcp_done(&r->up, true);
-	accept_answer(r, r->cur, buf, len, pkt);
+	accept_answer(r, r->cur, buf, len, &pkt);
 }
 
 /* @r's connection failed (uptcp.c's callback): the next attempt. */

@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <ldns/ldns.h>
 
 #include "dnswire.h"
 #include "uptcp.h"
@@ -23,12 +22,12 @@ struct forwarder;
 struct fwd_req;
 
 /*
- * The answer: @buf (malloc'd, @len bytes, the upstream's ID) and @r
- * (parsed from it) are the caller's to free. Or @buf NULL: no upstream
- * answered; @why says so for the log.
+ * The answer: @buf (malloc'd, @len bytes, the upstream's ID; the
+ * caller's to free) and @r (read from it, offsets into it, to copy). Or
+ * @buf NULL: no upstream answered; @why says so for the log.
  */
 typedef void fwd_done_fn(struct fwd_req *req, uint8_t *buf, size_t len,
-			 ldns_pkt *r, const char *why);
+			 const struct dnsmsg *r, const char *why);
 
 /* One query upstream: the caller's part, then forward.c's. */
 struct fwd_req {

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Questions for the log: the client's bytes, escaped where they must be. */
+#include <stdbool.h> /* before ldns, or its bool is a char */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <ldns/ldns.h>
 
 #include "fmt.h"
 #include "qname.h"
@@ -21,21 +24,18 @@ static size_t put_escaped(char *buf, size_t len, size_t o, char c)
  * "alice.example.net. A" for the log. The name is the client's: read
  * from its labels, every byte a log line must not hold escaped.
  */
-const char *qname_str(const ldns_pkt *p, char *buf, size_t len)
+const char *qname_str(const uint8_t *m, const struct dnsmsg *msg, char *buf,
+		      size_t len)
 {
-	const ldns_rr_list *qs = ldns_pkt_question(p);
-	const ldns_rr *rr =
-		qs && ldns_rr_list_rr_count(qs) ? ldns_rr_list_rr(qs, 0) : NULL;
-	const uint8_t *d;
+	uint8_t d[DNS_NAME_MAX];
 	size_t n, i = 0, o = 0, l;
 	char *type;
 
-	if (!rr) {
+	n = msg->q_off ? dns_name_get(m, SIZE_MAX, msg->q_off, d, NULL) : 0;
+	if (!n) {
 		snprintf(buf, len, "(no question)");
 		return buf;
 	}
-	d = ldns_rdf_data(ldns_rr_owner(rr));
-	n = ldns_rdf_size(ldns_rr_owner(rr));
 	buf[0] = '\0';
 	while (i < n && d[i] && i + 1 + d[i] <= n) {
 		for (l = d[i++]; l; l--)
@@ -44,7 +44,7 @@ const char *qname_str(const ldns_pkt *p, char *buf, size_t len)
 	}
 	if (!o)
 		o = put_escaped(buf, len, o, '.');
-	type = ldns_rr_type2str(ldns_rr_get_type(rr));
+	type = ldns_rr_type2str(msg->qtype);
 	snprintf(buf + o, len - o, " %s", type ? type : "?");
 	free(type);
 	return buf;

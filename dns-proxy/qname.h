@@ -4,12 +4,18 @@
 #define NTSDNS_QNAME_H
 
 #include <stddef.h>
-#include <ldns/ldns.h>
+#include <stdint.h>
+
+#include "dnsmsg.h"
 
 /* Room for qname_str(): an escaped name and a type. */
 #define QNAME_STRLEN (4 * 255 + 32)
 
-/* The first question of @p, every byte a log line must not hold escaped. */
-const char *qname_str(const ldns_pkt *p, char *buf, size_t len);
+/*
+ * The first question of @m (read into @msg), every byte a log line must
+ * not hold escaped.
+ */
+const char *qname_str(const uint8_t *m, const struct dnsmsg *msg, char *buf,
+		      size_t len);
 
 #endif /* NTSDNS_QNAME_H */

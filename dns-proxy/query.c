@@ -36,7 +36,7 @@ struct query {
 	/* The upstream's answer, once it came. */
 	uint8_t *resp;
 	size_t resp_len;
-	ldns_pkt *r;
+	struct dnsmsg r;     /* read from it */
 	struct nts_target t; /* the records negotiated */
 	uint32_t gn;	     /* for whom */
 	bool gn_ecs;	     /* the GN is the client's ECS address */
@@ -58,9 +58,7 @@ static void query_free(struct query *q)
 	nego_cancel(&q->nego);
 	client_done(&q->cl);
 	LIST_REMOVE(q, dedup);
-	dnsq_free(&q->dq);
 	nts_target_free(&q->t);
-	ldns_pkt_free(q->r);
 	free(q->resp);
 	free(q->fwd.wire);
 	free(q);
@@ -74,19 +72,18 @@ static void reply(struct query *q)
 	char who[ADDR_STRLEN], what[QNAME_STRLEN];
 	const uint8_t *out;
 
-	out = dns_finish(q->resp, q->resp_len, q->r, q->dq.id, limit, qs->tcbuf,
-			 &n);
+	out = dns_finish(q->resp, q->resp_len, q->dq.id, limit, qs->tcbuf, &n);
 	if (out != q->resp)
 		qs->px->cnt.truncated++;
 	if (nts_verbose) {
-		const ldns_lookup_table *rc = ldns_lookup_by_id(
-			ldns_rcodes, ldns_pkt_get_rcode(q->r));
+		const ldns_lookup_table *rc =
+			ldns_lookup_by_id(ldns_rcodes, q->r.rcode);
 
 		ev_debug("%s: %s: %s, %u answer%s%s",
 			 addr_str(&q->cl.src, who, sizeof(who)),
-			 qname_str(q->dq.pkt, what, sizeof(what)),
-			 rc ? rc->name : "?", ldns_pkt_ancount(q->r),
-			 ldns_pkt_ancount(q->r) == 1 ? "" : "s",
+			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
+			 rc ? rc->name : "?", q->r.ancount,
+			 q->r.ancount == 1 ? "" : "s",
 			 out != q->resp ? ", truncated" : "");
 	}
 	client_send(&q->cl, out, n);
@@ -99,8 +96,8 @@ static void servfail(struct query *q, const char *why)
 	char what[QNAME_STRLEN];
 
 	qs->px->cnt.servfail++;
-	ev_info("SERVFAIL for %s: %s", qname_str(q->dq.pkt, what, sizeof(what)),
-		why);
+	ev_info("SERVFAIL for %s: %s",
+		qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)), why);
 	client_send(
 		&q->cl, qs->tcbuf,
 		dns_servfail(&q->dq, qs->tcbuf,
@@ -120,10 +117,8 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 		more = realloc(q->resp, q->resp_len + 12);
 		if (more) {
 			q->resp = more;
-			q->resp_len = dns_ecs_scope_checked(q->resp,
-							    q->resp_len,
-							    q->resp_len + 12,
-							    q->gn);
+			q->resp_len = dns_ecs_scope_checked(
+				q->resp, q->resp_len, q->resp_len + 12, q->gn);
 		}
 	}
 	reply(q);
@@ -151,14 +146,14 @@ static uint32_t query_gn(struct query *q)
 		ev_debug("%s: %s: a trusted forwarder, but no ECS /32; "
 			 "negotiating for the forwarder",
 			 addr_str(&q->cl.src, who, sizeof(who)),
-			 qname_str(q->dq.pkt, what, sizeof(what)));
+			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)));
 		break;
 	}
 	if (q->cl.src.ss_family != AF_INET) {
 		ev_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
 			 "unchanged",
 			 addr_str(&q->cl.src, who, sizeof(who)),
-			 qname_str(q->dq.pkt, what, sizeof(what)));
+			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)));
 		return 0;
 	}
 	return ((const struct sockaddr_in *)&q->cl.src)->sin_addr.s_addr;
@@ -172,7 +167,7 @@ static bool negotiate(struct query *q)
 
 	if (q->cl.udp && q->resp_len > q->dq.udp_max)
 		return false; /* truncated: it comes back over TCP */
-	rc = nts_target_find(q->resp, q->resp_len, q->r, &qs->px->cfg.zones,
+	rc = nts_target_find(q->resp, q->resp_len, &q->r, &qs->px->cfg.zones,
 			     &q->t);
 	if (rc <= 0)
 		return false;
@@ -183,7 +178,7 @@ static bool negotiate(struct query *q)
 
 /* The upstream's answer, or why none came (forward.c's callback). */
 static void upstream_done(struct fwd_req *f, uint8_t *buf, size_t len,
-			  ldns_pkt *r, const char *why)
+			  const struct dnsmsg *r, const char *why)
 {
 	struct query *q = container_of(f, struct query, fwd);
 
@@ -193,7 +188,7 @@ static void upstream_done(struct fwd_req *f, uint8_t *buf, size_t len,
 	}
 	q->resp = buf;
 	q->resp_len = len;
-	q->r = r;
+	q->r = *r;
 	if (!negotiate(q))
 		reply(q);
 }
@@ -227,7 +222,7 @@ static bool is_duplicate(struct queries *qs, const struct client *cl,
 	q = LIST_FIRST(&qs->dedup[dedup_hash(cl, dq->id)]);
 	for (; q; q = LIST_NEXT(q, dedup)) {
 		if (q->dq.id == dq->id && same_client(&q->cl, cl) &&
-		    dns_same_question(q->dq.pkt, dq->pkt))
+		    dns_same_question(q->dq.wire, &q->dq.m, dq->wire, &dq->m))
 			return true;
 	}
 	return false;
@@ -262,7 +257,6 @@ static bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 	}
 	if (is_duplicate(qs, cl, &dq)) {
 		cnt->duplicates++;
-		dnsq_free(&dq);
 		return false;
 	}
 	q = calloc(1, sizeof(*q));
@@ -270,13 +264,13 @@ static bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		q->fwd.wire = malloc(len);
 	if (!q || !q->fwd.wire) {
 		free(q);
-		dnsq_free(&dq);
 		return false; /* the client will ask again */
 	}
 	q->qs = qs;
 	q->cl = *cl;
 	q->dq = dq;
 	memcpy(q->fwd.wire, buf, len);
+	q->dq.wire = q->fwd.wire; /* @buf is listen.c's */
 	q->fwd.len = len;
 	q->fwd.dq = &q->dq;
 	q->fwd.whole = !cl->udp;

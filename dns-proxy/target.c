@@ -9,31 +9,43 @@
 #include "dnswire.h"
 #include "target.h"
 
-static bool is_in(const ldns_rr *rr, ldns_rr_type type, const ldns_rdf *owner)
+/* A one-RDATA record of @type, class IN, owned by @name (decompressed). */
+static bool is_in(const uint8_t *m, const struct dnsrr *rr, uint16_t type,
+		  const uint8_t *name, size_t nlen)
 {
-	return ldns_rr_get_type(rr) == type &&
-	       ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-	       ldns_rr_rd_count(rr) == 1 &&
-	       !ldns_dname_compare(ldns_rr_owner(rr), owner);
+	uint8_t owner[DNS_NAME_MAX];
+	size_t olen;
+
+	/* RDLENGTH 0: ldns reads no RDATA, and neither does NTS. */
+	if (rr->type != type || rr->class != LDNS_RR_CLASS_IN || !rr->rdlength)
+		return false;
+	olen = dns_name_get(m, SIZE_MAX, rr->owner, owner, NULL);
+	return dns_name_eq(owner, olen, name, nlen);
 }
 
-/* The owner of the A records: the question's name after its CNAMEs. */
-static const ldns_rdf *final_name(const ldns_rr_list *an, const ldns_rdf *name)
+/*
+ * The owner of the A records: the question's name (in @name, @nlen
+ * bytes) after its CNAMEs, in place. false: a loop, or too long a chain.
+ */
+static bool final_name(const uint8_t *m, const struct dnsmsg *r,
+		       uint8_t name[DNS_NAME_MAX], size_t *nlen)
 {
-	size_t hops, i, n = ldns_rr_list_rr_count(an);
+	struct dnsrr rr;
+	size_t hops, i, pos;
 
 	for (hops = 0; hops < DNS_CNAME_MAX; hops++) {
-		for (i = 0; i < n; i++)
-			if (is_in(ldns_rr_list_rr(an, i), LDNS_RR_TYPE_CNAME,
-				  name))
+		pos = r->an_off;
+		for (i = 0; i < r->ancount; i++) {
+			dnsmsg_rr(m, &pos, &rr);
+			if (is_in(m, &rr, LDNS_RR_TYPE_CNAME, name, *nlen))
 				break;
-		if (i == n)
-			return name;
-		name = ldns_rr_rdf(ldns_rr_list_rr(an, i), 0);
-		if (ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
-			return NULL;
+		}
+		if (i == r->ancount)
+			return true;
+		/* A parsed CNAME's RDATA is one name, whole. */
+		*nlen = dns_name_get(m, SIZE_MAX, rr.rdata, name, NULL);
 	}
-	return NULL; /* a loop, or too long a chain */
+	return false;
 }
 
 /*
@@ -42,10 +54,9 @@ static const ldns_rdf *final_name(const ldns_rr_list *an, const ldns_rdf *name)
  * for every A answer, and a label it would have to escape is no host
  * name anyway.
  */
-static int nego_name(const ldns_rdf *name, char out[256])
+static int nego_name(const uint8_t *p, size_t n, char out[256])
 {
-	const uint8_t *p = ldns_rdf_data(name);
-	size_t n = ldns_rdf_size(name), i = 0, o = 0;
+	size_t i = 0, o = 0;
 	char text[256];
 
 	while (i < n && p[i]) {
@@ -65,74 +76,48 @@ static int nego_name(const ldns_rdf *name, char out[256])
 	return dns_name_normalize(text, out, 256);
 }
 
-int nts_target_find(const uint8_t *buf, size_t len, const ldns_pkt *r,
+int nts_target_find(const uint8_t *buf, size_t len, const struct dnsmsg *r,
 		    const struct nts_zones *zs, struct nts_target *t)
 {
-	const ldns_rr_list *an = ldns_pkt_answer(r);
-	size_t i, n, *ttl_off = NULL;
-	const ldns_rr *qrr;
-	const ldns_rdf *name;
+	uint8_t name[DNS_NAME_MAX];
+	size_t i, nlen, pos;
+	struct dnsrr rr;
 	int rc;
 
+	(void)len; /* dnsr_parse() read all @r says within it */
 	memset(t, 0, sizeof(*t));
 	/* A complete, positive answer to one A question. */
-	if (!zs->n || ldns_pkt_get_opcode(r) != LDNS_PACKET_QUERY ||
-	    ldns_pkt_get_rcode(r) != LDNS_RCODE_NOERROR || ldns_pkt_tc(r) ||
-	    ldns_pkt_qdcount(r) != 1 || !an)
+	if (!zs->n || r->opcode != LDNS_PACKET_QUERY ||
+	    r->rcode != LDNS_RCODE_NOERROR || r->tc || r->qdcount != 1 ||
+	    !r->ancount || r->qtype != LDNS_RR_TYPE_A ||
+	    r->qclass != LDNS_RR_CLASS_IN)
 		return 0;
-	qrr = ldns_rr_list_rr(ldns_pkt_question(r), 0);
-	if (ldns_rr_get_type(qrr) != LDNS_RR_TYPE_A ||
-	    ldns_rr_get_class(qrr) != LDNS_RR_CLASS_IN)
+	nlen = dns_name_get(buf, SIZE_MAX, r->q_off, name, NULL);
+	if (!final_name(buf, r, name, &nlen))
 		return 0;
-	name = final_name(an, ldns_rr_owner(qrr));
-	if (!name)
-		return 0;
-	rc = nego_name(name, t->fqdn);
+	rc = nego_name(name, nlen, t->fqdn);
 	if (rc)
 		return rc == -ENOMEM ? rc : 0;
 	t->zone = zones_match(zs, t->fqdn);
 	if (!t->zone)
 		return 0;
 
-	n = ldns_rr_list_rr_count(an);
-	ttl_off = calloc(n, sizeof(*ttl_off));
-	t->rr = calloc(n, sizeof(*t->rr));
-	if (!ttl_off || !t->rr) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = dns_answer_ttls(buf, len, ttl_off, n);
-	if (rc)
-		goto out;
-	for (i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		const uint8_t *rd = buf + ttl_off[i] + 4;
-
-		if (!is_in(rr, LDNS_RR_TYPE_A, name))
+	t->rr = calloc(r->ancount, sizeof(*t->rr));
+	if (!t->rr)
+		return -ENOMEM;
+	pos = r->an_off;
+	for (i = 0; i < r->ancount; i++) {
+		dnsmsg_rr(buf, &pos, &rr);
+		/* Parsed: an A record's RDATA is 4 bytes, or none. */
+		if (!is_in(buf, &rr, LDNS_RR_TYPE_A, name, nlen))
 			continue;
-		/* The bytes must say what ldns said: type, class, rdlength. */
-		if (ttl_off[i] + 10 > len ||
-		    dns_get16(rd - 8) != LDNS_RR_TYPE_A ||
-		    dns_get16(rd - 6) != LDNS_RR_CLASS_IN ||
-		    dns_get16(rd) != 4 ||
-		    ldns_rdf_size(ldns_rr_rdf(rr, 0)) != 4) {
-			rc = -EBADMSG;
-			goto out;
-		}
-		t->rr[t->n].ttl_off = ttl_off[i];
-		memcpy(&t->rr[t->n].addr, rd + 2, 4);
+		t->rr[t->n].ttl_off = rr.ttl_off;
+		memcpy(&t->rr[t->n].addr, buf + rr.rdata, 4);
 		t->n++;
 	}
-	rc = t->n ? 1 : 0;
-out:
-	free(ttl_off);
-	if (rc <= 0) {
+	if (!t->n)
 		nts_target_free(t);
-		/* Bytes and parse disagreeing: pass it on as it is. */
-		if (rc == -EBADMSG)
-			rc = 0;
-	}
-	return rc;
+	return t->n ? 1 : 0;
 }
 
 void nts_target_free(struct nts_target *t)

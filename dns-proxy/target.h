@@ -11,8 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <ldns/ldns.h>
-
+#include "dnsmsg.h"
 #include "zones.h"
 
 /* CNAMEs followed from the question to the A records. */
@@ -33,11 +32,11 @@ struct nts_target {
 };
 
 /*
- * If @r (parsed from @buf) answers an A question with A records whose
+ * If @r (read from @buf) answers an A question with A records whose
  * owner, after the CNAME chain, is in one of @zs's zones: 1 and @t
  * filled (nts_target_free() it). 0 when it passes unchanged, -ENOMEM.
  */
-int nts_target_find(const uint8_t *buf, size_t len, const ldns_pkt *r,
+int nts_target_find(const uint8_t *buf, size_t len, const struct dnsmsg *r,
 		    const struct nts_zones *zs, struct nts_target *t);
 void nts_target_free(struct nts_target *t);
 
