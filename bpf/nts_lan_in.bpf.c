@@ -199,22 +199,14 @@ SEC("tc")
 int nts_lan_in(struct __sk_buff *skb)
 {
 	struct nts_config *cfg = config_get();
-	void *data, *data_end;
+	void *data_end;
 	struct pkt p;
 
 	if (!cfg || !(cfg->flags & NTS_CFG_ENABLED) ||
 	    !(cfg->flags & (NTS_CFG_HAIRPIN | NTS_CFG_FASTPATH)) ||
 	    skb->protocol != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	if (data + PKT_HDR_MAX > data_end) {
-		bpf_skb_pull_data(skb, skb->len < PKT_HDR_MAX ? skb->len :
-								PKT_HDR_MAX);
-		data = (void *)(long)skb->data;
-		data_end = (void *)(long)skb->data_end;
-	}
-	if (pkt_parse(data, data_end, &p) != PKT_L4)
+	if (skb_parse(skb, &p, &data_end) != PKT_L4)
 		return TC_ACT_OK;
 	/* Hairpin first: to the router's own address is never the fast path. */
 	if (addr_ours(cfg, p.key.daddr))

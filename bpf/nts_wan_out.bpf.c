@@ -95,7 +95,7 @@ SEC("tc")
 int nts_wan_out(struct __sk_buff *skb)
 {
 	struct nts_config *cfg = config_get();
-	void *data, *data_end;
+	void *data_end;
 	enum pkt_kind kind;
 	struct nat_ep t;
 	struct pkt p;
@@ -106,17 +106,7 @@ int nts_wan_out(struct __sk_buff *skb)
 	if (skb->protocol != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
 
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	if (data + PKT_HDR_MAX > data_end) {
-		/* Headers may sit in paged data: make them linear. */
-		bpf_skb_pull_data(skb, skb->len < PKT_HDR_MAX ? skb->len :
-								PKT_HDR_MAX);
-		data = (void *)(long)skb->data;
-		data_end = (void *)(long)skb->data_end;
-	}
-
-	kind = pkt_parse(data, data_end, &p);
+	kind = skb_parse(skb, &p, &data_end);
 	if (kind == PKT_OTHER)
 		return TC_ACT_OK;
 	stat_inc(NTS_STAT_OUT_PKTS);

@@ -11,6 +11,7 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
 
 #include <nts/nat.h>
 
@@ -208,6 +209,26 @@ static __always_inline enum pkt_kind pkt_parse(void *data, void *data_end,
 	default:
 		return PKT_UNSUPP;
 	}
+}
+
+/*
+ * pkt_parse() for tc: headers may sit in paged data, so they are made
+ * linear first. *@data_end: where the linear part ends now.
+ */
+static __always_inline enum pkt_kind skb_parse(struct __sk_buff *skb,
+					       struct pkt *p, void **data_end)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+
+	if (data + PKT_HDR_MAX > end) {
+		bpf_skb_pull_data(skb, skb->len < PKT_HDR_MAX ? skb->len :
+								PKT_HDR_MAX);
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
+	}
+	*data_end = end;
+	return pkt_parse(data, end, p);
 }
 
 #endif /* NTS_BPF_PARSE_H */
