@@ -11,8 +11,12 @@
  *   +-------------------------------+
  *   | FQDN, Length bytes (1..253): lowercase, no trailing dot
  *   +-------------------------------+
- *   | ACCEPT with NEGO_F_ADDR in Type only: the IPv4 address GN is to
- *   | be answered with (DESIGN section 7)
+ *   | NEGO_F_V6 in Type only: GN's IPv6 address, 16 bytes; the
+ *   | IPv4 field above is then 0 (issue 19)
+ *   +-------------------------------+
+ *   | ACCEPT with NEGO_F_ADDR in Type only: the address GN is to be
+ *   | answered with (DESIGN section 7): IPv4, 4 bytes; with NEGO_F_V6
+ *   | the inside host's IPv6 address, 16 bytes
  *   +-------------------------------+
  *   | Auth trailer, absent only in insecure mode:
  *   |   u64 time (Unix seconds)  u64 nonce  u16 key-name length
@@ -38,7 +42,13 @@ enum nego_type {
 
 /* In Type: a 4-byte address follows the FQDN (ACCEPT only). */
 #define NEGO_F_ADDR	0x80
-#define NEGO_TYPE_MASK	0x7f
+/*
+ * In Type: GN is an IPv6 host and the NOTICE asks for the inside host's
+ * IPv6 side. A router that predates it reads an unknown type and answers
+ * REFUSED, so an NTS server learns it must not answer the AAAA.
+ */
+#define NEGO_F_V6	0x40
+#define NEGO_TYPE_MASK	0x3f
 
 struct nego_hdr {
 	__u8 txid;
@@ -53,8 +63,14 @@ struct nego_hdr {
 /* time, nonce, key-name length */
 #define NEGO_TRAILER_FIXED (8 + 8 + 2)
 #define NEGO_MSG_MAX                                                          \
-	(sizeof(struct nego_hdr) + NEGO_FQDN_MAX + 4 + NEGO_TRAILER_FIXED +  \
+	(sizeof(struct nego_hdr) + NEGO_FQDN_MAX + 32 + NEGO_TRAILER_FIXED + \
 	 NEGO_KEYNAME_MAX + NEGO_MAC_LEN)
+
+/* Bytes of the address an ACCEPT with NEGO_F_ADDR carries. */
+static inline unsigned int nego_addr_len(int v6)
+{
+	return v6 ? 16 : 4;
+}
 
 /* A time more than this far from ours is refused. */
 #define NEGO_TIME_SKEW	30

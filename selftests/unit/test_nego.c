@@ -250,6 +250,44 @@ TEST(accept_with_address)
 	ASSERT_EQ(buf[1], NEGO_ACCEPT | NEGO_F_ADDR, "flagged in Type");
 }
 
+/* NEGO_F_V6: GN's 16-byte address after the FQDN, the host's after it. */
+TEST(ipv6_round_trip)
+{
+	static const __u8 gn6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, [15] = 0x10 };
+	static const __u8 host6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x10 };
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m, in = notice();
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	in.v6 = true;
+	memcpy(in.gn6, gn6, 16);
+	len = nego_encode(&in, &keys.keys[0], NOW, buf, sizeof(buf));
+	ASSERT_OK(-receive(buf, len, false, NULL, NOW, &m), "notice received");
+	ASSERT_EQ(buf[1], NEGO_NOTICE | NEGO_F_V6, "flagged in Type");
+	ASSERT_TRUE(m.v6 && !memcmp(m.gn6, gn6, 16) && !m.gn,
+		    "GN's IPv6 address, the IPv4 field 0");
+	ASSERT_TRUE(!memcmp(buf + 8 + 17, gn6, 16), "right after the FQDN");
+
+	in.type = NEGO_ACCEPT;
+	in.has_addr = true;
+	memcpy(in.addr6, host6, 16);
+	in.nonce = 0;
+	len = nego_encode(&in, &keys.keys[0], NOW, buf, sizeof(buf));
+	ASSERT_OK(-receive(buf, len, false, NULL, NOW, &m), "accept received");
+	ASSERT_EQ(buf[1], NEGO_ACCEPT | NEGO_F_ADDR | NEGO_F_V6, "both flags");
+	ASSERT_TRUE(m.has_addr && !memcmp(m.addr6, host6, 16),
+		    "the host's IPv6 address");
+
+	/* An IPv6 message with an IPv4 GN as well is not one. */
+	buf[4] = 198;
+	ASSERT_EQ(nego_decode(buf, len, &m), -NEGO_E_TYPE, "IPv4 field set");
+	buf[4] = 0;
+	/* Cut inside the addresses. */
+	ASSERT_EQ(nego_decode(buf, 8 + 17 + 20, &m), -NEGO_E_SHORT, "short");
+}
+
 TEST(unsigned_only_when_insecure)
 {
 	__u8 buf[NEGO_MSG_MAX];

@@ -160,24 +160,30 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 {
 	struct nego_hdr h = {
 		.txid = m->txid,
-		.type = m->type | (m->has_addr ? NEGO_F_ADDR : 0),
-		.gn = m->gn,
+		.type = m->type | (m->has_addr ? NEGO_F_ADDR : 0) |
+			(m->v6 ? NEGO_F_V6 : 0),
+		.gn = m->v6 ? 0 : m->gn,
 	};
 	size_t flen = strnlen(m->fqdn, sizeof(m->fqdn)), off, klen;
 
 	if (!flen || flen > NEGO_FQDN_MAX)
 		return -EINVAL;
 	klen = key ? strlen(key->name) : 0;
-	if (sizeof(h) + flen + 4 + NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN >
+	if (sizeof(h) + flen + 32 + NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN >
 	    len)
 		return -ENOSPC;
 	h.len = htons(flen);
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), m->fqdn, flen);
 	off = sizeof(h) + flen;
+	if (m->v6) {
+		memcpy(buf + off, m->gn6, 16);
+		off += 16;
+	}
 	if (m->has_addr) {
-		memcpy(buf + off, &m->addr, 4);
-		off += 4;
+		memcpy(buf + off, m->v6 ? (const void *)m->addr6 : &m->addr,
+		       nego_addr_len(m->v6));
+		off += nego_addr_len(m->v6);
 	}
 	m->is_signed = key != NULL;
 	if (!key)
@@ -210,14 +216,17 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 	m->txid = h.txid;
 	m->gn = h.gn;
 	type = h.type & NEGO_TYPE_MASK;
+	m->v6 = h.type & NEGO_F_V6;
 	if (type < NEGO_NOTICE || type > NEGO_REFUSED ||
-	    ((h.type & NEGO_F_ADDR) && type != NEGO_ACCEPT))
+	    ((h.type & NEGO_F_ADDR) && type != NEGO_ACCEPT) ||
+	    (m->v6 && h.gn))
 		return -NEGO_E_TYPE;
 	m->type = type;
 	m->has_addr = h.type & NEGO_F_ADDR;
 
 	flen = ntohs(h.len);
-	off = sizeof(h) + flen + (m->has_addr ? 4 : 0);
+	off = sizeof(h) + flen + (m->v6 ? 16 : 0) +
+	      (m->has_addr ? nego_addr_len(m->v6) : 0);
 	if (off > len)
 		return -NEGO_E_SHORT;
 	if (!flen || flen > NEGO_FQDN_MAX)
@@ -232,7 +241,11 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 		    strcmp(norm, m->fqdn))
 			return -NEGO_E_NAME;
 	}
-	if (m->has_addr)
+	if (m->v6)
+		memcpy(m->gn6, buf + sizeof(h) + flen, 16);
+	if (m->has_addr && m->v6)
+		memcpy(m->addr6, buf + sizeof(h) + flen + 16, 16);
+	else if (m->has_addr)
 		memcpy(&m->addr, buf + sizeof(h) + flen, 4);
 
 	rest = len - off;

@@ -23,6 +23,10 @@ struct nego_msg {
 	char fqdn[256];		/* NUL-terminated */
 	bool has_addr;		/* ACCEPT: answer GN with this address */
 	__be32 addr;
+	/* NEGO_F_V6: GN and the answer's address are IPv6; gn is 0 */
+	bool v6;
+	__u8 gn6[16];
+	__u8 addr6[16];		/* has_addr */
 	/* the trailer */
 	bool is_signed;
 	__u64 time;
