@@ -28,17 +28,21 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-static struct sockaddr_in peer;
+/* IPv4 or IPv6 (issue 19's forwarding bench) */
+static struct sockaddr_storage peer;
+static socklen_t peer_len;
 static atomic_ulong done;
 static atomic_bool stop;
 
 static int server(int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), c, on = 1;
+	/* Dual-stack: IPv4 clients come as mapped addresses. */
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_port = htons(port) };
+	int fd = socket(AF_INET6, SOCK_STREAM, 0), c, on = 1, off = 0;
 
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (bind(fd, (void *)&a, sizeof(a)) || listen(fd, 4096)) {
 		perror("connrate: server");
 		return 1;
@@ -66,9 +70,9 @@ static void *client(void *arg)
 
 	(void)arg;
 	while (!stop) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
+		fd = socket(peer.ss_family, SOCK_STREAM, 0);
 		no_linger(fd);
-		if (!connect(fd, (void *)&peer, sizeof(peer)) &&
+		if (!connect(fd, (void *)&peer, peer_len) &&
 		    read(fd, &b, 1) == 1)
 			done++;
 		close(fd);
@@ -143,6 +147,8 @@ static int setup(const char *name, const char *port, int count)
 
 int main(int argc, char **argv)
 {
+	struct sockaddr_in *p4 = (void *)&peer;
+	struct sockaddr_in6 *p6 = (void *)&peer;
 	pthread_t th[64];
 	double secs;
 	int n, i;
@@ -158,9 +164,15 @@ int main(int argc, char **argv)
 				"       connrate setup NAME PORT COUNT\n");
 		return 2;
 	}
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(atoi(argv[3]));
-	if (inet_pton(AF_INET, argv[2], &peer.sin_addr) != 1) {
+	if (inet_pton(AF_INET, argv[2], &p4->sin_addr) == 1) {
+		p4->sin_family = AF_INET;
+		p4->sin_port = htons(atoi(argv[3]));
+		peer_len = sizeof(*p4);
+	} else if (inet_pton(AF_INET6, argv[2], &p6->sin6_addr) == 1) {
+		p6->sin6_family = AF_INET6;
+		p6->sin6_port = htons(atoi(argv[3]));
+		peer_len = sizeof(*p6);
+	} else {
 		fprintf(stderr, "connrate: '%s' is not an address\n", argv[2]);
 		return 2;
 	}

@@ -215,6 +215,16 @@ table("fwd", [("routing", "plain routing (no NAT)"),
        ("ntsload", "routing", "ntsload / routing"),
        ("ntsload", "ntsslow", "fast path on / off")])
 
+print("\n### IPv6 forwarding (pn → gn, no NAT)\n")
+table("fwd6", [("routing", "plain routing (no firewall)"),
+               ("nft6", "nftables stateful firewall"),
+               ("ntsload6", "ntsload, IPv6 firewall (fw6)")],
+      [("udp_pps", "UDP, 64-byte datagrams, received"),
+       ("tcp_out", "TCP, one stream"),
+       ("conn", "new TCP connections")],
+      [("ntsload6", "nft6", "ntsload / nftables"),
+       ("ntsload6", "routing", "ntsload / routing")])
+
 print("\n## 3. The NTS server (dnsperf from gn, %s s per run)\n" % dns_secs)
 print("Behind all of them the same BIND (127.0.0.1:10053 in ntss; for "
       "\"BIND direct\" the same configuration on ntss:53). Query files: 256 "
