@@ -30,6 +30,7 @@
 #include <nts/config.h>
 #include <nts/flow.h>
 #include <nts/nat.h>
+#include <nts/ip6.h>
 
 struct bpf_map;
 
@@ -47,6 +48,14 @@ struct {
 	__type(key, struct nat_bind_key);
 	__type(value, struct nat_bind);
 } nat_bind SEC(".maps");
+
+/* The IPv6 firewall's flows (bpf/lib/fw6.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct fw6_key);
+	__type(value, struct fw6_entry);
+} fw6 SEC(".maps");
 
 #define NSEC_PER_SEC 1000000000ULL
 #define BIND_GRACE_NS (10 * NSEC_PER_SEC) /* GC_BIND_GRACE_SEC */
@@ -69,6 +78,7 @@ bool gc_orphans;	/* look for IN entries without their OUT twin */
  */
 __u32 gc_flows, gc_flows_expired, gc_flows_left, gc_binds, gc_binds_expired;
 __u32 gc_deleted;	/* nat entries, this pass */
+__u32 gc_fw6_flows, gc_fw6_expired;
 __u64 gc_ref[REF_MAX][REF_WORDS];
 
 
@@ -336,6 +346,36 @@ SEC("syscall")
 int gc_bind(void *ctx)
 {
 	bpf_for_each_map_elem(&nat_bind, bind_visit, NULL, 0);
+	return 0;
+}
+
+/*
+ * An IPv6 flow is one entry, both directions' times in it: idle for the
+ * timeout of its state, as an IPv4 flow. The entries that let a
+ * datagram's later fragments in (proto 44) go with the ICMP timeout.
+ */
+static long fw6_visit(struct bpf_map *map, const struct fw6_key *k,
+		      struct fw6_entry *e, void *ctx)
+{
+	struct fw6_key key = *k;
+	__u64 last = e->last_out_ns;
+
+	if ((__s64)(e->last_in_ns - last) > 0)
+		last = e->last_in_ns;
+	if (!idle_for(last, timeout_ns(flow_state(key.proto, e->seen_out,
+						  e->seen_in)))) {
+		gc_fw6_flows++;
+		return 0;
+	}
+	bpf_map_delete_elem(&fw6, &key);
+	gc_fw6_expired++;
+	return 0;
+}
+
+SEC("syscall")
+int gc_fw6(void *ctx)
+{
+	bpf_for_each_map_elem(&fw6, fw6_visit, NULL, 0);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "lib/maps.h"
+#include "lib/maps6.h"	/* declared by every object, see datapath.c */
 #include "lib/parse.h"
 #include "lib/nat.h"
 #include "lib/nat_out.h"

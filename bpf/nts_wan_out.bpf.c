@@ -19,6 +19,7 @@
 #include "lib/dnsupdate.h"
 #include "lib/icmp.h"
 #include "lib/icmp_reply.h"
+#include "lib/fw6.h"
 
 /*
  * An inside host's ICMP error about a packet it got through a flow: to
@@ -91,6 +92,50 @@ static __always_inline void registration(struct __sk_buff *skb,
 		dnsu_untrusted(skb, off, &k);
 }
 
+/*
+ * IPv6 from an inside host opens or refreshes its flow in the firewall
+ * (fw6.h). Nothing is translated and nothing is dropped here. Global:
+ * verified on its own.
+ */
+__noinline int wan_out6(struct __sk_buff *skb)
+{
+	struct nts_config6 *c6 = config6_get();
+	struct fw6_walk w = {};
+	void *data, *data_end;
+	struct ipv6hdr *ip6h;
+	enum fw6_kind kind;
+	struct nts_in6 src;
+	struct pkt6 p;
+	int walked;
+
+	if (!c6 || !c6->nprefix)
+		return TC_ACT_OK;
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (data + FW6_HDR_MAX > data_end)
+		bpf_skb_pull_data(skb, skb->len < FW6_HDR_MAX ? skb->len :
+								FW6_HDR_MAX);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	ip6h = fw6_ip6(data, data_end);
+	if (!ip6h)
+		return TC_ACT_OK;
+	__builtin_memcpy(&src, &ip6h->saddr, sizeof(src));
+	if (!fw6_inside(c6, &src))
+		return TC_ACT_OK;
+	walked = fw6_walk_skb(skb, ETH_HLEN + sizeof(*ip6h), ip6h->nexthdr, &w);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	kind = fw6_parse(data, data_end, &p, &w, walked);
+	if (kind == FW6_OTHER)
+		return TC_ACT_OK;
+	fw6_out(&p, kind, nat_now());
+	if (kind == FW6_L4 && p.proto == IPPROTO_UDP) {
+		/* issue 19: DNS UPDATE snooping over IPv6 goes here */
+	}
+	return TC_ACT_OK;
+}
+
 SEC("tc")
 int nts_wan_out(struct __sk_buff *skb)
 {
@@ -103,6 +148,8 @@ int nts_wan_out(struct __sk_buff *skb)
 
 	if (!cfg || !(cfg->flags & NTS_CFG_ENABLED))
 		return TC_ACT_OK;
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return wan_out6(skb);
 	if (skb->protocol != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
 

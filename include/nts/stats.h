@@ -74,7 +74,21 @@
 	X(NEGO_RATE_SERVER, "nego_rate_server", "refused: rate limit per NTS server (--rate-server)") \
 	X(NEGO_FULL, "nego_full", "refused: RC full or GN busy too long")    \
 	X(GC_PASSES, "gc_passes", "expiry passes over the tables")          \
-	X(GC_FLOWS_EXPIRED, "gc_flows_expired", "flows the expiry passes removed")
+	X(GC_FLOWS_EXPIRED, "gc_flows_expired", "flows the expiry passes removed") \
+	/* the IPv6 firewall (bpf/lib/fw6.h): */                              \
+	X(FW6_OUT_NEW, "fw6_out_new", "IPv6 flows opened from inside")        \
+	X(FW6_IN_PASS, "fw6_in_pass", "IPv6 packets of known flows let in")   \
+	X(FW6_IN_DROP, "fw6_in_drop", "unsolicited IPv6 to an inside address, dropped") \
+	X(FW6_ICMP_ERR, "fw6_icmp_err", "ICMPv6 errors about a flow, let in") \
+	X(FW6_ICMP_ERR_DROP, "fw6_icmp_err_drop", "ICMPv6 errors about no flow, dropped") \
+	X(FW6_FRAG, "fw6_frag", "later IPv6 fragments of a datagram let in")  \
+	X(FW6_FRAG_DROP, "fw6_frag_drop", "later IPv6 fragments of no known datagram, dropped") \
+	X(FW6_MALFORMED, "fw6_malformed", "malformed IPv6 to an inside address, dropped") \
+	X(FW6_RC_OPEN, "fw6_rc_open", "IPv6 flows opened from the request cache") \
+	X(FW6_RC_EXPIRED, "fw6_rc_expired", "IPv6 packets from a GN whose rc6 entry expired") \
+	X(FW6_RC_NOT_OPENER, "fw6_rc_not_opener", "rc6 hits that can't open a flow (no SYN)") \
+	X(FW6_RC_POLICY, "fw6_rc_policy", "rc6 hits the host's exposure policy refused") \
+	X(GC_FW6_EXPIRED, "gc_fw6_expired", "IPv6 flows the expiry passes removed")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

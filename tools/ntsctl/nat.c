@@ -98,8 +98,10 @@ int cmd_nat(struct ctl *c, int argc, char **argv)
 			       proto_name(f->out.proto), in, ext, rem,
 			       flow_state_name(f->state), idle, origin);
 	}
+	/* The IPv6 firewall's flows follow, in a layout of their own. */
+	err = nat6_print(c, c->cfg.json, fl.n == 0);
 	if (c->cfg.json)
-		printf("%s]\n", fl.n ? "\n" : "");
+		printf("%s]\n", fl.n || err > 0 ? "\n" : "");
 	free(fl.v);
-	return 0;
+	return err < 0 ? err : 0;
 }

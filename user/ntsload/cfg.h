@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include <nts/config.h>
+#include <nts/ip6.h>
 #include <nts/phl.h>
 
 #include "attach.h"
@@ -57,8 +58,27 @@ struct ntsload_cfg {
 	unsigned int names_per_host;
 	struct nts_cidr4 nts[NTS_SERVERS_MAX]; /* --nts-server */
 	unsigned int nnts;
+	/* --lan-prefix: the IPv6 firewall's inside prefixes; none: --lan's */
+	struct nts_cidr6 prefix6[NTS_PREFIX6_MAX];
+	unsigned int nprefix6;
 	int verbose;
 };
+
+/* Zero the host bits of @c, as config6 holds prefixes. */
+static inline void cidr6_clear_host(struct nts_cidr6 *c)
+{
+	__u8 *b = (__u8 *)c->net.a;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		int keep = (int)c->len - 8 * (int)i;
+
+		if (keep <= 0)
+			b[i] = 0;
+		else if (keep < 8)
+			b[i] &= (__u8)(0xff << (8 - keep));
+	}
+}
 
 /* RFC 4787's names, in the order of enum nat_mapping / nat_filtering. */
 extern const char *const ntsload_mappings[];

@@ -46,7 +46,8 @@ int config_write(struct ntsload *l)
 		pr_err("cannot write the config map: %s", strerror(errno));
 		return -errno;
 	}
-	return 0;
+	/* The IPv6 addresses follow with the IPv4 ones. */
+	return config6_write(l);
 }
 
 /* The zones of this run, and no other: pinned maps keep the last run's. */

@@ -9,6 +9,7 @@
 
 #include <nts/phl.h>
 #include <nts/rc.h>
+#include <nts/ip6.h>
 
 #include "gc.h"
 #include "log.h"
@@ -47,6 +48,8 @@ int gc_open(struct gc *gc, const struct nts_maps *maps)
 	err = bpf_map__reuse_fd(gc->skel->maps.nat, maps->nat);
 	if (!err)
 		err = bpf_map__reuse_fd(gc->skel->maps.nat_bind, maps->nat_bind);
+	if (!err)
+		err = bpf_map__reuse_fd(gc->skel->maps.fw6, maps->fw6);
 	if (!err)
 		err = nts_gc__load(gc->skel);
 	if (err) {
@@ -100,6 +103,13 @@ static int gc_nat(struct gc *gc, const struct addr_set *addrs,
 	res->flows_left = b->gc_flows_left;
 	res->binds = b->gc_binds;
 	res->binds_expired = b->gc_binds_expired;
+	if (!err) {
+		/* The timeouts by state are the IPv4 flows', set above. */
+		b->gc_fw6_flows = b->gc_fw6_expired = 0;
+		err = prog_run(gc->skel->progs.gc_fw6);
+		res->fw6 = b->gc_fw6_flows;
+		res->fw6_expired = b->gc_fw6_expired;
+	}
 	return err;
 }
 
@@ -182,6 +192,16 @@ static int gc_rc(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int gc_rc6(const void *key, const void *value, void *ctx)
+{
+	const struct rc6_entry *e = value;
+	struct gc_ctx *c = ctx;
+
+	if (c->now > e->expires_ns)
+		bpf_map_delete_elem(c->maps->rc6, key);
+	return 0;
+}
+
 static int gc_pending(const void *key, const void *value, void *ctx)
 {
 	const struct phl_pending *p = value;
@@ -215,6 +235,9 @@ int gc_run(struct gc *gc, const struct addr_set *addrs,
 	if (!err)
 		err = map_walk(c->maps->rc, sizeof(struct rc_key),
 			       sizeof(struct rc_entry), gc_rc, c);
+	if (!err)
+		err = map_walk(c->maps->rc6, sizeof(struct rc6_key),
+			       sizeof(struct rc6_entry), gc_rc6, c);
 	if (!err)
 		err = map_walk(c->maps->phl_pending,
 			       sizeof(struct phl_pending_key),

@@ -25,6 +25,8 @@ struct gc_result {
 	unsigned int binds_expired;
 	unsigned int names;		/* PHL entries */
 	unsigned int names_expired;
+	unsigned int fw6;		/* live IPv6 flows */
+	unsigned int fw6_expired;
 };
 
 /* The expiry programs, loaded on the datapath's maps. */

@@ -42,6 +42,7 @@ static void expire(struct housekeep *h, const struct addr_set *addrs)
 			 res.flows, res.binds, res.names);
 	h->counts.n[NTS_STAT_GC_PASSES]++;
 	h->counts.n[NTS_STAT_GC_FLOWS_EXPIRED] += res.flows_expired;
+	h->counts.n[NTS_STAT_GC_FW6_EXPIRED] += res.fw6_expired;
 	err = stats_batch_flush(&h->counts, h->maps->stats);
 	if (err)
 		pr_err("cannot update the stats map: %s", strerror(-err));

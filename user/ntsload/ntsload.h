@@ -88,6 +88,11 @@ int config_write(struct ntsload *l);
 int zones_write(struct ntsload *l);
 void say_registrations(const struct ntsload *l);
 
+/* config6.c: the IPv6 firewall's config6 (include/nts/ip6.h) */
+void config6_make(const struct ntsload *l, struct nts_config6 *c6);
+int config6_write(const struct ntsload *l);
+void say_fw6(const struct ntsload *l);
+
 /* start.c */
 int start(struct ntsload *l);
 void stop(struct ntsload *l);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <nts/nat.h>
@@ -98,6 +99,32 @@ static int parse_nts(const struct opt *o, const char *arg, void *dst)
 #define L(a, n)	   OPT_LIST_FIELD(struct ntsload_cfg, a, n)
 #define SIZES_NOTE "; sizes apply when the maps are created"
 
+static int parse_prefix6(const struct opt *o, const char *arg, void *dst)
+{
+	struct nts_cidr6 *c = dst;
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long len = 64;
+
+	(void)o;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		len = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || *end || len > 128)
+			goto bad;
+	}
+	memset(c, 0, sizeof(*c));
+	if (inet_pton(AF_INET6, buf, &c->net) != 1)
+		goto bad;
+	c->len = len;
+	cidr6_clear_host(c);
+	return 0;
+bad:
+	pr_err("--lan-prefix: '%s' is not an IPv6 PREFIX/LEN", arg);
+	return -EINVAL;
+}
+
 /* clang-format off */
 static const struct opt opts[] = {
 	{ .name = "addr", .short_name = 'a', .type = OPT_LIST, .arg = "ADDR",
@@ -138,6 +165,12 @@ static const struct opt opts[] = {
 	{ .name = "lan", .type = OPT_STR, .arg = "IFACE", F(lan),
 	  .help = "the inside interface: tc ingress there for the fast path "
 		  "and --hairpin" },
+	{ .name = "lan-prefix", .type = OPT_LIST, .arg = "PREFIX",
+	  L(prefix6, nprefix6), .parse = parse_prefix6, .what = "prefixes",
+	  .def = "the global IPv6 prefixes of --lan; none: firewall off",
+	  .help = "an inside IPv6 prefix (ADDR/LEN, /64 without LEN): the "
+		  "IPv6 firewall keeps unsolicited traffic from its hosts; "
+		  "repeatable, up to 8" },
 	{ .name = "no-fastpath", .type = OPT_FLAG, F(no_fastpath),
 	  .help = "send every outbound packet through the stack; default "
 		  "with --lan: packets of known flows are translated at LAN "

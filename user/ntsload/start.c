@@ -53,6 +53,7 @@ static void started(const struct ntsload *l)
 		c->nego.insecure ? ", insecure" : "", threads,
 		threads == 1 ? "" : "s", l->pin_dir);
 	say_registrations(l);
+	say_fw6(l);
 }
 
 int start(struct ntsload *l)
