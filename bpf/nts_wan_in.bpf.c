@@ -258,6 +258,20 @@ stack:
 	return verdict(XDP_PASS, NTS_STAT_IN_MISS);
 }
 
+/* dns_answer() over IPv6: the answer's source is the pending key's. */
+static __always_inline void dns_answer6(const struct pkt6 *p, void *data_end)
+{
+	struct dnshdr *h = p->l4 + sizeof(struct udphdr);
+	struct nts_config *cfg = config_get();
+	struct nts_in6 inside, server;
+
+	if ((void *)(h + 1) > data_end || !cfg)
+		return;
+	__builtin_memcpy(&inside, &p->ip6h->daddr, sizeof(inside));
+	__builtin_memcpy(&server, &p->ip6h->saddr, sizeof(server));
+	dnsu_answer_ip6(h, &inside, p->dport, &server, p->sport, cfg);
+}
+
 /*
  * IPv6: no translation, the stateful firewall (fw6.h) for packets to an
  * inside address; everything else passes untouched, as with the firewall
@@ -294,9 +308,8 @@ int nts_wan_in6(struct xdp_md *ctx)
 		return XDP_PASS;
 	if (fw6_in(ctx, &p, kind) != FW6_PASS)
 		return XDP_DROP;
-	if (kind == FW6_L4 && p.proto == IPPROTO_UDP) {
-		/* issue 19: DNS UPDATE snooping over IPv6 goes here */
-	}
+	if (kind == FW6_L4 && p.proto == IPPROTO_UDP)
+		dns_answer6(&p, data_end);
 	return XDP_PASS;
 }
 

@@ -87,9 +87,33 @@ static __always_inline void registration(struct __sk_buff *skb,
 
 	if (ddns_trusted(cfg, k.server, k.server_port))
 		dnsu_snoop(skb, off, bpf_ntohs(uh->len) - sizeof(*uh), &k,
-			   cfg->flags & NTS_CFG_ZONES, now);
+			   NULL, cfg->flags & NTS_CFG_ZONES, now);
 	else if (k.server_port == bpf_htons(DNS_PORT))
 		dnsu_untrusted(skb, off, &k);
+}
+
+/* registration() over IPv6: only AAAA records are learnt (ip6.h). */
+static __always_inline void registration6(struct __sk_buff *skb,
+					  const struct nts_config6 *c6,
+					  const struct pkt6 *p, __u64 now)
+{
+	const struct nts_config *cfg = config_get();
+	struct phl6_pending_key k = {
+		.port = p->sport,
+		.server_port = p->dport,
+	};
+	struct udphdr uh;
+	__u32 off = p->l4_off + sizeof(uh);
+
+	__builtin_memcpy(&k.inside, &p->ip6h->saddr, sizeof(k.inside));
+	__builtin_memcpy(&k.server, &p->ip6h->daddr, sizeof(k.server));
+	if (!cfg || bpf_skb_load_bytes(skb, p->l4_off, &uh, sizeof(uh)))
+		return;
+	if (ddns6_trusted(c6, &k.server, k.server_port))
+		dnsu_snoop(skb, off, bpf_ntohs(uh.len) - sizeof(uh), NULL, &k,
+			   cfg->flags & NTS_CFG_ZONES, now);
+	else if (k.server_port == bpf_htons(DNS_PORT))
+		dnsu6_untrusted(skb, off);
 }
 
 /*
@@ -109,6 +133,7 @@ int nts_wan_out6(struct __sk_buff *skb)
 	struct nts_in6 src;
 	struct pkt6 p;
 	int walked;
+	__u64 now;
 
 	if (!c6 || !c6->nprefix)
 		return TC_ACT_OK;
@@ -131,10 +156,10 @@ int nts_wan_out6(struct __sk_buff *skb)
 	kind = fw6_parse(data, data_end, &p, &w, walked);
 	if (kind == FW6_OTHER)
 		return TC_ACT_OK;
-	fw6_out(&p, kind, nat_now());
-	if (kind == FW6_L4 && p.proto == IPPROTO_UDP) {
-		/* issue 19: DNS UPDATE snooping over IPv6 goes here */
-	}
+	now = nat_now();
+	fw6_out(&p, kind, now);
+	if (kind == FW6_L4 && p.proto == IPPROTO_UDP && !p.first_frag)
+		registration6(skb, c6, &p, now);
 	return TC_ACT_OK;
 }
 

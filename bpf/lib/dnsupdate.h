@@ -15,14 +15,17 @@
 #include <bpf/bpf_endian.h>
 
 #include <nts/phl.h>
+#include <nts/ip6.h>
 
 #include "maps.h"
+#include "maps6.h"
 
 #define DNSU_MASK (DNSU_MSG_MAX - 1)
 /* A name is at most 127 labels and DNSU_PTRS_MAX pointers. */
 #define DNSU_STEPS_MAX ((1 + 2 * DNSU_RRS_MAX) * (128 + DNSU_PTRS_MAX + 1))
 
 #define DNS_TYPE_A    1
+#define DNS_TYPE_AAAA 28
 #define DNS_TYPE_ANY  255
 #define DNS_CLASS_IN  1
 #define DNS_CLASS_NONE 254
@@ -46,7 +49,12 @@ struct dnsu_scratch {
 	__u8 msg[DNSU_MSG_MAX];
 	char name[PHL_NAME_MAX];	/* the name being read, as text */
 	char zone[PHL_NAME_MAX];	/* the zone section's name */
-	struct phl_pending pend;
+	struct phl_pending pend;	/* A records */
+	struct phl6_pending pend6;	/* AAAA records (include/nts/ip6.h) */
+	/* the answer's keys, here to spare the XDP program's stack */
+	struct phl6_pending_key key6;
+	struct phl6_host_key host6;
+	struct phl6_entry e6;
 	/* parser state */
 	__u32 len;
 	__u32 pos;	/* next byte to read */
@@ -193,18 +201,58 @@ static __always_inline bool name_in_zone(const struct dnsu_scratch *s)
 	return true;
 }
 
-/* Record the operation of an update RR, if it has one. */
-static __always_inline long update_op(struct dnsu_scratch *s, __u16 type,
-				      __u16 class, __u32 ttl, __u16 rdlen)
+static __always_inline long op4_add(struct dnsu_scratch *s, __u8 kind,
+				    __u32 ttl)
 {
 	struct phl_op *op;
+
+	if (s->pend.n >= PHL_OPS_MAX)
+		return -1;
+	op = &s->pend.ops[s->pend.n & (PHL_OPS_MAX - 1)];
+	op->kind = kind;
+	op->ttl = kind == PHL_OP_ADD ? ttl : 0;
+	__builtin_memcpy(op->name, s->name, sizeof(op->name));
+	s->pend.n++;
+	return 0;
+}
+
+/* @rdata: where an added record's 16-byte address is. */
+static __always_inline long op6_add(struct dnsu_scratch *s, __u8 kind,
+				    __u32 ttl, __u32 rdata)
+{
+	struct phl6_op *op;
+	__u32 j;
+
+	if (s->pend6.n >= PHL_OPS_MAX)
+		return -1;
+	op = &s->pend6.ops[s->pend6.n & (PHL_OPS_MAX - 1)];
+	op->kind = kind;
+	op->ttl = kind == PHL_OP_ADD ? ttl : 0;
+	for (j = 0; j < sizeof(op->addr); j++)
+		((__u8 *)&op->addr)[j] =
+			kind == PHL_OP_ADD ? msg_u8(s, rdata + j) : 0;
+	__builtin_memcpy(op->name, s->name, sizeof(op->name));
+	s->pend6.n++;
+	return 0;
+}
+
+/*
+ * Record the operation of an update RR, if it has one: A records into
+ * pend, AAAA into pend6, ANY deletes into both. The record's data is at
+ * @rdata.
+ */
+static __always_inline long update_op(struct dnsu_scratch *s, __u16 type,
+				      __u16 class, __u32 ttl, __u16 rdlen,
+				      __u32 rdata)
+{
+	bool addr = type == DNS_TYPE_A || type == DNS_TYPE_AAAA;
 	__u8 kind;
 
-	if (type == DNS_TYPE_A && class == DNS_CLASS_IN) {
-		if (rdlen != 4)
+	if (addr && class == DNS_CLASS_IN) {
+		if (rdlen != (type == DNS_TYPE_A ? 4 : 16))
 			return -1;
 		kind = PHL_OP_ADD;
-	} else if ((type == DNS_TYPE_A &&
+	} else if ((addr &&
 		    (class == DNS_CLASS_ANY || class == DNS_CLASS_NONE)) ||
 		   (type == DNS_TYPE_ANY && class == DNS_CLASS_ANY)) {
 		kind = PHL_OP_DEL;
@@ -213,13 +261,12 @@ static __always_inline long update_op(struct dnsu_scratch *s, __u16 type,
 	}
 	if (!s->host || !s->tlen)
 		return 0;
-	if (!name_in_zone(s) || s->pend.n >= PHL_OPS_MAX)
+	if (!name_in_zone(s))
 		return -1;
-	op = &s->pend.ops[s->pend.n & (PHL_OPS_MAX - 1)];
-	op->kind = kind;
-	op->ttl = kind == PHL_OP_ADD ? ttl : 0;
-	__builtin_memcpy(op->name, s->name, sizeof(op->name));
-	s->pend.n++;
+	if (type != DNS_TYPE_AAAA && op4_add(s, kind, ttl))
+		return -1;
+	if (type != DNS_TYPE_A && op6_add(s, kind, ttl, rdata))
+		return -1;
 	return 0;
 }
 
@@ -251,7 +298,7 @@ static __always_inline long rr_step(struct dnsu_scratch *s)
 		if (p + 10 + rdlen > s->len)
 			goto bad;
 		if (s->rr >= s->first_update &&
-		    update_op(s, type, class, ttl, rdlen))
+		    update_op(s, type, class, ttl, rdlen, p + 10))
 			goto bad;
 		s->pos = p + 10 + rdlen;
 	}
@@ -285,6 +332,7 @@ static __always_inline int dnsu_parse(struct dnsu_scratch *s)
 	if (zo != 1 || pr > DNSU_RRS_MAX || up > DNSU_RRS_MAX)
 		return DNSU_E_PARSE;
 	s->pend.n = 0;
+	s->pend6.n = 0;
 	s->zlen = 0;
 	s->pos = sizeof(struct dnshdr);
 	s->rr = 0;
@@ -308,6 +356,22 @@ static __always_inline bool ddns_trusted(const struct nts_config *cfg,
 		if (i >= cfg->nddns)
 			break;
 		if (cfg->ddns[i].addr == addr && cfg->ddns[i].port == port)
+			return true;
+	}
+	return false;
+}
+
+/* A DDNS server the router trusts over IPv6 (--ddns-server6)? */
+static __always_inline bool ddns6_trusted(const struct nts_config6 *c6,
+					  const struct nts_in6 *addr,
+					  __be16 port)
+{
+	__u32 i;
+
+	for (i = 0; i < NTS_DDNS_MAX; i++) {
+		if (i >= c6->nddns)
+			break;
+		if (in6_eq(&c6->ddns[i].addr, addr) && c6->ddns[i].port == port)
 			return true;
 	}
 	return false;
@@ -370,12 +434,61 @@ static __always_inline void dnsu_untrusted(struct __sk_buff *skb, __u32 off,
 }
 
 /*
- * tc egress: an UPDATE leaving from inside to a trusted server (@key
- * without its ID). Never changes the packet. The DNS message is @len
- * bytes at @off; @zones: its zone must be one of phl_zones.
+ * Where the operations wait for the answer: A records under @key (over
+ * IPv4), AAAA under @key6 (NULL over IPv4: @key's addresses, mapped).
+ * Over IPv6 (@key NULL) A records are not learnt (ip6.h).
+ */
+static __always_inline bool dnsu_pend(struct dnsu_scratch *s, __be16 id,
+				      struct phl_pending_key *key,
+				      const struct phl6_pending_key *key6,
+				      __u64 now)
+{
+	bool kept = false;
+
+	if (key && s->pend.n) {
+		key->id = id;
+		s->pend.created_ns = now;
+		kept = !bpf_map_update_elem(&phl_pending, key, &s->pend,
+					    BPF_ANY);
+	}
+	if (!s->pend6.n)
+		return kept;
+	if (key6) {
+		s->key6 = *key6;
+	} else {
+		nts_in6_mapped(&s->key6.inside, key->inside);
+		nts_in6_mapped(&s->key6.server, key->server);
+		s->key6.port = key->port;
+		s->key6.server_port = key->server_port;
+		s->key6.pad = 0;
+	}
+	s->key6.id = id;
+	s->pend6.created_ns = now;
+	if (!bpf_map_update_elem(&phl6_pending, &s->key6, &s->pend6, BPF_ANY))
+		kept = true;
+	return kept;
+}
+
+/* dnsu_untrusted() over IPv6: counted; ntsload's log has no IPv6 event. */
+static __always_inline void dnsu6_untrusted(struct __sk_buff *skb, __u32 off)
+{
+	struct dnshdr h;
+
+	if (bpf_skb_load_bytes(skb, off, &h, sizeof(h)) || DNS_QR(&h) ||
+	    DNS_OPCODE(&h) != DNS_OPCODE_UPDATE)
+		return;
+	stat_inc(NTS_STAT_DNSU6_UNTRUSTED);
+}
+
+/*
+ * tc egress: an UPDATE leaving from inside to a trusted server, over
+ * IPv4 (@key) or IPv6 (@key6), either without its ID. Never changes the
+ * packet. The DNS message is @len bytes at @off; @zones: its zone must be
+ * one of phl_zones.
  */
 static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
 				       __u32 len, struct phl_pending_key *key,
+				       const struct phl6_pending_key *key6,
 				       bool zones, __u64 now)
 {
 	struct dnsu_scratch *s;
@@ -412,43 +525,44 @@ static __always_inline void dnsu_snoop(struct __sk_buff *skb, __u32 off,
 	err = dnsu_parse(s);
 	if (err == DNSU_E_ZONE) {
 		stat_inc(NTS_STAT_DNSU_ZONE);
-		phl_event(PHL_EV_ZONE, key, s->zone, 0, 0, 0);
+		if (key)
+			phl_event(PHL_EV_ZONE, key, s->zone, 0, 0, 0);
 		return;
 	}
 	if (err) {
 		stat_inc(NTS_STAT_DNSU_REFUSED);
 		return;
 	}
-	if (!s->pend.n) {
+	if ((!key || !s->pend.n) && !s->pend6.n) {
 		stat_inc(NTS_STAT_DNSU_NO_OPS);
 		return;
 	}
-	key->id = h.id;
-	s->pend.created_ns = now;
-	if (!bpf_map_update_elem(&phl_pending, key, &s->pend, BPF_ANY))
+	if (dnsu_pend(s, h.id, key, key6, now))
 		stat_inc(NTS_STAT_DNSU_PENDING);
 }
 
 /*
- * The names count of @host, for the quota. ntsload's expiry pass
- * recounts from the PHL, which also repairs what racing writers lost.
+ * The names count under @key in @hosts (phl_hosts, phl6_hosts), for the
+ * quota. ntsload's expiry pass recounts from the PHL, which also repairs
+ * what racing writers lost.
  */
-static __always_inline void host_names_add(__be32 host, int delta)
+static __always_inline void host_names_add(void *hosts, const void *key,
+					   int delta)
 {
-	struct phl_host *h = bpf_map_lookup_elem(&phl_hosts, &host);
+	struct phl_host *h = bpf_map_lookup_elem(hosts, key);
 	struct phl_host one = { .names = 1 };
 
 	if (h) {
 		if (delta > 0 || h->names)
 			__sync_fetch_and_add(&h->names, delta);
 	} else if (delta > 0) {
-		bpf_map_update_elem(&phl_hosts, &host, &one, BPF_NOEXIST);
+		bpf_map_update_elem(hosts, key, &one, BPF_NOEXIST);
 	}
 }
 
-static __always_inline __u32 host_names(__be32 host)
+static __always_inline __u32 host_names(void *hosts, const void *key)
 {
-	struct phl_host *h = bpf_map_lookup_elem(&phl_hosts, &host);
+	struct phl_host *h = bpf_map_lookup_elem(hosts, key);
 
 	return h ? h->names : 0;
 }
@@ -478,13 +592,13 @@ static __always_inline void phl_apply(const struct phl_op *op,
 	if (op->kind == PHL_OP_DEL) {
 		if (had && !bpf_map_delete_elem(&phl, op->name)) {
 			stat_inc(NTS_STAT_PHL_DEL);
-			host_names_add(prev, -1);
+			host_names_add(&phl_hosts, &prev, -1);
 			phl_event(PHL_EV_DEL, k, op->name, prev, 0, 0);
 		}
 		return;
 	}
 	if ((!had || prev != k->inside) && cfg->phl_quota &&
-	    host_names(k->inside) >= cfg->phl_quota) {
+	    host_names(&phl_hosts, &k->inside) >= cfg->phl_quota) {
 		stat_inc(NTS_STAT_PHL_QUOTA);
 		phl_event(PHL_EV_QUOTA, k, op->name, prev, cfg->phl_quota, 0);
 		return;
@@ -500,12 +614,136 @@ static __always_inline void phl_apply(const struct phl_op *op,
 	stat_inc(NTS_STAT_PHL_ADD);
 	if (had && prev == k->inside)
 		return;		/* a refresh */
-	host_names_add(k->inside, 1);
+	host_names_add(&phl_hosts, &k->inside, 1);
 	if (had) {
-		host_names_add(prev, -1);
+		host_names_add(&phl_hosts, &prev, -1);
 		stat_inc(NTS_STAT_PHL_MOVED);
 	}
 	phl_event(PHL_EV_ADD, k, op->name, prev, 0, 0);
+}
+
+/* The /64 of @a: the unit of the IPv6 quota, as SLAAC moves within it. */
+static __always_inline void net64(struct phl6_host_key *k,
+				  const struct nts_in6 *a)
+{
+	k->net[0] = a->a[0];
+	k->net[1] = a->a[1];
+}
+
+static __always_inline bool same64(const struct nts_in6 *a,
+				   const struct nts_in6 *b)
+{
+	return a->a[0] == b->a[0] && a->a[1] == b->a[1];
+}
+
+static __always_inline bool in6_is_mapped(const struct nts_in6 *a)
+{
+	return !a->a[0] && !a->a[1] && a->a[2] == bpf_htonl(0xffff);
+}
+
+/*
+ * phl_apply() for an AAAA operation of the UPDATE under s->key6. What
+ * is kept between calls lives in @s: the XDP program's stack is full.
+ */
+static __always_inline void phl6_apply(const struct phl6_op *op,
+				       struct dnsu_scratch *s,
+				       const struct nts_config *cfg,
+				       const struct nts_config6 *c6, __u64 now)
+{
+	__u32 ttl = op->ttl > cfg->phl_min_ttl ? op->ttl : cfg->phl_min_ttl;
+	struct phl6_entry *cur;
+	bool had, moved;
+
+	cur = bpf_map_lookup_elem(&phl6, op->name);
+	if (cur && (cur->flags & PHL_F_STATIC)) {
+		stat_inc(NTS_STAT_PHL_STATIC);
+		return;
+	}
+	had = cur;
+	if (cur)
+		s->e6.addr = cur->addr;	/* copied: cur may be reused */
+	if (op->kind == PHL_OP_DEL) {
+		if (had && !bpf_map_delete_elem(&phl6, op->name)) {
+			stat_inc(NTS_STAT_PHL6_DEL);
+			net64(&s->host6, &s->e6.addr);
+			host_names_add(&phl6_hosts, &s->host6, -1);
+		}
+		return;
+	}
+	if (!fw6_inside(c6, &op->addr)) {
+		stat_inc(NTS_STAT_PHL6_OUTSIDE);
+		return;
+	}
+	if (!in6_is_mapped(&s->key6.inside) &&
+	    !same64(&op->addr, &s->key6.inside)) {
+		stat_inc(NTS_STAT_PHL6_NOT_SENDER);
+		return;
+	}
+	moved = !had || !same64(&s->e6.addr, &op->addr);
+	net64(&s->host6, &op->addr);
+	if (moved && cfg->phl_quota &&
+	    host_names(&phl6_hosts, &s->host6) >= cfg->phl_quota) {
+		stat_inc(NTS_STAT_PHL_QUOTA);
+		return;
+	}
+	if (had)
+		net64(&s->host6, &s->e6.addr);	/* the old /64, below */
+	s->e6.addr = op->addr;
+	s->e6.flags = 0;
+	s->e6.pad = 0;
+	s->e6.registered_ns = now;
+	s->e6.expires_ns = now + (__u64)ttl * NSEC_PER_SEC;
+	if (bpf_map_update_elem(&phl6, op->name, &s->e6, BPF_ANY)) {
+		stat_inc(NTS_STAT_PHL_FULL);
+		return;
+	}
+	stat_inc(NTS_STAT_PHL6_ADD);
+	if (!moved)
+		return;		/* a refresh, or a new address in the /64 */
+	if (had) {
+		host_names_add(&phl6_hosts, &s->host6, -1);
+		stat_inc(NTS_STAT_PHL_MOVED);
+	}
+	net64(&s->host6, &op->addr);
+	host_names_add(&phl6_hosts, &s->host6, 1);
+}
+
+/*
+ * The AAAA operations waiting under the scratch's key6 (complete with its
+ * ID): applied if @rcode is NOERROR, else dropped. 1 if there were any.
+ * Global, verified on its own: inlined eight times into the IPv4 XDP
+ * program, it took that past the verifier's million instructions.
+ */
+__noinline int dnsu_commit6(__u32 rcode)
+{
+	struct nts_config6 *c6 = config6_get();
+	struct nts_config *cfg = config_get();
+	struct phl6_pending *pend;
+	struct dnsu_scratch *s;
+	__u32 zero = 0, i;
+	__u64 now;
+
+	s = bpf_map_lookup_elem(&dnsu_scratch, &zero);
+	if (!s)
+		return 0;
+	pend = bpf_map_lookup_elem(&phl6_pending, &s->key6);
+	if (!pend)
+		return 0;
+	now = nat_now();
+	for (i = 0; i < PHL_OPS_MAX && !rcode && c6 && cfg; i++) {
+		if (i >= pend->n)
+			break;
+		phl6_apply(&pend->ops[i], s, cfg, c6, now);
+	}
+	bpf_map_delete_elem(&phl6_pending, &s->key6);
+	return 1;
+}
+
+static __always_inline struct dnsu_scratch *dnsu_scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dnsu_scratch, &zero);
 }
 
 /*
@@ -525,29 +763,70 @@ static __always_inline void dnsu_answer(const struct dnshdr *h,
 		.server_port = server_port,
 		.id = h->id,
 	};
+	struct dnsu_scratch *s = dnsu_scratch_get();
 	struct phl_pending *pend;
+	bool had6 = false;
 	__u64 now;
 	__u32 i;
 
 	if (!DNS_QR(h) || DNS_OPCODE(h) != DNS_OPCODE_UPDATE)
 		return;
+	now = nat_now();
 	pend = bpf_map_lookup_elem(&phl_pending, &key);
-	if (!pend)
+	if (s) {
+		nts_in6_mapped(&s->key6.inside, inside);
+		nts_in6_mapped(&s->key6.server, server);
+		s->key6.port = port;
+		s->key6.server_port = server_port;
+		s->key6.id = h->id;
+		s->key6.pad = 0;
+		had6 = dnsu_commit6(DNS_RCODE(h));
+	}
+	if (!pend && !had6)
 		return;
 	if (DNS_RCODE(h)) {
 		stat_inc(NTS_STAT_PHL_DISCARD);
-		phl_event(PHL_EV_DISCARD, &key, pend->ops[0].name, 0, 0,
-			  DNS_RCODE(h));
+		phl_event(PHL_EV_DISCARD, &key, pend ? pend->ops[0].name : NULL,
+			  0, 0, DNS_RCODE(h));
 	} else {
-		now = nat_now();
-		for (i = 0; i < PHL_OPS_MAX; i++) {
+		for (i = 0; i < PHL_OPS_MAX && pend; i++) {
 			if (i >= pend->n)
 				break;
 			phl_apply(&pend->ops[i], &key, cfg, now);
 		}
 		stat_inc(NTS_STAT_PHL_COMMIT);
 	}
-	bpf_map_delete_elem(&phl_pending, &key);
+	if (pend)
+		bpf_map_delete_elem(&phl_pending, &key);
+}
+
+/*
+ * XDP, IPv6: an answer from @server:@server_port to @inside:@port. As
+ * dnsu_answer(); over IPv6 only AAAA operations wait.
+ */
+static __always_inline void dnsu_answer_ip6(const struct dnshdr *h,
+					    const struct nts_in6 *inside,
+					    __be16 port,
+					    const struct nts_in6 *server,
+					    __be16 server_port,
+					    const struct nts_config *cfg)
+{
+	struct dnsu_scratch *s;
+
+	if (!DNS_QR(h) || DNS_OPCODE(h) != DNS_OPCODE_UPDATE)
+		return;
+	s = dnsu_scratch_get();
+	if (!s)
+		return;
+	s->key6.inside = *inside;
+	s->key6.server = *server;
+	s->key6.port = port;
+	s->key6.server_port = server_port;
+	s->key6.id = h->id;
+	s->key6.pad = 0;
+	if (dnsu_commit6(DNS_RCODE(h)))
+		stat_inc(DNS_RCODE(h) ? NTS_STAT_PHL_DISCARD :
+					NTS_STAT_PHL_COMMIT);
 }
 
 #endif /* NTS_BPF_DNSUPDATE_H */

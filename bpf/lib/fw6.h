@@ -108,62 +108,6 @@ struct ip6_frag_hdr {
 	__be32 id;
 };
 
-static __always_inline bool in6_eq(const struct nts_in6 *a,
-				   const struct nts_in6 *b)
-{
-	return a->a[0] == b->a[0] && a->a[1] == b->a[1] && a->a[2] == b->a[2] &&
-	       a->a[3] == b->a[3];
-}
-
-/*
- * Without a branch on the length: unrolled over 4 words and 8 prefixes,
- * branches would multiply the verifier's paths (BPF has no cmov).
- */
-static __always_inline bool cidr6_has(const struct nts_cidr6 *c,
-				      const struct nts_in6 *a)
-{
-	__u32 diff = 0, i;
-
-	for (i = 0; i < 4; i++) {
-		__s32 bits = (__s32)c->len - 32 * (__s32)i;
-		__u32 neg = (__u32)(bits >> 31);	/* ~0 if < 0 */
-		__u32 b = (__u32)bits & ~neg;		/* max(bits, 0) */
-		__u32 over = (__u32)((__s32)(32 - b) >> 31); /* ~0 if > 32 */
-		__u32 mask;
-
-		b = (b & ~over) | (32 & over);		/* min(b, 32) */
-		mask = (__u32)(0xffffffffULL << ((32 - b) & 63));
-		diff |= (a->a[i] ^ c->net.a[i]) & bpf_htonl(mask);
-	}
-	return !diff;
-}
-
-/* In one of the inside prefixes, and not one of the router's own? */
-static __always_inline bool fw6_inside(const struct nts_config6 *c,
-				       const struct nts_in6 *a)
-{
-	bool in = false;
-	__u32 i;
-
-	for (i = 0; i < NTS_PREFIX6_MAX; i++) {
-		if (i >= c->nprefix)
-			break;
-		if (cidr6_has(&c->prefix[i], a)) {
-			in = true;
-			break;
-		}
-	}
-	if (!in)
-		return false;
-	for (i = 0; i < NTS_ADDRS_MAX; i++) {
-		if (i >= c->naddrs)
-			break;
-		if (in6_eq(&c->addrs[i], a))
-			return false;
-	}
-	return true;
-}
-
 /* What the walk over the extension headers found. */
 struct fw6_walk {
 	__u32 l4_off;		/* the upper-layer header, from the frame start */

@@ -126,4 +126,62 @@ struct phl6_entry {
 };
 NTS_PINNED(struct phl6_entry, 40);
 
+/*
+ * AAAA registrations (issue 19), as phl.h's rules say for A, with these
+ * differences: an AAAA record of class IN with 16 bytes of data adds the
+ * name with the record's address (an inside host may have several; the
+ * packet's source need not be the one it registers); type AAAA class ANY
+ * or NONE deletes it, and type ANY class ANY deletes both families. At
+ * commit the address must lie in an inside prefix (config6) and, for an
+ * UPDATE sent over IPv6, in the sender's /64; the quota counts names per
+ * /64. Over IPv6 only AAAA records are learnt: an A record there has no
+ * IPv4 source to bind to.
+ */
+struct phl6_op {
+	__u8 kind;		/* enum phl_op_kind */
+	__u8 pad[3];
+	__u32 ttl;
+	struct nts_in6 addr;	/* PHL_OP_ADD: the record's address */
+	char name[PHL_NAME_MAX];
+};
+
+/* Over IPv4 the addresses are IPv4-mapped (::ffff:a.b.c.d). */
+struct phl6_pending_key {
+	struct nts_in6 inside;
+	struct nts_in6 server;
+	__be16 port;
+	__be16 server_port;
+	__be16 id;
+	__u16 pad;
+};
+NTS_PINNED(struct phl6_pending_key, 40);
+
+struct phl6_pending {
+	__u32 n;
+	__u32 pad;
+	__u64 created_ns;
+	struct phl6_op ops[PHL_OPS_MAX];
+};
+NTS_PINNED(struct phl6_pending, 2256);
+NTS_PINNED_AT(struct phl6_pending, ops, 16);
+
+/* phl6_hosts: the /64 of the addresses (8 bytes) -> struct phl_host. */
+struct phl6_host_key {
+	__be32 net[2];
+};
+NTS_PINNED(struct phl6_host_key, 8);
+
+/* @v4 as the IPv4-mapped IPv6 address ::ffff:a.b.c.d. */
+static inline void nts_in6_mapped(struct nts_in6 *a, __be32 v4)
+{
+	a->a[0] = 0;
+	a->a[1] = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	a->a[2] = 0xffff0000;	/* bytes 00 00 ff ff */
+#else
+	a->a[2] = 0x0000ffff;
+#endif
+	a->a[3] = v4;
+}
+
 #endif /* NTS_IP6_H */

@@ -88,7 +88,13 @@
 	X(FW6_RC_EXPIRED, "fw6_rc_expired", "IPv6 packets from a GN whose rc6 entry expired") \
 	X(FW6_RC_NOT_OPENER, "fw6_rc_not_opener", "rc6 hits that can't open a flow (no SYN)") \
 	X(FW6_RC_POLICY, "fw6_rc_policy", "rc6 hits the host's exposure policy refused") \
-	X(GC_FW6_EXPIRED, "gc_fw6_expired", "IPv6 flows the expiry passes removed")
+	X(GC_FW6_EXPIRED, "gc_fw6_expired", "IPv6 flows the expiry passes removed") \
+	/* AAAA registrations (include/nts/ip6.h): */                          \
+	X(PHL6_ADD, "phl6_add", "IPv6 PHL names added or refreshed")          \
+	X(PHL6_DEL, "phl6_del", "IPv6 PHL names deleted")                     \
+	X(PHL6_OUTSIDE, "phl6_outside", "AAAA addresses outside the inside prefixes: ignored") \
+	X(PHL6_NOT_SENDER, "phl6_not_sender", "AAAA over IPv6 outside the sender's /64: ignored") \
+	X(DNSU6_UNTRUSTED, "dnsu6_untrusted", "UPDATEs over IPv6 to servers not trusted (--ddns-server6): ignored")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

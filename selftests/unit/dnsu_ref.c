@@ -102,6 +102,7 @@ void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r)
 	for (i = 0; i < pr + up; i++) {
 		uint16_t type, class, rdlen;
 		uint32_t ttl;
+		bool a4, a6;
 		int kind = 0;
 
 		if (!read_name(msg, len, &pos, name, &nl, &host) ||
@@ -118,28 +119,48 @@ void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r)
 		if (i < pr)
 			continue;
 
-		if (type == LDNS_RR_TYPE_A && class == LDNS_RR_CLASS_IN) {
-			if (rdlen != 4)
+		a4 = type == LDNS_RR_TYPE_A;
+		a6 = type == LDNS_RR_TYPE_AAAA;
+		if ((a4 || a6) && class == LDNS_RR_CLASS_IN) {
+			if (rdlen != (a4 ? 4 : 16))
 				goto refuse;
 			kind = PHL_OP_ADD;
-		} else if ((type == LDNS_RR_TYPE_A &&
-			    (class == LDNS_RR_CLASS_ANY ||
-			     class == LDNS_RR_CLASS_NONE)) ||
+		} else if (((a4 || a6) && (class == LDNS_RR_CLASS_ANY ||
+					   class == LDNS_RR_CLASS_NONE)) ||
 			   (type == LDNS_RR_TYPE_ANY &&
 			    class == LDNS_RR_CLASS_ANY)) {
 			kind = PHL_OP_DEL;
 		}
 		if (!kind || !host)
 			continue;
-		if (!in_zone(name, nl, zone, zl) || r->n == PHL_OPS_MAX)
+		if (!in_zone(name, nl, zone, zl))
 			goto refuse;
-		r->ops[r->n].kind = kind;
-		r->ops[r->n].ttl = kind == PHL_OP_ADD ? ttl : 0;
-		memcpy(r->ops[r->n].name, name, PHL_NAME_MAX);
-		r->n++;
+		/* ANY deletes both families. */
+		if (!a6) {
+			if (r->n == PHL_OPS_MAX)
+				goto refuse;
+			r->ops[r->n].kind = kind;
+			r->ops[r->n].ttl = kind == PHL_OP_ADD ? ttl : 0;
+			memcpy(r->ops[r->n].name, name, PHL_NAME_MAX);
+			r->n++;
+		}
+		if (!a4) {
+			struct phl6_op *op = &r->ops6[r->n6];
+
+			if (r->n6 == PHL_OPS_MAX)
+				goto refuse;
+			memset(op, 0, sizeof(*op));
+			op->kind = kind;
+			op->ttl = kind == PHL_OP_ADD ? ttl : 0;
+			if (kind == PHL_OP_ADD)
+				memcpy(&op->addr, msg + pos - rdlen, 16);
+			memcpy(op->name, name, PHL_NAME_MAX);
+			r->n6++;
+		}
 	}
 	r->verdict = DNSU_OK;
 	return;
 refuse:
 	r->n = 0;
+	r->n6 = 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <nts/phl.h>
+#include <nts/ip6.h>
 
 enum dnsu_verdict {
 	DNSU_IGNORED,	/* not an UPDATE request: not the snooper's business */
@@ -21,6 +22,8 @@ struct dnsu_result {
 	enum dnsu_verdict verdict;
 	unsigned int n;
 	struct phl_op ops[PHL_OPS_MAX];
+	unsigned int n6;		/* AAAA operations (nts/ip6.h) */
+	struct phl6_op ops6[PHL_OPS_MAX];
 };
 
 void dnsu_ref_parse(const uint8_t *msg, size_t len, struct dnsu_result *r);

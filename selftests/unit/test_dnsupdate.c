@@ -54,16 +54,26 @@ static void bpf_parse(const struct msg *m, struct dnsu_result *r)
 		.port = htons(UPD_PORT),
 		.server_port = htons(53),
 	};
+	struct phl6_pending_key key6 = {
+		.port = htons(UPD_PORT),
+		.server_port = htons(53),
+	};
 	__u64 seen = fixture_stat(NTS_STAT_DNSU_SEEN);
 	__u64 refused = fixture_stat(NTS_STAT_DNSU_REFUSED) +
 			fixture_stat(NTS_STAT_DNSU_TOO_BIG);
+	struct phl6_pending pend6;
 	struct phl_pending pend;
 	int verdict;
 
 	memset(r, 0, sizeof(*r));
-	if (m->n >= 2)
+	if (m->n >= 2) {
 		memcpy(&key.id, m->b, 2);
+		memcpy(&key6.id, m->b, 2);
+	}
+	nts_in6_mapped(&key6.inside, key.inside);
+	nts_in6_mapped(&key6.server, key.server);
 	bpf_map_delete_elem(fx.maps.phl_pending, &key);
+	bpf_map_delete_elem(fx.maps.phl6_pending, &key6);
 	verdict = send_out(&s, NULL);
 	ASSERT_EQ(verdict, TC_ACT_OK, "snooping never drops");
 
@@ -78,6 +88,10 @@ static void bpf_parse(const struct msg *m, struct dnsu_result *r)
 		if (!bpf_map_lookup_elem(fx.maps.phl_pending, &key, &pend)) {
 			r->n = pend.n;
 			memcpy(r->ops, pend.ops, sizeof(r->ops));
+		}
+		if (!bpf_map_lookup_elem(fx.maps.phl6_pending, &key6, &pend6)) {
+			r->n6 = pend6.n;
+			memcpy(r->ops6, pend6.ops, sizeof(r->ops6));
 		}
 	}
 }
@@ -107,19 +121,28 @@ static bool agree(const struct msg *m, struct dnsu_result *out)
 	dnsu_ref_parse(m->b, m->n, &r);
 	if (out)
 		*out = r;
-	if (b.verdict != r.verdict || (r.verdict == DNSU_OK && b.n != r.n))
+	if (b.verdict != r.verdict ||
+	    (r.verdict == DNSU_OK && (b.n != r.n || b.n6 != r.n6)))
 		goto differ;
 	for (i = 0; r.verdict == DNSU_OK && i < r.n; i++)
 		if (b.ops[i].kind != r.ops[i].kind ||
 		    b.ops[i].ttl != r.ops[i].ttl ||
 		    memcmp(b.ops[i].name, r.ops[i].name, PHL_NAME_MAX))
 			goto differ;
+	for (i = 0; r.verdict == DNSU_OK && i < r.n6; i++)
+		if (b.ops6[i].kind != r.ops6[i].kind ||
+		    b.ops6[i].ttl != r.ops6[i].ttl ||
+		    memcmp(&b.ops6[i].addr, &r.ops6[i].addr, 16) ||
+		    memcmp(b.ops6[i].name, r.ops6[i].name, PHL_NAME_MAX))
+			goto differ;
 	return true;
 differ:
-	test_report("%s: BPF says %s (%u ops%s%s), reference %s (%u ops%s%s)",
-		    m->what, verdict_name(b.verdict), b.n, b.n ? ", " : "",
-		    b.n ? b.ops[0].name : "", verdict_name(r.verdict), r.n,
-		    r.n ? ", " : "", r.n ? r.ops[0].name : "");
+	test_report("%s: BPF says %s (%u+%u ops%s%s), reference %s (%u+%u "
+		    "ops%s%s)",
+		    m->what, verdict_name(b.verdict), b.n, b.n6,
+		    b.n ? ", " : "", b.n ? b.ops[0].name : "",
+		    verdict_name(r.verdict), r.n, r.n6, r.n ? ", " : "",
+		    r.n ? r.ops[0].name : "");
 	hexdump(m);
 	return false;
 }
@@ -195,55 +218,65 @@ static const struct {
 	bool sign;
 	enum dnsu_verdict verdict;
 	unsigned int ops;
+	unsigned int ops6;	/* AAAA, into phl6_pending */
 } nsupdate_cases[] = {
 	{ "add", "update add alice.example.net 300 A 198.51.100.2\n", true,
-	  DNSU_OK, 1 },
+	  DNSU_OK, 1, 0 },
 	{ "add unsigned", "update add alice.example.net 300 A 198.51.100.2\n",
-	  false, DNSU_OK, 1 },
+	  false, DNSU_OK, 1, 0 },
 	{ "delete rrset", "update delete alice.example.net A\n", true, DNSU_OK,
-	  1 },
+	  1, 0 },
 	{ "delete one rr", "update delete alice.example.net A 198.51.100.2\n",
-	  true, DNSU_OK, 1 },
+	  true, DNSU_OK, 1, 0 },
 	{ "delete name", "update delete alice.example.net\n", true, DNSU_OK,
-	  1 },
+	  1, 1 },
 	{ "three names",
 	  "update add alice.example.net 60 A 198.51.100.2\n"
 	  "update add bob.example.net 120 A 198.51.100.2\n"
 	  "update add carol.sub.example.net 180 A 198.51.100.2\n",
-	  true, DNSU_OK, 3 },
+	  true, DNSU_OK, 3, 0 },
 	{ "prerequisites",
 	  "prereq nxdomain alice.example.net\n"
 	  "prereq yxdomain example.net\n"
 	  "update add alice.example.net 300 A 198.51.100.2\n",
-	  true, DNSU_OK, 1 },
+	  true, DNSU_OK, 1, 0 },
 	{ "prerequisite rrset",
 	  "prereq nxrrset alice.example.net A\n"
 	  "update add alice.example.net 300 A 198.51.100.2\n",
-	  true, DNSU_OK, 1 },
+	  true, DNSU_OK, 1, 0 },
 	{ "upper case", "update add ALICE.Example.NET 300 A 198.51.100.2\n",
-	  true, DNSU_OK, 1 },
+	  true, DNSU_OK, 1, 0 },
 	{ "other types",
 	  "update add alice.example.net 300 TXT \"hello\"\n"
 	  "update add alice.example.net 300 AAAA 2001:db8::1\n"
 	  "update add alice.example.net 300 A 198.51.100.2\n",
-	  true, DNSU_OK, 1 },
+	  true, DNSU_OK, 1, 1 },
 	{ "only other types", "update add alice.example.net 300 TXT \"x\"\n",
-	  true, DNSU_OK, 0 },
+	  true, DNSU_OK, 0, 0 },
 	{ "long names",
 	  "update add a-rather-long-label-for-compression.deep.sub.example.net "
 	  "300 A 198.51.100.2\n"
 	  "update add second.a-rather-long-label-for-compression.deep.sub."
 	  "example.net 300 A 198.51.100.2\n",
-	  true, DNSU_OK, 2 },
+	  true, DNSU_OK, 2, 0 },
 	{ "not a host name", "update add *.example.net 300 A 198.51.100.2\n",
-	  true, DNSU_OK, 0 },
+	  true, DNSU_OK, 0, 0 },
 	{ "nine names",
 	  "update add a1.example.net 1 A 1.1.1.1\nupdate add a2.example.net 1 A 1.1.1.1\n"
 	  "update add a3.example.net 1 A 1.1.1.1\nupdate add a4.example.net 1 A 1.1.1.1\n"
 	  "update add a5.example.net 1 A 1.1.1.1\nupdate add a6.example.net 1 A 1.1.1.1\n"
 	  "update add a7.example.net 1 A 1.1.1.1\nupdate add a8.example.net 1 A 1.1.1.1\n"
 	  "update add a9.example.net 1 A 1.1.1.1\n",
-	  true, DNSU_REFUSED, 0 },
+	  true, DNSU_REFUSED, 0, 0 },
+	{ "aaaa", "update add alice.example.net 300 AAAA 2001:db8:1::10\n",
+	  true, DNSU_OK, 0, 1 },
+	{ "delete aaaa", "update delete alice.example.net AAAA\n", true,
+	  DNSU_OK, 0, 1 },
+	{ "dual stack",
+	  "update add alice.example.net 300 A 198.51.100.2\n"
+	  "update add alice.example.net 300 AAAA 2001:db8:1::10\n"
+	  "update add alice.example.net 300 AAAA 2001:db8:1::11\n",
+	  true, DNSU_OK, 1, 2 },
 };
 
 #define NCASES (sizeof(nsupdate_cases) / sizeof(nsupdate_cases[0]))
@@ -297,6 +330,8 @@ TEST(nsupdate_messages)
 				  nsupdate_cases[i].what);
 			ASSERT_EQ(r.n, nsupdate_cases[i].ops,
 				  nsupdate_cases[i].what);
+			ASSERT_EQ(r.n6, nsupdate_cases[i].ops6,
+				  nsupdate_cases[i].what);
 		}
 		test__end_subtest();
 	}
@@ -308,6 +343,11 @@ TEST(nsupdate_messages)
 	dnsu_ref_parse(corpus[8].b, corpus[8].n, &r);
 	ASSERT_STREQ(r.ops[0].name, "alice.example.net",
 		     "upper case is lowered");
+	dnsu_ref_parse(corpus[NCASES - 3].b, corpus[NCASES - 3].n, &r);
+	ASSERT_EQ(r.ops6[0].kind, PHL_OP_ADD, "aaaa add");
+	ASSERT_EQ(ntohs(r.ops6[0].addr.a[0] & 0xffff), 0x2001,
+		  "the record's address");
+	ASSERT_EQ(ntohl(r.ops6[0].addr.a[3]), 0x10, "all of it");
 }
 
 /* ---- hand-made edge cases ---- */
@@ -1049,4 +1089,179 @@ TEST(events_tell_ntsload)
 	ASSERT_TRUE(!strcmp(ev.name, "bob.example.net"), "its name");
 	ASSERT_EQ(ev.prev, 0, "new");
 	ring_buffer__free(rb);
+}
+
+/* ---- AAAA records (include/nts/ip6.h) ---- */
+
+#define PREFIX6 "2001:db8:1::"
+
+static void in6(const char *s, void *dst)
+{
+	ASSERT_EQ(inet_pton(AF_INET6, s, dst), 1, s);
+}
+
+/* The IPv6 firewall on for 2001:db8:1::/64: AAAA may be learnt there. */
+static void prefix6_on(void)
+{
+	struct nts_config6 c = { .nprefix = 1 };
+	__u32 k = 0;
+
+	in6(PREFIX6, &c.prefix[0].net);
+	c.prefix[0].len = 64;
+	ASSERT_OK(bpf_map_update_elem(fx.maps.config6, &k, &c, BPF_ANY),
+		  "config6");
+}
+
+/* @host's UPDATE over IPv4 adding AAAA @addr (and A if @a) to @name. */
+static void upd_send6(uint32_t host, uint16_t sport, const char *name,
+		      const char *addr, bool a)
+{
+	struct msg m;
+
+	upd_start(&m, name, 0, a ? 2 : 1);
+	if (a)
+		add_a(&m, name);
+	put_name(&m, name);
+	put16(&m, 28);
+	put16(&m, 1);
+	put32(&m, 300);
+	put16(&m, 16);
+	in6(addr, m.b + m.n);
+	m.n += 16;
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = host,
+		.sport = sport,
+		.daddr = T_DDNS,
+		.dport = 53,
+		.payload = m.n,
+		.data = m.b,
+	};
+	ASSERT_EQ(send_out(&s, NULL), TC_ACT_OK, "snooping never drops");
+}
+
+/* The name's IPv6 address in phl6, as text; "" if none. */
+static const char *phl6_addr(const char *name)
+{
+	static char buf[INET6_ADDRSTRLEN];
+	struct phl_key k = {};
+	struct phl6_entry e;
+
+	strncpy(k.name, name, sizeof(k.name) - 1);
+	if (bpf_map_lookup_elem(fx.maps.phl6, &k, &e))
+		return "";
+	return inet_ntop(AF_INET6, &e.addr, buf, sizeof(buf));
+}
+
+static void answer_rcode(uint8_t rcode, uint16_t dport)
+{
+	uint8_t h[12] = { 0x12, 0x34, 0x80 | 5 << 3, rcode };
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_DDNS,
+		.sport = 53,
+		.daddr = T_WAN,
+		.dport = dport,
+		.payload = sizeof(h),
+		.data = h,
+	};
+
+	send_in(&s, NULL);
+}
+
+TEST(aaaa_commits_both_families)
+{
+	prefix6_on();
+	upd_send6(T_ALICE, UPD_PORT, "alice.example.net", "2001:db8:1::10",
+		  true);
+	ASSERT_STREQ(phl6_addr("alice.example.net"), "", "not before NOERROR");
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_STREQ(phl6_addr("alice.example.net"), "2001:db8:1::10",
+		     "the record's address");
+	ASSERT_EQ(phl_addr("alice.example.net"), htonl(T_ALICE),
+		  "and her IPv4 address, by the same name");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL6_ADD), 1, "counted");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_COMMIT), 1, "one commit");
+}
+
+TEST(aaaa_refused_teaches_nothing)
+{
+	prefix6_on();
+	upd_send6(T_ALICE, UPD_PORT, "alice.example.net", "2001:db8:1::10",
+		  false);
+	answer_rcode(5, UPD_PORT);
+	ASSERT_STREQ(phl6_addr("alice.example.net"), "", "REFUSED: nothing");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_DISCARD), 1, "counted");
+}
+
+TEST(aaaa_outside_the_prefix_ignored)
+{
+	prefix6_on();
+	upd_send6(T_ALICE, UPD_PORT, "alice.example.net", "2001:db8:100::10",
+		  false);
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_STREQ(phl6_addr("alice.example.net"), "", "not an inside address");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL6_OUTSIDE), 1, "counted");
+}
+
+TEST(aaaa_firewall_off_learns_nothing)
+{
+	upd_send6(T_ALICE, UPD_PORT, "alice.example.net", "2001:db8:1::10",
+		  false);
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_STREQ(phl6_addr("alice.example.net"), "",
+		     "no inside prefix: nothing is inside");
+}
+
+TEST(delete_name_removes_both)
+{
+	struct msg m;
+
+	prefix6_on();
+	upd_send6(T_ALICE, UPD_PORT, "alice.example.net", "2001:db8:1::10",
+		  true);
+	noerror(T_DDNS, 53, UPD_PORT);
+	upd_start(&m, "delete", 0, 1);
+	put_name(&m, "alice.example.net");
+	rr_tail(&m, 255, 255, 0, 0);
+	struct pkt_spec s = {
+		.proto = IPPROTO_UDP,
+		.saddr = T_ALICE,
+		.sport = UPD_PORT,
+		.daddr = T_DDNS,
+		.dport = 53,
+		.payload = m.n,
+		.data = m.b,
+	};
+	send_out(&s, NULL);
+	noerror(T_DDNS, 53, UPD_PORT);
+	ASSERT_STREQ(phl6_addr("alice.example.net"), "", "AAAA gone");
+	ASSERT_EQ(phl_addr("alice.example.net"), 0, "A gone");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL6_DEL), 1, "counted");
+}
+
+TEST(aaaa_quota_per_64)
+{
+	char name[64], addr[64];
+	int i;
+
+	prefix6_on();
+	for (i = 0; i <= T_PHL_QUOTA; i++) {
+		snprintf(name, sizeof(name), "v%d.example.net", i);
+		/* Other addresses, one /64: one host's privacy addresses. */
+		snprintf(addr, sizeof(addr), "2001:db8:1::%x", 0x100 + i);
+		upd_send6(T_BOB, 6000, name, addr, false);
+		noerror(T_DDNS, 53, 6000);
+	}
+	snprintf(name, sizeof(name), "v%d.example.net", T_PHL_QUOTA);
+	ASSERT_STREQ(phl6_addr(name), "", "one past the quota: refused");
+	ASSERT_STREQ(phl6_addr("v0.example.net"), "2001:db8:1::100",
+		     "the first kept");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_QUOTA), 1, "counted");
+	/* A new address in the same /64 is no new name. */
+	upd_send6(T_BOB, 6000, "v0.example.net", "2001:db8:1::1ff", false);
+	noerror(T_DDNS, 53, 6000);
+	ASSERT_STREQ(phl6_addr("v0.example.net"), "2001:db8:1::1ff",
+		     "the new address");
+	ASSERT_EQ(fixture_stat(NTS_STAT_PHL_QUOTA), 1, "a move within passes");
 }

@@ -119,6 +119,10 @@ static int set_sizes(struct bpf_object *obj, const struct nts_dp_sizes *sz,
 	if (!err)
 		err = set_size(obj, "phl_hosts", sz->names);
 	if (!err)
+		err = set_size(obj, "phl6", sz->names);
+	if (!err)
+		err = set_size(obj, "phl6_hosts", sz->names);
+	if (!err)
 		err = set_size(obj, "rc", sz->rc);
 	return err;
 }
