@@ -53,6 +53,8 @@ struct ntsload_cfg {
 	/* whom registrations are learnt from (include/nts/phl.h) */
 	struct nts_ddns_server ddns[NTS_DDNS_MAX];
 	unsigned int nddns;
+	struct nts_ddns6_server ddns6[NTS_DDNS_MAX]; /* --ddns-server6 */
+	unsigned int nddns6;
 	char zones[PHL_ZONES_MAX][PHL_NAME_MAX];
 	unsigned int nzones;
 	unsigned int names_per_host;

@@ -75,11 +75,11 @@ int zones_write(struct ntsload *l)
 void say_registrations(const struct ntsload *l)
 {
 	const struct ntsload_cfg *c = &l->cfg;
-	char buf[NTS_DDNS_MAX * 24 + 256], a[INET_ADDRSTRLEN];
+	char buf[NTS_DDNS_MAX * 56 + 256], a[INET6_ADDRSTRLEN];
 	size_t off = 0;
 	unsigned int i;
 
-	if (!c->nddns) {
+	if (!c->nddns && !c->nddns6) {
 		pr_info("no --ddns-server: the router learns no registrations "
 			"from DNS UPDATEs (static names only: ntsctl phl add)");
 		return;
@@ -90,6 +90,12 @@ void say_registrations(const struct ntsload *l)
 				inet_ntop(AF_INET, &c->ddns[i].addr, a,
 					  sizeof(a)),
 				ntohs(c->ddns[i].port));
+	for (i = 0; i < c->nddns6 && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s[%s]:%u",
+				i || c->nddns ? ", " : "",
+				inet_ntop(AF_INET6, &c->ddns6[i].addr, a,
+					  sizeof(a)),
+				ntohs(c->ddns6[i].port));
 	for (i = 0; i < c->nzones && off < sizeof(buf); i++)
 		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
 				i ? ", " : "; zones ", c->zones[i]);

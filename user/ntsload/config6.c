@@ -86,6 +86,8 @@ void config6_make(const struct ntsload *l, struct nts_config6 *c6)
 	if (!c->nprefix6)
 		learn(c6, c->lan, false);
 	learn(c6, c->ifname, true);
+	for (i = 0; i < c->nddns6 && i < NTS_DDNS_MAX; i++)
+		c6->ddns[c6->nddns++] = c->ddns6[i];
 }
 
 int config6_write(const struct ntsload *l)

@@ -23,9 +23,14 @@ struct gc_ctx {
 	const struct nts_maps *maps;
 	__u64 now;
 	struct gc_result *res;
-	/* The inside host of each live snooped name, for the quota. */
-	__be32 *owners;
+	/*
+	 * The quota's unit of each live snooped name: the inside address
+	 * (4 bytes) or, for phl6, its /64 (8), in the first bytes of each.
+	 */
+	__u64 *owners;
 	size_t nowners, cap;
+	size_t key_size;	/* of the owners' hosts map */
+	int hosts_fd;		/* that map */
 };
 
 static bool idle_for(__u64 now, __u64 last, unsigned int sec)
@@ -113,9 +118,9 @@ static int gc_nat(struct gc *gc, const struct addr_set *addrs,
 	return err;
 }
 
-static int owner_add(struct gc_ctx *c, __be32 addr)
+static int owner_add(struct gc_ctx *c, const void *key)
 {
-	__be32 *o;
+	__u64 *o;
 
 	if (c->nowners == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 1024;
@@ -124,7 +129,9 @@ static int owner_add(struct gc_ctx *c, __be32 addr)
 			return -ENOMEM;
 		c->owners = o;
 	}
-	c->owners[c->nowners++] = addr;
+	o = &c->owners[c->nowners++];
+	*o = 0;
+	memcpy(o, key, c->key_size);
 	return 0;
 }
 
@@ -139,12 +146,26 @@ static int gc_name(const void *key, const void *value, void *ctx)
 		return 0;
 	}
 	c->res->names++;
-	return e->flags & PHL_F_STATIC ? 0 : owner_add(c, e->addr);
+	return e->flags & PHL_F_STATIC ? 0 : owner_add(c, &e->addr);
 }
 
-static int addr_cmp(const void *a, const void *b)
+static int gc_name6(const void *key, const void *value, void *ctx)
 {
-	__u32 x = *(const __be32 *)a, y = *(const __be32 *)b;
+	const struct phl6_entry *e = value;
+	struct gc_ctx *c = ctx;
+
+	if (e->expires_ns && c->now > e->expires_ns) {
+		bpf_map_delete_elem(c->maps->phl6, key);
+		c->res->names_expired++;
+		return 0;
+	}
+	c->res->names++;
+	return e->flags & PHL_F_STATIC ? 0 : owner_add(c, &e->addr);
+}
+
+static int owner_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -152,34 +173,49 @@ static int addr_cmp(const void *a, const void *b)
 static int gc_host(const void *key, const void *value, void *ctx)
 {
 	struct gc_ctx *c = ctx;
+	__u64 k = 0;
 
 	(void)value;
-	if (!c->nowners || !bsearch(key, c->owners, c->nowners,
-				    sizeof(*c->owners), addr_cmp))
-		bpf_map_delete_elem(c->maps->phl_hosts, key);
+	memcpy(&k, key, c->key_size);
+	if (!c->nowners ||
+	    !bsearch(&k, c->owners, c->nowners, sizeof(k), owner_cmp))
+		bpf_map_delete_elem(c->hosts_fd, key);
 	return 0;
 }
 
 /*
- * The quota's counts, made exact again from the PHL: the datapath keeps
- * them between passes, and may lose a race with a delete here.
+ * The quota's counts in @hosts, made exact again from the owners the
+ * walk over a PHL found: the datapath keeps them between passes, and
+ * may lose a race with a delete here.
  */
-static int recount_hosts(struct gc_ctx *c)
+static int recount_hosts(struct gc_ctx *c, int hosts)
 {
 	struct phl_host h;
 	size_t i, j;
 
+	c->hosts_fd = hosts;
 	if (c->nowners)
-		qsort(c->owners, c->nowners, sizeof(*c->owners), addr_cmp);
+		qsort(c->owners, c->nowners, sizeof(*c->owners), owner_cmp);
 	for (i = 0; i < c->nowners; i = j) {
 		for (j = i; j < c->nowners && c->owners[j] == c->owners[i]; j++)
 			;
 		h.names = j - i;
-		bpf_map_update_elem(c->maps->phl_hosts, &c->owners[i], &h,
-				    BPF_ANY);
+		bpf_map_update_elem(hosts, &c->owners[i], &h, BPF_ANY);
 	}
-	return map_walk(c->maps->phl_hosts, sizeof(__be32),
-			sizeof(struct phl_host), gc_host, c);
+	return map_walk(hosts, c->key_size, sizeof(struct phl_host), gc_host,
+			c);
+}
+
+/* One PHL and the quota's counts its names make. */
+static int gc_names(struct gc_ctx *c, int phl, size_t value_size,
+		    map_walk_fn fn, int hosts, size_t key_size)
+{
+	int err;
+
+	c->nowners = 0;
+	c->key_size = key_size;
+	err = map_walk(phl, sizeof(struct phl_key), value_size, fn, c);
+	return err ? err : recount_hosts(c, hosts);
 }
 
 static int gc_rc(const void *key, const void *value, void *ctx)
@@ -212,6 +248,16 @@ static int gc_pending(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int gc_pending6(const void *key, const void *value, void *ctx)
+{
+	const struct phl6_pending *p = value;
+	struct gc_ctx *c = ctx;
+
+	if (idle_for(c->now, p->created_ns, GC_PENDING_SEC))
+		bpf_map_delete_elem(c->maps->phl6_pending, key);
+	return 0;
+}
+
 int gc_run(struct gc *gc, const struct addr_set *addrs,
 	   const struct nat_timeouts *to, struct gc_result *res)
 {
@@ -228,10 +274,12 @@ int gc_run(struct gc *gc, const struct addr_set *addrs,
 
 	err = gc_nat(gc, addrs, to, c->now, res);
 	if (!err)
-		err = map_walk(c->maps->phl, sizeof(struct phl_key),
-			       sizeof(struct phl_entry), gc_name, c);
+		err = gc_names(c, c->maps->phl, sizeof(struct phl_entry),
+			       gc_name, c->maps->phl_hosts, sizeof(__be32));
 	if (!err)
-		err = recount_hosts(c);
+		err = gc_names(c, c->maps->phl6, sizeof(struct phl6_entry),
+			       gc_name6, c->maps->phl6_hosts,
+			       sizeof(struct phl6_host_key));
 	if (!err)
 		err = map_walk(c->maps->rc, sizeof(struct rc_key),
 			       sizeof(struct rc_entry), gc_rc, c);
@@ -242,6 +290,10 @@ int gc_run(struct gc *gc, const struct addr_set *addrs,
 		err = map_walk(c->maps->phl_pending,
 			       sizeof(struct phl_pending_key),
 			       sizeof(struct phl_pending), gc_pending, c);
+	if (!err)
+		err = map_walk(c->maps->phl6_pending,
+			       sizeof(struct phl6_pending_key),
+			       sizeof(struct phl6_pending), gc_pending6, c);
 	free(c->owners);
 	free(c);
 	return err;

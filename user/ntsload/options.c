@@ -72,6 +72,44 @@ static int parse_ddns(const struct opt *o, const char *arg, void *dst)
 	return 0;
 }
 
+/* ADDR or [ADDR]:PORT, port 53 by default. */
+static int parse_ddns6(const struct opt *o, const char *arg, void *dst)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct nts_ddns6_server *s = dst;
+	unsigned long long port = 53;
+	const char *a = arg, *end;
+	size_t n;
+
+	(void)o;
+	if (*arg == '[') {
+		a = arg + 1;
+		end = strchr(a, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			goto bad;
+		if (end[1] && opts_uint("--ddns-server6 port", end + 2, 1,
+					65535, &port))
+			return -EINVAL;
+	} else {
+		end = a + strlen(a);
+	}
+	n = end - a;
+	memset(s, 0, sizeof(*s));
+	if (n >= sizeof(addr))
+		goto bad;
+	memcpy(addr, a, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &s->addr) != 1)
+		goto bad;
+	s->port = htons(port);
+	return 0;
+bad:
+	pr_err("--ddns-server6: '%s' is not ADDR or [ADDR]:PORT with an IPv6 "
+	       "address",
+	       arg);
+	return -EINVAL;
+}
+
 static int parse_zone(const struct opt *o, const char *arg, void *dst)
 {
 	(void)o;
@@ -233,6 +271,12 @@ static const struct opt opts[] = {
 	  .help = "learn from UPDATEs to this DDNS server (port 53 unless "
 		  "given) that it answers NOERROR; repeatable, up to 8; "
 		  "static names: ntsctl phl add" },
+	{ .name = "ddns-server6", .type = OPT_LIST, .arg = "ADDR|[ADDR]:PORT",
+	  L(ddns6, nddns6), .parse = parse_ddns6, .flags = OPT_UNIQUE,
+	  .what = "servers", .def = "none",
+	  .help = "the same for a DDNS server reached over IPv6: its AAAA "
+		  "records are learnt (needs the IPv6 firewall on, "
+		  "--lan-prefix); repeatable, up to 8" },
 	{ .name = "zone", .type = OPT_LIST, .arg = "NAME", L(zones, nzones),
 	  .parse = parse_zone, .what = "zones",
 	  .def = "any zone of the servers",
