@@ -94,4 +94,19 @@ test_untrusted_server6() {
 	expect_gt "counted" "$(stat dnsu6_untrusted)" 0
 }
 
+# A reboot (no pins kept) with --state-dir: the AAAA is back.
+test_state_survives_reboot() {
+	local sd=$TMP/state6
+	router_stop
+	router_start --lan-prefix $PREFIX6 --state-dir "$sd"
+	upd $DDNS "$KEY" "update add alice.example.net 300 AAAA $PN6"
+	wait_for 15 grep -q "^phl6 alice.example.net $PN6 snooped" "$sd/state" ||
+		fail "not saved within 15 s"
+	router_stop
+	router_start --lan-prefix $PREFIX6 --state-dir "$sd"
+	expect_eq "restored" "$(phl6_of alice.example.net)" "$PN6"
+	expect_match "said in the log" "$(cat "$STATE/ntsload.log")" \
+		"1 names restored \(0 static, 1 IPv6\)"
+}
+
 run_tests

@@ -5,6 +5,7 @@
  *
  *   nts-state 1
  *   phl NAME ADDR static|snooped REGISTERED_MS EXPIRES_MS   (0: never)
+ *   phl6 NAME ADDR6 static|snooped REGISTERED_MS EXPIRES_MS (AAAA, ip6.h)
  *   policy NAME SPEC                                        (ntsctl policy)
  *   end COUNT                                               (the lines above)
  *
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 
+#include <nts/ip6.h>
 #include <nts/phl.h>
 #include <nts/policy.h>
 
@@ -106,6 +108,25 @@ static int save_name(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int save_name6(const void *key, const void *value, void *ctx)
+{
+	const struct phl6_entry *e = value;
+	const struct phl_key *k = key;
+	struct save *sv = ctx;
+	char a[INET6_ADDRSTRLEN];
+
+	hash_bytes(sv, k, sizeof(*k));
+	hash_bytes(sv, e, sizeof(*e));
+	inet_ntop(AF_INET6, &e->addr, a, sizeof(a));
+	fprintf(sv->f, "phl6 %s %s %s %llu %llu\n", k->name, a,
+		e->flags & PHL_F_STATIC ? "static" : "snooped",
+		(unsigned long long)to_real(sv, e->registered_ns),
+		e->expires_ns ? (unsigned long long)to_real(sv, e->expires_ns) :
+				0ULL);
+	sv->lines++;
+	return 0;
+}
+
 static int save_policy(const void *key, const void *value, void *ctx)
 {
 	const struct phl_key *k = key;
@@ -180,6 +201,9 @@ int state_save(struct state *s, bool force)
 	err = map_walk(s->maps->phl, sizeof(struct phl_key),
 		       sizeof(struct phl_entry), save_name, &sv);
 	if (!err)
+		err = map_walk(s->maps->phl6, sizeof(struct phl_key),
+			       sizeof(struct phl6_entry), save_name6, &sv);
+	if (!err)
 		err = map_walk(s->maps->policy, sizeof(struct phl_key),
 			       sizeof(struct nts_policy), save_policy, &sv);
 	fprintf(sv.f, "end %u\n", sv.lines);
@@ -209,7 +233,9 @@ struct restored {
 	struct phl_entry *entries;
 	struct phl_key *pnames;
 	struct nts_policy *policies;
-	size_t n, np, cap;
+	struct phl_key *names6;
+	struct phl6_entry *entries6;
+	size_t n, np, n6, cap;
 };
 
 /* One line; 0, or -EINVAL with what is wrong in @why. */
@@ -217,9 +243,11 @@ static int parse_line(char *line, struct restored *r, const char **why)
 {
 	char *f[7], *save, *end;
 	unsigned long long reg, exp;
+	struct phl6_entry e6 = {};
 	struct phl_entry e = {};
 	struct phl_key k = {};
 	struct in_addr a;
+	bool v6;
 	char err[128];
 	int n = 0;
 
@@ -242,7 +270,10 @@ static int parse_line(char *line, struct restored *r, const char **why)
 		r->policies[r->np++] = p;
 		return 0;
 	}
-	if (strcmp(f[0], "phl") || n != 6 || inet_pton(AF_INET, f[2], &a) != 1 ||
+	v6 = !strcmp(f[0], "phl6");
+	if ((strcmp(f[0], "phl") && !v6) || n != 6 ||
+	    (v6 ? inet_pton(AF_INET6, f[2], &e6.addr) :
+		  inet_pton(AF_INET, f[2], &a)) != 1 ||
 	    (strcmp(f[3], "static") && strcmp(f[3], "snooped"))) {
 		*why = "not a line of a state file";
 		return -EINVAL;
@@ -254,11 +285,19 @@ static int parse_line(char *line, struct restored *r, const char **why)
 	exp = strtoull(f[5], &end, 10);
 	if (errno || *end)
 		goto bad_time;
-	e.addr = a.s_addr;
 	e.flags = !strcmp(f[3], "static") ? PHL_F_STATIC : PHL_F_RESTORED;
 	/* Wall-clock ms for now; made monotonic when inserted. */
 	e.registered_ns = reg;
 	e.expires_ns = exp;
+	if (v6) {
+		e6.flags = e.flags;
+		e6.registered_ns = reg;
+		e6.expires_ns = exp;
+		r->names6[r->n6] = k;
+		r->entries6[r->n6++] = e6;
+		return 0;
+	}
+	e.addr = a.s_addr;
 	r->names[r->n] = k;
 	r->entries[r->n++] = e;
 	return 0;
@@ -286,7 +325,7 @@ static int parse(char *text, struct restored *r, unsigned int *line,
 		if (!strncmp(l, "end ", 4)) {
 			errno = 0;
 			count = strtoull(l + 4, &end, 10);
-			if (errno || *end || count != r->n + r->np) {
+			if (errno || *end || count != r->n + r->np + r->n6) {
 				*why = "its end does not match its lines";
 				return -EINVAL;
 			}
@@ -296,7 +335,7 @@ static int parse(char *text, struct restored *r, unsigned int *line,
 			}
 			return 0;
 		}
-		if (r->n + r->np == r->cap) {
+		if (r->n + r->np + r->n6 == r->cap) {
 			*why = "more entries than the file can hold";
 			return -EINVAL;
 		}
@@ -337,25 +376,52 @@ static char *read_file(const char *path, size_t *len)
 	return text;
 }
 
+/*
+ * Wall-clock ms @reg and @exp (0: never), as the monotonic ns of this
+ * boot. False if the entry expired while the router was down.
+ */
+static bool to_mono(__u64 *reg, __u64 *exp, __u64 mono, __u64 real)
+{
+	__u64 age = real > *reg ? (real - *reg) * 1000000ULL : 0;
+
+	if (*exp && *exp <= real)
+		return false;
+	/* A name older than this boot: registered at its start. */
+	*reg = age < mono ? mono - age : 1;
+	*exp = *exp ? mono + (*exp - real) * 1000000ULL : 0;
+	return true;
+}
+
 static void restore_into(struct state *s, struct restored *r)
 {
 	__u64 mono = mono_ns(), real = real_ms();
 	unsigned int names = 0, statics = 0, expired = 0, full = 0, pols = 0;
+	char v6[32] = "";
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		struct phl_entry *e = &r->entries[i];
-		__u64 reg = e->registered_ns, exp = e->expires_ns;
-		__u64 age = real > reg ? (real - reg) * 1000000ULL : 0;
 
-		if (exp && exp <= real) {
+		if (!to_mono(&e->registered_ns, &e->expires_ns, mono, real)) {
 			expired++;
 			continue;
 		}
-		/* A name older than this boot: registered at its start. */
-		e->registered_ns = age < mono ? mono - age : 1;
-		e->expires_ns = exp ? mono + (exp - real) * 1000000ULL : 0;
 		if (bpf_map_update_elem(s->maps->phl, &r->names[i], e,
+					BPF_NOEXIST)) {
+			full++;
+			continue;
+		}
+		names++;
+		statics += !!(e->flags & PHL_F_STATIC);
+	}
+	for (i = 0; i < r->n6; i++) {
+		struct phl6_entry *e = &r->entries6[i];
+
+		if (!to_mono(&e->registered_ns, &e->expires_ns, mono, real)) {
+			expired++;
+			continue;
+		}
+		if (bpf_map_update_elem(s->maps->phl6, &r->names6[i], e,
 					BPF_NOEXIST)) {
 			full++;
 			continue;
@@ -367,9 +433,11 @@ static void restore_into(struct state *s, struct restored *r)
 		if (!bpf_map_update_elem(s->maps->policy, &r->pnames[i],
 					 &r->policies[i], BPF_NOEXIST))
 			pols++;
-	pr_info("--state-dir: %s: %u names restored (%u static), %u policies; "
-		"%u expired while the router was down%s",
-		s->path, names, statics, pols, expired,
+	if (r->n6)
+		snprintf(v6, sizeof(v6), ", %zu IPv6", r->n6);
+	pr_info("--state-dir: %s: %u names restored (%u static%s), %u "
+		"policies; %u expired while the router was down%s",
+		s->path, names, statics, v6, pols, expired,
 		full ? "; some did not fit: raise --max-names" : "");
 }
 
@@ -413,7 +481,10 @@ void state_restore(struct state *s)
 	r.entries = calloc(r.cap, sizeof(*r.entries));
 	r.pnames = calloc(r.cap, sizeof(*r.pnames));
 	r.policies = calloc(r.cap, sizeof(*r.policies));
-	if (!r.names || !r.entries || !r.pnames || !r.policies)
+	r.names6 = calloc(r.cap, sizeof(*r.names6));
+	r.entries6 = calloc(r.cap, sizeof(*r.entries6));
+	if (!r.names || !r.entries || !r.pnames || !r.policies || !r.names6 ||
+	    !r.entries6)
 		pr_err("--state-dir: no memory to read %s; starting with empty "
 		       "tables", s->path);
 	else if (parse(text, &r, &line, &why))
@@ -425,4 +496,6 @@ void state_restore(struct state *s)
 	free(r.entries);
 	free(r.pnames);
 	free(r.policies);
+	free(r.names6);
+	free(r.entries6);
 }
