@@ -21,11 +21,13 @@
 #include <bpf/libbpf.h>
 
 #include <nts/config.h>
+#include <nts/ip6.h>
 #include <nts/rc.h>
 
 #include "datapath.h"
 #include "log.h"
 #include "pkt.h"
+#include "stats.h"
 #include "testnet.h"
 
 #define ROUNDS 5
@@ -161,7 +163,13 @@ static void config(const struct testnet *tn, struct nts_datapath *dp,
 	};
 	__u32 k = 0, lan = tn->lan_ifindex;
 
+	struct nts_config6 c6 = { .nprefix = 1 };
+
 	bpf_map_update_elem(maps->config, &k, &cfg, BPF_ANY);
+	/* The IPv6 firewall on for the inside prefix (issue 19). */
+	inet_pton(AF_INET6, "2001:db8:1::", &c6.prefix[0].net);
+	c6.prefix[0].len = 64;
+	bpf_map_update_elem(maps->config6, &k, &c6, BPF_ANY);
 	/* The hit path as routers run it: redirected. */
 	bpf_map_update_elem(nts_dp_tx_ports_fd(dp), &lan, &lan, BPF_ANY);
 }
@@ -249,6 +257,41 @@ static size_t in_udp_stranger(struct bench *b, unsigned long i, void *frame)
 
 	(void)b, (void)i;
 	return pkt_build(frame, &s);
+}
+
+/* ---- IPv6: alice6:20000 <-> remote6:PORT_PLAIN, UDP, 18 bytes ---- */
+
+#define ALICE6	"2001:db8:1::10"
+#define REMOTE6 "2001:db8:100::10"
+
+static size_t udp6(const char *src, const char *dst, unsigned short sport,
+		   unsigned short dport, void *frame)
+{
+	unsigned char *f = frame, *ip = f + 14, *uh = ip + 40;
+	__be16 p[3] = { htons(sport), htons(dport), htons(8 + 18) };
+
+	memset(f, 0, 14 + 40 + 8 + 18);
+	memcpy(f, "\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x86\xdd", 14);
+	ip[0] = 0x60;
+	ip[5] = 8 + 18;		/* payload length */
+	ip[6] = IPPROTO_UDP;
+	ip[7] = 64;
+	inet_pton(AF_INET6, src, ip + 8);
+	inet_pton(AF_INET6, dst, ip + 24);
+	memcpy(uh, p, sizeof(p));
+	return 14 + 40 + 8 + 18;
+}
+
+static size_t out6_udp(struct bench *b, unsigned long i, void *frame)
+{
+	(void)b, (void)i;
+	return udp6(ALICE6, REMOTE6, 20000, PORT_PLAIN, frame);
+}
+
+static size_t in6_udp_reply(struct bench *b, unsigned long i, void *frame)
+{
+	(void)b, (void)i;
+	return udp6(REMOTE6, ALICE6, PORT_PLAIN, 20000, frame);
 }
 
 /* GN's first packets, each from a new source port: each opens a flow. */
@@ -422,6 +465,8 @@ enum {
 	XDP_RC_OPEN,
 	TC_HIT,
 	TC_NEW,
+	XDP6_HIT,
+	TC6_HIT,
 	XDP_HIT_WSET,
 	TC_HIT_WSET,
 	NCASES,
@@ -436,6 +481,10 @@ static struct result results[NCASES] = {
 	[XDP_RC_OPEN] = { "xdp_rc_open", "GN's first packet (RC opens a flow)", "XDP" },
 	[TC_HIT] = { "tc_hit", "packet of a flow (NAT hit)", "tc" },
 	[TC_NEW] = { "tc_new", "first packet (new mapping and flow)", "tc" },
+	[XDP6_HIT] = { "xdp6_hit", "IPv6 reply of a flow (firewall hit)",
+		       "XDP" },
+	[TC6_HIT] = { "tc6_hit", "IPv6 packet of a flow (firewall hit)",
+		      "tc" },
 	/* name completed in main(): the size of the working set */
 	[XDP_HIT_WSET] = { "xdp_hit_wset", NULL, "XDP" },
 	[TC_HIT_WSET] = { "tc_hit_wset", NULL, "tc" },
@@ -457,6 +506,37 @@ static void run_wset(struct bench *b, struct result *r, int round)
 		r[TC_HIT_WSET].ns[round] = measure_wset(b, tout, false);
 }
 
+/*
+ * The IPv6 firewall's hits, against floors that pass the same IPv6
+ * frames. The first tc run opens the flow; every later one hits it.
+ */
+static void run_v6(struct bench *b, struct result *r, int round, int xin,
+		   int tout)
+{
+	r[XDP6_HIT].floor[round] =
+		measure(b, b->floor_xdp, true, in6_udp_reply, false);
+	r[TC6_HIT].floor[round] =
+		measure(b, b->floor_tc, false, out6_udp, false);
+	__u64 before[NTS_STAT_MAX], after[NTS_STAT_MAX];
+
+	flush(b->maps.fw6);
+	r[TC6_HIT].ns[round] = measure(b, tout, false, out6_udp, false);
+	stats_read(b->maps.stats, before);
+	if (b->only < 0 || b->only == XDP6_HIT)
+		r[XDP6_HIT].ns[round] =
+			measure(b, xin, true, in6_udp_reply, false);
+	stats_read(b->maps.stats, after);
+	/* A miss would time the drop path: say so rather than report it. */
+	if ((b->only < 0 || b->only == XDP6_HIT) &&
+	    after[NTS_STAT_FW6_IN_PASS] - before[NTS_STAT_FW6_IN_PASS] !=
+		    b->runs)
+		pr_err("bench_dp: the IPv6 replies did not all hit their flow "
+		       "(%llu of %lu): the xdp6_hit row is not a hit",
+		       (unsigned long long)(after[NTS_STAT_FW6_IN_PASS] -
+					    before[NTS_STAT_FW6_IN_PASS]),
+		       b->runs);
+}
+
 static void run_cases(struct bench *b, struct result *r)
 {
 	int xin = nts_dp_in_fd(&b->dp), tout = nts_dp_out_fd(&b->dp);
@@ -468,7 +548,7 @@ static void run_cases(struct bench *b, struct result *r)
 		tables_reset(b);
 		fx = measure(b, b->floor_xdp, true, in_udp_reply, false);
 		ft = measure(b, b->floor_tc, false, out_udp, false);
-		for (i = 0; i < XDP_HIT_WSET; i++)
+		for (i = 0; i < XDP6_HIT; i++)
 			r[i].floor[round] = !strcmp(r[i].hook, "XDP") ? fx : ft;
 
 		if (b->only < 0 || b->only == TC_NEW)
@@ -492,6 +572,7 @@ static void run_cases(struct bench *b, struct result *r)
 		if (b->only < 0 || b->only == XDP_RC_OPEN)
 			r[XDP_RC_OPEN].ns[round] =
 				measure(b, xin, true, in_rc_open, true);
+		run_v6(b, r, round, xin, tout);
 		if (b->wset.flows)
 			run_wset(b, r, round);
 	}
