@@ -271,10 +271,11 @@ static const struct opt opts[] = {
 	  .help = "learn from UPDATEs to this DDNS server (port 53 unless "
 		  "given) that it answers NOERROR; repeatable, up to 8; "
 		  "static names: ntsctl phl add" },
-	{ .name = "ddns-server6", .type = OPT_LIST, .arg = "ADDR|[ADDR]:PORT",
+	{ .name = "ddns-server6", .type = OPT_LIST, .arg = "ADDR6",
 	  L(ddns6, nddns6), .parse = parse_ddns6, .flags = OPT_UNIQUE,
 	  .what = "servers", .def = "none",
-	  .help = "the same for a DDNS server reached over IPv6: its AAAA "
+	  .help = "the same for a DDNS server reached over IPv6, ADDR or "
+		  "[ADDR]:PORT: its AAAA "
 		  "records are learnt (needs the IPv6 firewall on, "
 		  "--lan-prefix); repeatable, up to 8" },
 	{ .name = "zone", .type = OPT_LIST, .arg = "NAME", L(zones, nzones),
