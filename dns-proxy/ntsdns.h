@@ -40,6 +40,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "v6route.h"
 #include "zones.h"
 
 #define MAX_LISTEN    16
@@ -47,6 +48,7 @@
 #define MAX_ZONES     256
 #define MAX_TRUST_ECS 16
 #define MAX_TRUST_PROXY 16
+#define MAX_V6_ROUTER 256
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
 
@@ -74,6 +76,9 @@ struct config {
 	/* Senders whose PROXY v2 header names the client (dnsdist). */
 	struct nts_cidr4 trust_proxy[MAX_TRUST_PROXY];
 	size_t ntrust_proxy;
+	/* --v6-router: the router an AAAA record's address is behind */
+	struct nts_v6route v6_router[MAX_V6_ROUTER];
+	size_t nv6_router;
 	uint16_t nego_port;
 	unsigned int nego_timeout_ms;
 	unsigned int upstream_timeout_ms;
