@@ -125,7 +125,14 @@ struct config {
 	X(proxied, "messages with a PROXY v2 header from --trust-proxy")       \
 	X(proxy_untrusted, "PROXY headers from untrusted senders, dropped")    \
 	X(proxy_bad, "messages of --trust-proxy senders without a header")     \
-	X(log_left_out, "log lines left out by the rate limit")
+	X(log_left_out, "log lines left out by the rate limit")               \
+	X(withheld_family, "answers whose NTS records were withheld (NODATA): " \
+			   "A to an IPv6 client, AAAA to an IPv4 one")         \
+	X(withheld_no_router, "AAAA answers with records withheld: no "         \
+			      "--v6-router prefix, no A record of the name")   \
+	X(withheld_refused, "AAAA answers with records withheld: the router " \
+			    "REFUSED the IPv6 NOTICE")                         \
+	X(a_lookups, "A queries of ntsdns's own for an AAAA answer's routers")
 
 /* Bounds (ms) of the negotiation latency histogram; then +Inf. */
 #define NEGO_HIST_BOUNDS { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000 }

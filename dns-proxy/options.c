@@ -117,7 +117,7 @@ static const struct opt opts[] = {
 	  .help = "how long an answer waits for the routers; the NOTICE is "
 		  "resent halfway" },
 	{ .name = "ttl", .type = OPT_UINT, .arg = "SEC", F(ttl), .min = 0,
-	  .max = 2147483647, .help = "TTL of negotiated A records" },
+	  .max = 2147483647, .help = "TTL of negotiated A and AAAA records" },
 	{ .name = "notice-max", .type = OPT_UINT, .arg = "N",
 	  F(notice_max), .min = 1, .max = NOTICE_MAX,
 	  .dflt = NOTICE_MAX_DEFAULT,
