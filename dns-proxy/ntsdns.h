@@ -18,6 +18,7 @@
  *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
  *   target.c     which answers are negotiated, and their rewrite (fuzzed)
  *   zones.c      the -z zones and their keys (fuzzed)
+ *   v6route.c    --v6-router: the router an AAAA record's address is behind
  *   keytab.c     the keys NOTICEs are signed with, reloaded on SIGHUP
  *   qname.c      questions as the log writes them
  *   addr.c       socket addresses as options and the log write them
