@@ -302,10 +302,15 @@ static void log_peer(struct hold *h, const struct peer *p)
 			name, gn, via, ms);
 		break;
 	case PEER_REFUSED:
-		ev_info("%s for %s via %s: REFUSED in %u ms (see the router's "
-			"log; one older than IPv6 REFUSES an IPv6 GN); %s",
-			name, gn, via, ms,
-			h->t->v6 ? "AAAA withheld" : "answered unchanged");
+		if (h->gn.v6)
+			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
+				"router's log; one older than IPv6 refuses "
+				"every IPv6 GN); AAAA withheld",
+				name, gn, via, ms);
+		else
+			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
+				"router's log); answered unchanged",
+				name, gn, via, ms);
 		break;
 	case PEER_TIMEOUT:
 		ev_info("%s for %s via %s: no answer in %u ms (no NTS router "

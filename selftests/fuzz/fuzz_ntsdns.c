@@ -145,6 +145,11 @@ static void negotiate(uint8_t *resp, size_t len, const struct dnsmsg *r,
 					     .addr = via };
 		memcpy(v[i].addr6, via6, 16);
 	}
+	if (mode == 0) {
+		/* The other family's: every record left out. */
+		nts_withhold_all(&t);
+		withheld(resp, len, &t);
+	}
 	if (mode == 3) {
 		memcpy(before, resp, len);
 		CHECK(nts_apply(resp, &t, v, t.n, TTL) == 0);
