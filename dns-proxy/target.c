@@ -279,6 +279,25 @@ static bool withheld_at(const struct nts_target *t, size_t index)
 }
 
 /*
+ * With every record of @t's type withheld, their RRSIGs go too: a
+ * signature over an RRset the answer no longer has helps no one.
+ */
+static bool sig_withheld(const struct nts_target *t, const ldns_rr_list *an,
+			 const ldns_rr *rr)
+{
+	const ldns_rr *first = ldns_rr_list_rr(an, t->rr[0].index);
+	ldns_rr_type type = t->v6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+	const ldns_rdf *covered;
+
+	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || !first ||
+	    nts_withheld(t) != t->n)
+		return false;
+	covered = ldns_rr_rrsig_typecovered(rr);
+	return covered && ldns_rdf2rr_type(covered) == type &&
+	       !ldns_dname_compare(ldns_rr_owner(rr), ldns_rr_owner(first));
+}
+
+/*
  * Records are taken out by ldns, not in place: the names after them may
  * point into them, and ldns writes every name again. The rare path: an
  * answer a router could not make good, or the other family's.
@@ -296,7 +315,8 @@ size_t nts_withhold(const uint8_t *buf, size_t len, const struct nts_target *t,
 	an = ldns_pkt_answer(p);
 	keep = ldns_rr_list_new();
 	for (i = 0; keep && i < ldns_rr_list_rr_count(an); i++)
-		if (!withheld_at(t, i))
+		if (!withheld_at(t, i) &&
+		    !sig_withheld(t, an, ldns_rr_list_rr(an, i)))
 			ldns_rr_list_push_rr(keep,
 					     ldns_rr_clone(ldns_rr_list_rr(an, i)));
 	if (keep) {

@@ -359,6 +359,52 @@ TEST(target_withhold_nodata)
 	nts_target_free(&t);
 }
 
+/* An RRSIG over @covered, signed by example.net. */
+static void rrsig(struct msg *m, const char *owner, uint16_t covered)
+{
+	struct msg r = {};
+	uint8_t sig[64] = { 1 };
+
+	put16(&r, covered);
+	put(&r, "\x0d\x03", 2); /* algorithm 13, 3 labels */
+	put16(&r, 0);
+	put16(&r, 300);
+	put16(&r, 0x7000);
+	put16(&r, 0);
+	put16(&r, 0x6000);
+	put16(&r, 0);
+	put16(&r, 4242);
+	put_name(&r, "example.net");
+	put(&r, sig, sizeof(sig));
+	rr(m, owner, LDNS_RR_TYPE_RRSIG, r.b, r.n);
+}
+
+TEST(target_withhold_rrsig)
+{
+	static uint8_t out[DNS_MSG_MAX];
+	struct nts_target t;
+	ldns_pkt *p = NULL;
+	struct dnsmsg r;
+	struct msg m;
+	size_t n;
+
+	answer(&m, "alice.example.net", LDNS_RR_TYPE_AAAA, 3);
+	aaaa(&m, NULL, "2001:db8:1::10");
+	rrsig(&m, "alice.example.net", LDNS_RR_TYPE_AAAA);
+	rrsig(&m, "alice.example.net", LDNS_RR_TYPE_A);
+	if (find(&m, &r, &t) != 1)
+		return;
+	nts_withhold_all(&t);
+	n = nts_withhold(m.b, m.n, &t, out, sizeof(out));
+	if (ASSERT_EQ(ldns_wire2pkt(&p, out, n), LDNS_STATUS_OK, "it parses")) {
+		/* Left: the RRSIG over another type, not ours to judge. */
+		ASSERT_EQ(ldns_rr_list_rr_count(ldns_pkt_answer(p)), 1,
+			  "the AAAA and its RRSIG gone");
+		ldns_pkt_free(p);
+	}
+	nts_target_free(&t);
+}
+
 TEST(target_a_query)
 {
 	uint8_t w[DNS_HDR_LEN + DNS_NAME_MAX + 4];
