@@ -349,6 +349,10 @@ static void started(const struct config *c, const struct keytab *kt)
 		append(line, sizeof(line), "no limit a GN");
 	append(line, sizeof(line), "%s",
 	       c->nego_private ? ", private addresses too" : "");
+	/* Only when given: the line stays as it was without IPv6 routes. */
+	if (c->nv6_router)
+		append(line, sizeof(line), "; AAAA: %zu --v6-router prefix%s",
+		       c->nv6_router, c->nv6_router == 1 ? "" : "es");
 	append(line, sizeof(line), "; %u thread%s", c->threads,
 	       c->threads == 1 ? "" : "s");
 	pr_info("%s", line);

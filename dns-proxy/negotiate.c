@@ -60,6 +60,7 @@ struct peer {
 	enum peer_state state;
 	bool has_addr;
 	__be32 addr;
+	__u8 addr6[16];
 	int err;
 	bool linked;
 	LIST_ENTRY(peer) link; /* in its (router, TxID) bucket */
@@ -70,7 +71,7 @@ struct hold {
 	struct nego_req *req;
 	struct keytab *kt;	    /* the keys it started with, till it ends */
 	const struct nts_target *t; /* the requester's */
-	__be32 gn;
+	struct nts_gn gn;
 	struct peer peer[NOTICE_MAX];
 	unsigned int npeer, waiting;
 	struct event *timer;
@@ -100,6 +101,13 @@ static unsigned int bucket(__be32 router, __u8 txid)
 	return ((ntohl(router) * 2654435761u) ^ txid) % NEGO_BUCKETS;
 }
 
+static bool same_gn(const struct nts_gn *a, const struct nts_gn *b)
+{
+	if (a->v6 != b->v6)
+		return false;
+	return a->v6 ? !memcmp(a->addr6, b->addr6, 16) : a->addr == b->addr;
+}
+
 /* Another NOTICE in flight with the same TxID, router, GN and name? */
 static bool txid_busy(struct nego *n, const struct hold *h, __be32 router,
 		      __u8 txid)
@@ -109,9 +117,17 @@ static bool txid_busy(struct nego *n, const struct hold *h, __be32 router,
 	for (p = LIST_FIRST(&n->bucket[bucket(router, txid)]); p;
 	     p = LIST_NEXT(p, link))
 		if (p->router == router && p->txid == txid &&
-		    p->h->gn == h->gn && !strcmp(p->h->t->fqdn, h->t->fqdn))
+		    same_gn(&p->h->gn, &h->gn) &&
+		    !strcmp(p->h->t->fqdn, h->t->fqdn))
 			return true;
 	return false;
+}
+
+/* The GN as the log writes it. */
+static const char *gn_str(const struct nts_gn *gn, char *buf, size_t len)
+{
+	return gn->v6 ? inet_ntop(AF_INET6, gn->addr6, buf, len)
+		      : inet_ntop(AF_INET, &gn->addr, buf, len);
 }
 
 static int send_notice(struct nego *n, struct peer *p)
@@ -121,7 +137,8 @@ static int send_notice(struct nego *n, struct peer *p)
 	struct nego_msg m = {
 		.txid = p->txid,
 		.type = NEGO_NOTICE,
-		.gn = h->gn,
+		.gn = h->gn.v6 ? 0 : h->gn.addr,
+		.v6 = h->gn.v6,
 	};
 	struct sockaddr_in to = {
 		.sin_family = AF_INET,
@@ -132,6 +149,7 @@ static int send_notice(struct nego *n, struct peer *p)
 	ssize_t len;
 
 	memcpy(m.fqdn, h->t->fqdn, sizeof(m.fqdn));
+	memcpy(m.gn6, h->gn.addr6, sizeof(m.gn6));
 	/* nonce 0: a fresh one each time */
 	len = nego_encode(&m, p->key, time(NULL), buf, sizeof(buf));
 	if (len < 0)
@@ -167,21 +185,38 @@ static enum router_class router_class(__be32 a)
 }
 
 /*
+ * The bucket of an IPv6 GN is its /64's: one host has a /64 to pick
+ * addresses from, and would get a budget for each.
+ */
+static __be32 rate_key(const struct nts_gn *g)
+{
+	__be32 w[2];
+
+	if (!g->v6)
+		return g->addr;
+	memcpy(w, g->addr6, sizeof(w));
+	return w[0] ^ (w[1] * 2654435761u);
+}
+
+/*
  * Of @want NOTICEs for @gn, how many its --rate-client budget allows.
  * The budget is the GN's, whichever worker its queries come to: with
  * --threads 2 and more the buckets are the workers' shared ones, under
  * a lock (taken for negotiated answers only, never for the others).
  */
-static unsigned int rate_take(struct nego *n, __be32 gn, unsigned int want)
+static unsigned int rate_take(struct nego *n, const struct nts_gn *g,
+			      unsigned int want)
 {
 	uint64_t rate = n->px->cfg.rate_client, cap = 2000 * rate;
 	struct shared *sh = n->px->sh;
 	struct rate_slot *r;
 	unsigned int got;
 	uint64_t now;
+	__be32 gn;
 
 	if (!rate)
 		return want;
+	gn = rate_key(g);
 	if (sh)
 		pthread_mutex_lock(&sh->rate_lock);
 	now = now_ms();
@@ -236,13 +271,13 @@ static void nego_observe(struct counters *c, unsigned int ms)
 static void log_peer(struct hold *h, const struct peer *p)
 {
 	struct proxy *px = h->n->px;
-	char gn[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], to[INET_ADDRSTRLEN];
+	char gn[INET6_ADDRSTRLEN], via[INET_ADDRSTRLEN], to[INET6_ADDRSTRLEN];
 	unsigned int ms = now_ms() - h->start_ms;
 	char name[FMT_ESCAPED_MAX];
 
 	/* From the upstream's answer: escaped, though it is a host name. */
 	fmt_escape(name, sizeof(name), h->t->fqdn, sizeof(h->t->fqdn));
-	inet_ntop(AF_INET, &h->gn, gn, sizeof(gn));
+	gn_str(&h->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->router, via, sizeof(via));
 	if (p->state != PEER_ERROR && p->state != PEER_WAIT)
 		nego_observe(&px->cnt, ms);
@@ -252,7 +287,10 @@ static void log_peer(struct hold *h, const struct peer *p)
 			ev_info("%s for %s via %s: ACCEPT in %u ms; answered "
 				"with %s, TTL %u",
 				name, gn, via, ms,
-				inet_ntop(AF_INET, &p->addr, to, sizeof(to)),
+				h->gn.v6 ? inet_ntop(AF_INET6, p->addr6, to,
+						     sizeof(to))
+					 : inet_ntop(AF_INET, &p->addr, to,
+						     sizeof(to)),
 				px->cfg.ttl);
 		else
 			ev_info("%s for %s via %s: ACCEPT in %u ms; TTL %u",
@@ -264,9 +302,15 @@ static void log_peer(struct hold *h, const struct peer *p)
 			name, gn, via, ms);
 		break;
 	case PEER_REFUSED:
-		ev_info("%s for %s via %s: REFUSED in %u ms (see the router's "
-			"log); answered unchanged",
-			name, gn, via, ms);
+		if (h->gn.v6)
+			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
+				"router's log; one older than IPv6 refuses "
+				"every IPv6 GN); AAAA withheld",
+				name, gn, via, ms);
+		else
+			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
+				"router's log); answered unchanged",
+				name, gn, via, ms);
 		break;
 	case PEER_TIMEOUT:
 		ev_info("%s for %s via %s: no answer in %u ms (no NTS router "
@@ -317,9 +361,12 @@ static void finish(struct hold *h)
 		v[i] = (struct nts_verdict){
 			.router = h->peer[i].router,
 			.accept = h->peer[i].state == PEER_ACCEPT,
+			.refused = h->peer[i].state == PEER_REFUSED,
 			.has_addr = h->peer[i].has_addr,
 			.addr = h->peer[i].addr,
 		};
+	for (i = 0; i < n; i++)
+		memcpy(v[i].addr6, h->peer[i].addr6, 16);
 	hold_free(h);
 	req->done(req, v, n);
 }
@@ -423,21 +470,23 @@ struct choice {
 	unsigned int never, priv, over_max, over_rate;
 };
 
-/* The distinct router addresses of @t to notify, in the answer's order. */
-static void choose(struct nego *n, const struct nts_target *t, __be32 gn,
-		   struct choice *c)
+/*
+ * The distinct router addresses of @t to notify, in the answer's order:
+ * an A record's own, an AAAA record's by --v6-router or the name's A.
+ */
+static void choose(struct nego *n, const struct nts_target *t,
+		   const struct nts_gn *gn, struct choice *c)
 {
 	const struct config *cfg = &n->px->cfg;
-	unsigned int i, j, allowed;
+	uint32_t all[NTS_FALLBACK_MAX + NOTICE_MAX * 4];
+	unsigned int i, allowed;
+	size_t nall;
 	__be32 a;
 
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < t->n; i++) {
-		a = t->rr[i].addr;
-		for (j = 0; j < c->n && c->routers[j] != a; j++)
-			;
-		if (j < c->n)
-			continue;
+	nall = nts_target_routers(t, all, sizeof(all) / sizeof(all[0]));
+	for (i = 0; i < nall; i++) {
+		a = all[i];
 		switch (router_class(a)) {
 		case ROUTER_NEVER:
 			c->never++;
@@ -463,11 +512,11 @@ static void choose(struct nego *n, const struct nts_target *t, __be32 gn,
 }
 
 /* Count and say what was not negotiated; those records go unchanged. */
-static void suppressed(struct proxy *px, const struct nts_target *t, __be32 gn,
-		       const struct choice *c)
+static void suppressed(struct proxy *px, const struct nts_target *t,
+		       const struct nts_gn *gn, const struct choice *c)
 {
 	unsigned int n = c->never + c->priv + c->over_max + c->over_rate;
-	char name[FMT_ESCAPED_MAX], who[INET_ADDRSTRLEN];
+	char name[FMT_ESCAPED_MAX], who[INET6_ADDRSTRLEN];
 	struct counters *cnt = &px->cnt;
 
 	cnt->suppressed_addr += c->never;
@@ -481,13 +530,13 @@ static void suppressed(struct proxy *px, const struct nts_target *t, __be32 gn,
 		"--nego-private; %u over --notice-max %u; %u over "
 		"--rate-client %u); those records unchanged",
 		fmt_escape(name, sizeof(name), t->fqdn, sizeof(t->fqdn)),
-		inet_ntop(AF_INET, &gn, who, sizeof(who)), n,
+		gn_str(gn, who, sizeof(who)), n,
 		n == 1 ? "" : "es", c->never, c->priv, c->over_max,
 		px->cfg.notice_max, c->over_rate, px->cfg.rate_client);
 }
 
 bool nego_start(struct nego *n, struct nego_req *req,
-		const struct nts_target *t, uint32_t gn)
+		const struct nts_target *t, const struct nts_gn *gn)
 {
 	struct proxy *px = n->px;
 	unsigned int i, half = px->cfg.nego_timeout_ms / 2;
@@ -510,7 +559,7 @@ bool nego_start(struct nego *n, struct nego_req *req,
 	h->req = req;
 	h->kt = keytab_ref(px->keys);
 	h->t = t;
-	h->gn = gn;
+	h->gn = *gn;
 	h->start_ms = now_ms();
 	req->hold = h;
 	for (i = 0; i < c.n; i++)
@@ -543,6 +592,20 @@ static enum peer_state state_of(__u8 type)
 	}
 }
 
+/*
+ * Does @m name @gn? An IPv6 GN's answer carries it, but a router older
+ * than IPv6, which could not read the NOTICE's type, REFUSES it in the
+ * IPv4 form, with the NOTICE's IPv4 field: 0.
+ */
+static bool names_gn(const struct nego_msg *m, const struct nts_gn *gn)
+{
+	if (gn->v6 && !m->v6)
+		return m->type == NEGO_REFUSED && !m->gn;
+	if (gn->v6)
+		return !memcmp(m->gn6, gn->addr6, 16);
+	return !m->v6 && m->gn == gn->addr;
+}
+
 /* The NOTICE @m answers: same router, TxID, GN and name. */
 static struct peer *find_peer(struct nego *n, __be32 router,
 			      const struct nego_msg *m)
@@ -551,7 +614,7 @@ static struct peer *find_peer(struct nego *n, __be32 router,
 
 	for (; p; p = LIST_NEXT(p, link))
 		if (p->router == router && p->txid == m->txid &&
-		    p->h->gn == m->gn && !strcmp(p->h->t->fqdn, m->fqdn))
+		    names_gn(m, &p->h->gn) && !strcmp(p->h->t->fqdn, m->fqdn))
 			return p;
 	return NULL;
 }
@@ -602,8 +665,10 @@ static void datagram(struct nego *n, const __u8 *buf, size_t len,
 		return;
 	}
 	h = p->h;
-	p->has_addr = m.has_addr;
+	/* An address of the NOTICE's family only. */
+	p->has_addr = m.has_addr && m.v6 == h->gn.v6;
 	p->addr = m.addr;
+	memcpy(p->addr6, m.addr6, 16);
 	peer_done(p, state_of(m.type));
 	if (!h->waiting) {
 		evtimer_del(h->timer);

@@ -41,11 +41,11 @@ void nego_fini(struct nego *n);
 
 /*
  * Tell the routers of @t (the caller's, until done() or nego_cancel())
- * that @gn is about to connect. True: held, done() follows. False:
+ * that @gn (copied) is about to connect. True: held, done() follows. False:
  * nothing to wait for (no router to ask, none could be), answer now.
  */
 bool nego_start(struct nego *n, struct nego_req *req,
-		const struct nts_target *t, uint32_t gn);
+		const struct nts_target *t, const struct nts_gn *gn);
 /* Forget @req, held or not: done() will not be called. */
 void nego_cancel(struct nego_req *req);
 

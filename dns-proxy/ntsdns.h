@@ -18,6 +18,7 @@
  *   dnsbuild.c   the answers ntsdns makes: FORMERR, SERVFAIL, TC (fuzzed)
  *   target.c     which answers are negotiated, and their rewrite (fuzzed)
  *   zones.c      the -z zones and their keys (fuzzed)
+ *   v6route.c    --v6-router: the router an AAAA record's address is behind
  *   keytab.c     the keys NOTICEs are signed with, reloaded on SIGHUP
  *   qname.c      questions as the log writes them
  *   addr.c       socket addresses as options and the log write them
@@ -40,6 +41,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "v6route.h"
 #include "zones.h"
 
 #define MAX_LISTEN    16
@@ -47,6 +49,7 @@
 #define MAX_ZONES     256
 #define MAX_TRUST_ECS 16
 #define MAX_TRUST_PROXY 16
+#define MAX_V6_ROUTER 256
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
 
@@ -74,6 +77,9 @@ struct config {
 	/* Senders whose PROXY v2 header names the client (dnsdist). */
 	struct nts_cidr4 trust_proxy[MAX_TRUST_PROXY];
 	size_t ntrust_proxy;
+	/* --v6-router: the router an AAAA record's address is behind */
+	struct nts_v6route v6_router[MAX_V6_ROUTER];
+	size_t nv6_router;
 	uint16_t nego_port;
 	unsigned int nego_timeout_ms;
 	unsigned int upstream_timeout_ms;
@@ -120,7 +126,14 @@ struct config {
 	X(proxied, "messages with a PROXY v2 header from --trust-proxy")       \
 	X(proxy_untrusted, "PROXY headers from untrusted senders, dropped")    \
 	X(proxy_bad, "messages of --trust-proxy senders without a header")     \
-	X(log_left_out, "log lines left out by the rate limit")
+	X(log_left_out, "log lines left out by the rate limit")               \
+	X(withheld_family, "answers whose NTS records were withheld (NODATA): " \
+			   "A to an IPv6 client, AAAA to an IPv4 one")         \
+	X(withheld_no_router, "AAAA answers with records withheld: no "         \
+			      "--v6-router prefix, no A record of the name")   \
+	X(withheld_refused, "AAAA answers with records withheld: the router " \
+			    "REFUSED the IPv6 NOTICE")                         \
+	X(a_lookups, "A queries of ntsdns's own for an AAAA answer's routers")
 
 /* Bounds (ms) of the negotiation latency histogram; then +Inf. */
 #define NEGO_HIST_BOUNDS { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000 }

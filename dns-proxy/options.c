@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -68,6 +69,18 @@ static int parse_trust(const struct opt *o, const char *arg, void *dst)
 	return 0;
 }
 
+static int parse_v6_router(const struct opt *o, const char *arg, void *dst)
+{
+	char why[256];
+
+	(void)o;
+	if (v6route_parse(arg, dst, why, sizeof(why))) {
+		pr_err("--v6-router: %s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 #define F(m)	OPT_FIELD(struct config, m)
 #define L(a, n) OPT_LIST_FIELD(struct config, a, n)
 
@@ -104,7 +117,7 @@ static const struct opt opts[] = {
 	  .help = "how long an answer waits for the routers; the NOTICE is "
 		  "resent halfway" },
 	{ .name = "ttl", .type = OPT_UINT, .arg = "SEC", F(ttl), .min = 0,
-	  .max = 2147483647, .help = "TTL of negotiated A records" },
+	  .max = 2147483647, .help = "TTL of negotiated A and AAAA records" },
 	{ .name = "notice-max", .type = OPT_UINT, .arg = "N",
 	  F(notice_max), .min = 1, .max = NOTICE_MAX,
 	  .dflt = NOTICE_MAX_DEFAULT,
@@ -147,6 +160,15 @@ static const struct opt opts[] = {
 	  .help = "messages from there (dnsdist with useProxyProtocol) begin "
 		  "with a PROXY v2 header: its source is the client; from "
 		  "there, one without it is dropped (repeatable)" },
+	{ .name = "v6-router", .type = OPT_LIST, .arg = "PREFIX=ROUTER_IPv4",
+	  L(v6_router, nv6_router), .parse = parse_v6_router,
+	  .flags = OPT_UNIQUE, .what = "prefixes",
+	  .def = "none",
+	  .help = "AAAA records with an address in PREFIX (e.g. "
+		  "2001:db8:1::/48=198.51.100.2) are negotiated with the "
+		  "NTS router at ROUTER_IPv4 (its NTS-Nego address); the longest prefix "
+		  "wins; without one, the routers at the name's A records "
+		  "(repeatable)" },
 	{ .name = "threads", .type = OPT_UINT, .arg = "N", F(threads),
 	  .min = 1, .max = 256, .def = "the CPUs it may run on",
 	  .help = "workers, each with its own sockets (SO_REUSEPORT), "
@@ -242,6 +264,28 @@ static int check_upstreams(const struct config *c)
 	return 0;
 }
 
+/* One prefix, two routers: which one is meant cannot be guessed. */
+static int check_v6_routers(const struct config *c)
+{
+	char net[INET6_ADDRSTRLEN];
+	size_t i, j;
+
+	for (i = 0; i < c->nv6_router; i++)
+		for (j = 0; j < i; j++) {
+			if (c->v6_router[i].len != c->v6_router[j].len ||
+			    memcmp(c->v6_router[i].prefix,
+				   c->v6_router[j].prefix, 16))
+				continue;
+			inet_ntop(AF_INET6, c->v6_router[i].prefix, net,
+				  sizeof(net));
+			pr_err("--v6-router %s/%u is given twice, with two "
+			       "routers: give each prefix once",
+			       net, c->v6_router[i].len);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 /* Shorter than this, a trusted network is hardly "our forwarders". */
 #define TRUST_WARN_LEN 8
 
@@ -301,7 +345,8 @@ int config_parse(struct config *c, int argc, char **argv)
 	check_trust("trust-ecs", c->trust_ecs, c->ntrust_ecs, "forwarders");
 	check_trust("trust-proxy", c->trust_proxy, c->ntrust_proxy,
 		    "load balancers");
-	return check_upstreams(c);
+	err = check_v6_routers(c);
+	return err ? err : check_upstreams(c);
 }
 
 int config_zones(struct config *c)

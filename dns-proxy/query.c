@@ -38,8 +38,11 @@ struct query {
 	size_t resp_len;
 	struct dnsmsg r;     /* read from it */
 	struct nts_target t; /* the records negotiated */
-	uint32_t gn;	     /* for whom */
+	struct nts_gn gn;    /* for whom */
 	bool gn_ecs;	     /* the GN is the client's ECS address */
+	/* AAAA without --v6-router: our own query for the name's A */
+	struct fwd_req fwd_a;
+	struct dnsq dq_a;
 	LIST_ENTRY(query) dedup;
 };
 
@@ -55,13 +58,42 @@ struct queries {
 static void query_free(struct query *q)
 {
 	forward_cancel(&q->fwd);
+	forward_cancel(&q->fwd_a);
 	nego_cancel(&q->nego);
 	client_done(&q->cl);
 	LIST_REMOVE(q, dedup);
 	nts_target_free(&q->t);
 	free(q->resp);
 	free(q->fwd.wire);
+	free(q->fwd_a.wire);
 	free(q);
+}
+
+/*
+ * The answer without the records withheld. If ldns cannot write it, it
+ * goes as it is: such a record costs GN only Happy Eyeballs' delay.
+ */
+static void withhold(struct query *q)
+{
+	uint8_t *out = malloc(DNS_MSG_MAX);
+	char what[QNAME_STRLEN];
+	size_t n = 0;
+
+	if (out)
+		n = nts_withhold(q->resp, q->resp_len, &q->t, out,
+				 DNS_MSG_MAX);
+	if (!n || dnsmsg_parse(out, n, &q->r)) {
+		ev_info("%s: cannot leave the withheld records out (%s); "
+			"answered unchanged",
+			qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
+			out ? "ldns does not read the answer" : "out of memory");
+		free(out);
+		dnsmsg_parse(q->resp, q->resp_len, &q->r);
+		return;
+	}
+	free(q->resp);
+	q->resp = out;
+	q->resp_len = n;
 }
 
 /* The upstream's answer, as it is now, to the client; then @q is gone. */
@@ -72,6 +104,8 @@ static void reply(struct query *q)
 	char who[ADDR_STRLEN], what[QNAME_STRLEN];
 	const uint8_t *out;
 
+	if (nts_withheld(&q->t))
+		withhold(q);
 	out = dns_finish(q->resp, q->resp_len, q->dq.id, limit, qs->tcbuf, &n);
 	if (out != q->resp)
 		qs->px->cnt.truncated++;
@@ -110,6 +144,7 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 		      unsigned int n)
 {
 	struct query *q = container_of(req, struct query, nego);
+	size_t before = nts_withheld(&q->t);
 	uint8_t *more;
 
 	/* An answer for the host behind the forwarder, not its others. */
@@ -118,18 +153,46 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 		if (more) {
 			q->resp = more;
 			q->resp_len = dns_ecs_scope_checked(
-				q->resp, q->resp_len, q->resp_len + 12, q->gn);
+				q->resp, q->resp_len, q->resp_len + 12,
+				q->gn.addr);
 		}
 	}
+	if (nts_withheld(&q->t) > before)
+		q->qs->px->cnt.withheld_refused++;
 	reply(q);
+}
+
+/*
+ * The family of the GN is that of its query's source: an IPv4 address
+ * mapped into IPv6 (a dual-stack socket, a PROXY header) is IPv4.
+ */
+static bool source_gn(const struct sockaddr_storage *src, struct nts_gn *gn)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)src;
+
+	memset(gn, 0, sizeof(*gn));
+	if (src->ss_family == AF_INET) {
+		gn->addr = ((const struct sockaddr_in *)src)->sin_addr.s_addr;
+		return true;
+	}
+	if (src->ss_family != AF_INET6)
+		return false;
+	if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
+		memcpy(&gn->addr, a6->sin6_addr.s6_addr + 12, 4);
+		return true;
+	}
+	gn->v6 = true;
+	memcpy(gn->addr6, &a6->sin6_addr, 16);
+	return true;
 }
 
 /*
  * The outside host that will connect: the client (the one a trusted
  * PROXY v2 header names, listen.c), or, when the client is a forwarder
- * we trust (--trust-ecs), the host its EDNS Client Subnet names. 0 (and logged) when NTS-Nego cannot say who it is.
+ * we trust (--trust-ecs), the host its EDNS Client Subnet names. false
+ * (and logged) when NTS-Nego cannot say who it is.
  */
-static uint32_t query_gn(struct query *q)
+static bool query_gn(struct query *q, struct nts_gn *gn)
 {
 	const struct config *c = &q->qs->px->cfg;
 	char who[ADDR_STRLEN], what[QNAME_STRLEN];
@@ -140,7 +203,9 @@ static uint32_t query_gn(struct query *q)
 			continue;
 		if (q->dq.has_ecs32) {
 			q->gn_ecs = true;
-			return q->dq.ecs32;
+			memset(gn, 0, sizeof(*gn));
+			gn->addr = q->dq.ecs32;
+			return true;
 		}
 		/* The forwarder itself will not connect: say so. */
 		ev_debug("%s: %s: a trusted forwarder, but no ECS /32; "
@@ -149,31 +214,122 @@ static uint32_t query_gn(struct query *q)
 			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)));
 		break;
 	}
-	if (q->cl.src.ss_family != AF_INET) {
-		ev_debug("%s: %s: NTS-Nego is for IPv4 clients; answered "
-			 "unchanged",
+	if (!source_gn(&q->cl.src, gn)) {
+		ev_debug("%s: %s: not an IP client; answered unchanged",
 			 addr_str(&q->cl.src, who, sizeof(who)),
 			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)));
-		return 0;
+		return false;
 	}
-	return ((const struct sockaddr_in *)&q->cl.src)->sin_addr.s_addr;
+	return true;
+}
+
+/* The routers are asked; true when the answer is held for them. */
+static bool start(struct query *q)
+{
+	q->nego.done = held_done;
+	return nego_start(q->qs->nego, &q->nego, &q->t, &q->gn);
+}
+
+/*
+ * AAAA records no router is known for are withheld (NODATA if none is
+ * left): without an NTS router that knows of GN, its packets to that
+ * address are dropped, and a record that leads to a dropped packet
+ * costs Happy Eyeballs only its delay.
+ */
+static void withhold_unrouted(struct query *q)
+{
+	char what[QNAME_STRLEN];
+
+	if (!nts_withhold_unrouted(&q->t))
+		return;
+	q->qs->px->cnt.withheld_no_router++;
+	ev_debug("%s: AAAA withheld: no --v6-router prefix holds its "
+		 "address and the name has no A record to name its router",
+		 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)));
+}
+
+/* Our A query for an AAAA answer's name came back, or did not. */
+static void a_done(struct fwd_req *f, uint8_t *buf, size_t len,
+		   const struct dnsmsg *r, const char *why)
+{
+	struct query *q = container_of(f, struct query, fwd_a);
+	struct nts_target a;
+
+	(void)why; /* then the name has no router we know of */
+	if (buf && nts_target_find(buf, len, r, &q->qs->px->cfg.zones, &a) > 0)
+		nts_target_fallback(&q->t, &a);
+	if (buf)
+		nts_target_free(&a);
+	free(buf);
+	withhold_unrouted(q);
+	if (!start(q))
+		reply(q);
+}
+
+/*
+ * The routers of the AAAA records without a --v6-router prefix are
+ * those of the name's A records: asked upstream, as any resolver would.
+ * true when the answer waits for them.
+ */
+static bool ask_a(struct query *q)
+{
+	uint8_t wire[DNS_HDR_LEN + DNS_NAME_MAX + 4];
+	size_t n = nts_a_query(q->t.fqdn, wire, sizeof(wire));
+
+	q->fwd_a.wire = n ? malloc(n) : NULL;
+	if (!q->fwd_a.wire)
+		goto none;
+	memcpy(q->fwd_a.wire, wire, n);
+	if (dnsq_parse(q->fwd_a.wire, n, &q->dq_a) != DNSQ_FORWARD)
+		goto none;
+	q->fwd_a.len = n;
+	q->fwd_a.dq = &q->dq_a;
+	q->fwd_a.whole = true; /* every A record: over TCP if need be */
+	q->fwd_a.done = a_done;
+	if (forward_start(q->qs->fwd, &q->fwd_a))
+		goto none;
+	q->qs->px->cnt.a_lookups++;
+	return true;
+none:
+	withhold_unrouted(q);
+	return start(q);
+}
+
+/*
+ * GN cannot be admitted on a family whose address we do not know: an
+ * IPv4 client's AAAA, an IPv6 client's A, is withheld (NODATA), and
+ * such a record would only cost Happy Eyeballs its delay.
+ */
+static void withhold_family(struct query *q)
+{
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
+
+	nts_withhold_all(&q->t);
+	q->qs->px->cnt.withheld_family++;
+	ev_debug("%s: %s: %s for an %s client: withheld (NODATA)",
+		 addr_str(&q->cl.src, who, sizeof(who)),
+		 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
+		 q->t.v6 ? "AAAA" : "A", q->gn.v6 ? "IPv6" : "IPv4");
 }
 
 /* The NTS-Nego decision; true when the answer is held for it. */
 static bool negotiate(struct query *q)
 {
-	struct queries *qs = q->qs;
+	const struct config *c = &q->qs->px->cfg;
 	int rc;
 
 	if (q->cl.udp && q->resp_len > q->dq.udp_max)
 		return false; /* truncated: it comes back over TCP */
-	rc = nts_target_find(q->resp, q->resp_len, &q->r, &qs->px->cfg.zones,
-			     &q->t);
-	if (rc <= 0)
+	rc = nts_target_find(q->resp, q->resp_len, &q->r, &c->zones, &q->t);
+	if (rc <= 0 || !query_gn(q, &q->gn))
 		return false;
-	q->gn = query_gn(q);
-	q->nego.done = held_done;
-	return q->gn && nego_start(qs->nego, &q->nego, &q->t, q->gn);
+	if (q->gn.v6 != q->t.v6) {
+		withhold_family(q);
+		return false;
+	}
+	if (q->t.v6 && nts_target_route6(&q->t, c->v6_router, c->nv6_router))
+		return ask_a(q);
+	return start(q);
 }
 
 /* The upstream's answer, or why none came (forward.c's callback). */

@@ -6,7 +6,8 @@
  *
  *   byte 0      bit 0: the client came over TCP; bits 1-2: what the
  *               router says (0 nothing, 1 ACCEPT, 2 ACCEPT with an
- *               address, 3 REJECT); bit 3: the query begins with a
+ *               address, 3 REJECT, and for AAAA REFUSED, the records
+ *               then withheld); bit 3: the query begins with a
  *               PROXY v2 header, taken off when it parses (when it does
  *               not, the daemon drops the message; here it goes on as a
  *               query, so that the DNS path keeps its share of runs)
@@ -56,6 +57,25 @@ static const struct nts_zones zones = {
 	.ring = { .keys = &key, .n = 1 },
 };
 
+/* Every AAAA record's router: one, so that each is negotiated. */
+static const struct nts_v6route route6 = { .len = 0, .router = 0x036433c6 };
+
+/* The answer without @t's records: a message still, with fewer. */
+static void withheld(const uint8_t *resp, size_t len,
+		     const struct nts_target *t)
+{
+	static uint8_t out[DNS_MSG_MAX];
+	ldns_pkt *p = NULL;
+	size_t n;
+
+	n = nts_withhold(resp, len, t, out, sizeof(out));
+	if (!n)
+		return;
+	CHECK(ldns_wire2pkt(&p, out, n) == LDNS_STATUS_OK);
+	CHECK(ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR);
+	ldns_pkt_free(p);
+}
+
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)p[0] << 8 | p[1];
@@ -83,8 +103,10 @@ static void agrees(const uint8_t *buf, size_t len)
 static void negotiate(uint8_t *resp, size_t len, const struct dnsmsg *r,
 		      int mode)
 {
+	static const uint8_t via6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 3 };
 	uint32_t ttl_be = htonl(TTL);
 	uint32_t via = htonl(0xc6336403);
+	size_t alen;
 	struct nego_msg m = { .type = NEGO_NOTICE };
 	static uint8_t before[DNS_MSG_MAX];
 	struct nts_verdict *v;
@@ -99,26 +121,42 @@ static void negotiate(uint8_t *resp, size_t len, const struct dnsmsg *r,
 	if (rc <= 0)
 		return;
 	CHECK(t.n > 0 && t.zone);
+	alen = t.v6 ? 16 : 4;
+	CHECK(nts_target_route6(&t, &route6, 1) == 0);
 	/* The name must go into a NOTICE as it is. */
 	memcpy(m.fqdn, t.fqdn, sizeof(m.fqdn));
 	CHECK(nego_encode(&m, &key, 1800000000, buf, sizeof(buf)) > 0);
 	for (i = 0; i < t.n; i++) {
 		CHECK(t.rr[i].ttl_off + 10 <= len);
-		CHECK(get16(resp + t.rr[i].ttl_off + 4) == 4);
-		CHECK(!memcmp(resp + t.rr[i].ttl_off + 6, &t.rr[i].addr, 4));
+		CHECK(get16(resp + t.rr[i].ttl_off + 4) == alen);
+		CHECK(!memcmp(resp + t.rr[i].ttl_off + 6,
+			      t.v6 ? (const void *)t.rr[i].addr6
+				   : (const void *)&t.rr[i].addr,
+			      alen));
 	}
 	/* Each record's router says the same: ACCEPT (with @via), or not. */
 	v = calloc(t.n, sizeof(*v));
 	CHECK(v);
-	for (i = 0; i < t.n; i++)
-		v[i] = (struct nts_verdict){ .router = t.rr[i].addr,
+	for (i = 0; i < t.n; i++) {
+		v[i] = (struct nts_verdict){ .router = t.rr[i].router,
 					     .accept = mode == 1 || mode == 2,
+					     .refused = mode == 3 && t.v6,
 					     .has_addr = mode == 2,
 					     .addr = via };
+		memcpy(v[i].addr6, via6, 16);
+	}
+	if (mode == 0) {
+		/* The other family's: every record left out. */
+		nts_withhold_all(&t);
+		withheld(resp, len, &t);
+	}
 	if (mode == 3) {
 		memcpy(before, resp, len);
 		CHECK(nts_apply(resp, &t, v, t.n, TTL) == 0);
 		CHECK(!memcmp(before, resp, len));
+		CHECK(nts_withheld(&t) == (t.v6 ? t.n : 0));
+		if (t.v6)
+			withheld(resp, len, &t);
 	}
 	if (mode == 1 || mode == 2) {
 		CHECK(nts_apply(resp, &t, v, t.n, TTL) == t.n);
@@ -126,8 +164,10 @@ static void negotiate(uint8_t *resp, size_t len, const struct dnsmsg *r,
 		for (i = 0; i < t.n; i++) {
 			CHECK(!memcmp(resp + t.rr[i].ttl_off, &ttl_be, 4));
 			if (mode == 2)
-				CHECK(!memcmp(resp + t.rr[i].ttl_off + 6, &via,
-					      4));
+				CHECK(!memcmp(resp + t.rr[i].ttl_off + 6,
+					      t.v6 ? (const void *)via6
+						   : (const void *)&via,
+					      alen));
 		}
 		ldns_pkt_free(again);
 		again = NULL;

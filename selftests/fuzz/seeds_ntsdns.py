@@ -85,7 +85,16 @@ def main(out):
                  rr(alice, 1, a("198.51.100.3")),
                  rr(alice, 46, b"\0\1\x08\3" + b"\0" * 30),
              ])),
-        # Not ours: another zone, AAAA, NXDOMAIN, a CNAME loop.
+        # AAAA in the zone (issue 19): ACCEPT, with an address, REFUSED
+        # (withheld: the rest of the answer is written again by ldns).
+        seed(4, query(alice, 28), answer(alice, [rr(b"\xc0\x0c", 28, b"\x20\1\x0d\xb8" + b"\0" * 11 + b"\2")], 28)),
+        seed(6, query("www.other.test", 28, edns=opt(do=True)),
+             answer("www.other.test", [
+                 rr(b"\xc0\x0c", 5, name(alice)),
+                 rr(alice, 28, b"\x20\1\x0d\xb8" + b"\0" * 11 + b"\2"),
+                 rr(b"\xc0\x2c", 28, b"\x20\1\x0d\xb8" + b"\0" * 11 + b"\3"),
+             ], 28, ns=[soa], ar=[opt(do=True)])),
+        # Not ours: another zone, NXDOMAIN, a CNAME loop.
         seed(2, query("www.other.test"),
              answer("www.other.test", [rr(b"\xc0\x0c", 1, a("192.0.2.1"))])),
         seed(2, query(alice, 28), answer(alice, [rr(alice, 28, b"\x20\1" + b"\0" * 14)], 28)),
