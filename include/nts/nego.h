@@ -48,7 +48,14 @@ enum nego_type {
  * REFUSED, so an NTS server learns it must not answer the AAAA.
  */
 #define NEGO_F_V6	0x40
-#define NEGO_TYPE_MASK	0x3f
+/*
+ * In Type: flags of later versions. A NOTICE with one this router does
+ * not know is answered REFUSED (signed, if its trailer, found from the
+ * message's end, checks with one of our keys): the FQDN is where it
+ * always is, whatever the flag adds after it. Type itself is 0x07.
+ */
+#define NEGO_F_LATER	0x38
+#define NEGO_TYPE_MASK	0x07
 
 struct nego_hdr {
 	__u8 txid;

@@ -379,6 +379,79 @@ TEST(authentication)
 		  "a bit of the GN address flipped");
 }
 
+/*
+ * A NOTICE of a later version: a flag of NEGO_F_LATER and bytes this
+ * version can't read after the FQDN. Signed with @k if set.
+ */
+static size_t later_notice(__u8 *buf, const struct nts_key *k, __u64 t)
+{
+	static const char fqdn[] = "alice.example.net";
+	size_t n = 0, klen;
+	unsigned int maclen;
+	int i;
+
+	buf[n++] = 7;
+	buf[n++] = NEGO_NOTICE | 0x08;
+	buf[n++] = 0;
+	buf[n++] = sizeof(fqdn) - 1;
+	memset(buf + n, 0, 4);		/* GN: the later fields say */
+	n += 4;
+	memcpy(buf + n, fqdn, sizeof(fqdn) - 1);
+	n += sizeof(fqdn) - 1;
+	memset(buf + n, 0xee, 5);	/* what the flag adds */
+	n += 5;
+	if (!k)
+		return n;
+	for (i = 7; i >= 0; i--)
+		buf[n++] = t >> (8 * i);
+	memset(buf + n, 0x5a, 8);	/* nonce */
+	n += 8;
+	klen = strlen(k->name);
+	buf[n++] = klen >> 8;
+	buf[n++] = klen & 0xff;
+	memcpy(buf + n, k->name, klen);
+	n += klen;
+	HMAC(EVP_sha256(), k->secret, k->secret_len, buf, n, buf + n, &maclen);
+	return n + maclen;
+}
+
+TEST(later_flags_refused)
+{
+	struct nego_auth a = { .keys = &keys };
+	const struct nts_key *key;
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m;
+	size_t len;
+
+	if (!keyring())
+		return;
+	len = later_notice(buf, &keys.keys[1], NOW);
+	ASSERT_EQ(nego_verify(buf, len, &a, NOW, &m, &key), -NEGO_E_TYPE,
+		  "a flag this version does not know: not acted on");
+	ASSERT_EQ(m.type, NEGO_NOTICE, "but a NOTICE, to be answered");
+	ASSERT_STREQ(m.fqdn, "alice.example.net", "its name read");
+	ASSERT_TRUE(key == &keys.keys[1], "its key found from the end");
+	ASSERT_EQ(m.txid, 7, "its TxID");
+
+	buf[len - 1] ^= 1;
+	ASSERT_EQ(nego_verify(buf, len, &a, NOW, &m, &key), -NEGO_E_TYPE,
+		  "a bad MAC");
+	ASSERT_TRUE(!key, "no key: an unsigned REFUSED at most");
+
+	len = later_notice(buf, &keys.keys[0], NOW - 3600);
+	ASSERT_EQ(nego_verify(buf, len, &a, NOW, &m, &key), -NEGO_E_TIME,
+		  "signed long ago");
+	ASSERT_TRUE(!key, "not answered as signed");
+
+	len = later_notice(buf, NULL, NOW);
+	ASSERT_EQ(nego_verify(buf, len, &a, NOW, &m, &key), -NEGO_E_TYPE,
+		  "unsigned");
+	ASSERT_TRUE(!key && m.type == NEGO_NOTICE, "a NOTICE without a key");
+	buf[1] = NEGO_ACCEPT | 0x08;
+	nego_verify(buf, len, &a, NOW, &m, &key);
+	ASSERT_TRUE(!m.type, "an answer of a later version: never answered");
+}
+
 TEST(time_window)
 {
 	__u8 buf[NEGO_MSG_MAX];

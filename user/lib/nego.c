@@ -203,11 +203,49 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 	return off + NEGO_MAC_LEN;
 }
 
+/* The FQDN at its place after the header; 0 or -enum nego_err. */
+static int fqdn_read(const __u8 *buf, size_t len, size_t flen,
+		     struct nego_msg *m)
+{
+	char norm[256];
+
+	if (sizeof(struct nego_hdr) + flen > len)
+		return -NEGO_E_SHORT;
+	if (!flen || flen > NEGO_FQDN_MAX)
+		return -NEGO_E_LENGTH;
+	memcpy(m->fqdn, buf + sizeof(struct nego_hdr), flen);
+	/* Exactly a normalized name: no NUL, upper case or dot. */
+	if (strlen(m->fqdn) != flen ||
+	    dns_name_normalize(m->fqdn, norm, sizeof(norm)) ||
+	    strcmp(norm, m->fqdn))
+		return -NEGO_E_NAME;
+	return 0;
+}
+
+/*
+ * A NOTICE of a later version (NEGO_F_LATER): what every version has,
+ * for a REFUSED; -NEGO_E_TYPE whatever else, as it can't be acted on.
+ */
+static int later_notice(const __u8 *buf, size_t len,
+			const struct nego_hdr *h, struct nego_msg *m)
+{
+	int err = fqdn_read(buf, len, ntohs(h->len), m);
+
+	if (err) {
+		m->fqdn[0] = '\0';
+		return err;
+	}
+	m->type = NEGO_NOTICE;
+	m->later = true;
+	return -NEGO_E_TYPE;
+}
+
 int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 {
 	struct nego_hdr h;
 	size_t flen, off, rest, klen;
 	__u8 type;
+	int err;
 
 	memset(m, 0, sizeof(*m));
 	if (len < sizeof(h))
@@ -216,8 +254,10 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 	m->txid = h.txid;
 	m->gn = h.gn;
 	type = h.type & NEGO_TYPE_MASK;
+	if ((h.type & NEGO_F_LATER) && type == NEGO_NOTICE)
+		return later_notice(buf, len, &h, m);
 	m->v6 = h.type & NEGO_F_V6;
-	if (type < NEGO_NOTICE || type > NEGO_REFUSED ||
+	if ((h.type & NEGO_F_LATER) || type < NEGO_NOTICE || type > NEGO_REFUSED ||
 	    ((h.type & NEGO_F_ADDR) && type != NEGO_ACCEPT) ||
 	    (m->v6 && h.gn))
 		return -NEGO_E_TYPE;
@@ -229,18 +269,9 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 	      (m->has_addr ? nego_addr_len(m->v6) : 0);
 	if (off > len)
 		return -NEGO_E_SHORT;
-	if (!flen || flen > NEGO_FQDN_MAX)
-		return -NEGO_E_LENGTH;
-	memcpy(m->fqdn, buf + sizeof(h), flen);
-	{
-		char norm[256];
-
-		/* Exactly a normalized name: no NUL, upper case or dot. */
-		if (strlen(m->fqdn) != flen ||
-		    dns_name_normalize(m->fqdn, norm, sizeof(norm)) ||
-		    strcmp(norm, m->fqdn))
-			return -NEGO_E_NAME;
-	}
+	err = fqdn_read(buf, len, flen, m);
+	if (err)
+		return err;
 	if (m->v6)
 		memcpy(m->gn6, buf + sizeof(h) + flen, 16);
 	if (m->has_addr && m->v6)
@@ -378,6 +409,45 @@ static int replay_check(struct nego_replay *r, __u64 nonce, __u64 time,
 	return 0;
 }
 
+/*
+ * A later NOTICE's trailer is at its end, key name and all: try each of
+ * our keys' names there. @key set if one signed it, in time; the result
+ * is -NEGO_E_TYPE all the same (or -NEGO_E_TIME): only to be REFUSED.
+ */
+static int later_verify(const __u8 *buf, size_t len,
+			const struct nego_auth *a, __u64 now,
+			struct nego_msg *m, const struct nts_key **key)
+{
+	__u8 want[NEGO_MAC_LEN];
+	size_t i;
+
+	for (i = 0; a->keys && i < a->keys->n; i++) {
+		const struct nts_key *k = &a->keys->keys[i];
+		size_t klen = strlen(k->name);
+		size_t tl = NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN;
+		const __u8 *t = buf + len - tl;
+
+		if (len < sizeof(struct nego_hdr) + tl ||
+		    ((size_t)t[16] << 8 | t[17]) != klen ||
+		    memcmp(t + NEGO_TRAILER_FIXED, k->name, klen))
+			continue;
+		mac(k, buf, len - NEGO_MAC_LEN, want);
+		if (CRYPTO_memcmp(want, buf + len - NEGO_MAC_LEN, NEGO_MAC_LEN))
+			continue;
+		m->is_signed = true;
+		m->time = get64(t);
+		m->nonce = get64(t + 8);
+		memcpy(m->key, k->name, klen + 1);
+		if (m->time + NEGO_TIME_SKEW < now ||
+		    m->time > now + NEGO_TIME_SKEW)
+			return -NEGO_E_TIME;
+		if (key)
+			*key = k;
+		break;
+	}
+	return -NEGO_E_TYPE;
+}
+
 int nego_verify(const __u8 *buf, size_t len, const struct nego_auth *a,
 		__u64 now, struct nego_msg *m, const struct nts_key **key)
 {
@@ -388,6 +458,8 @@ int nego_verify(const __u8 *buf, size_t len, const struct nego_auth *a,
 	if (key)
 		*key = NULL;
 	err = nego_decode(buf, len, m);
+	if (err == -NEGO_E_TYPE && m->later)
+		return later_verify(buf, len, a, now, m, key);
 	if (err)
 		return err;
 	if (!m->is_signed)

@@ -27,6 +27,8 @@ struct nego_msg {
 	bool v6;
 	__u8 gn6[16];
 	__u8 addr6[16];		/* has_addr */
+	/* a NOTICE with NEGO_F_LATER flags: only txid, gn, fqdn are read */
+	bool later;
 	/* the trailer */
 	bool is_signed;
 	__u64 time;
