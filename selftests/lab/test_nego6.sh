@@ -44,9 +44,28 @@ test_accept_opens_the_way() {
 	expect_match "ACCEPT with alice's IPv6 address" \
 		"$(notice6 alice.example.net)" \
 		"^ACCEPT alice\.example\.net for $GN6 .*answer with $PN6.*signed by nts-key"
+	expect_match "ntsctl rc lists the rc6 entry" "$($NTSCTL rc)" \
+		"$GN6 +$PN6 +alice\.example\.net .* no$"
 	expect_eq "GN reaches alice's page over IPv6" "$(fetch6)" \
 		"alice's v6 page"
+	expect_match "the rc6 entry was used" "$($NTSCTL rc)" "yes$"
+	expect_match "ntsctl rc --json: family ipv6" "$($NTSCTL rc --json)" \
+		"\"family\": \"ipv6\", \"gn\": \"$GN6\", \"inside\": \"$PN6\""
 	expect_gt "the flow was opened from rc6" "$(stat fw6_rc_open)" 0
+}
+
+test_phl6_listed_and_deleted() {
+	$NTSCTL phl add alice.example.net $PN6
+	expect_match "ntsctl phl lists the IPv6 name" "$($NTSCTL phl)" \
+		"alice\.example\.net +$PN6 .* never +static$"
+	expect_match "JSON: family ipv6, static" "$($NTSCTL phl --json)" \
+		"\"family\": \"ipv6\", \"name\": \"alice\.example\.net\", \"inside\": \"$PN6\".*\"static\": true"
+	expect_ok "JSON parses" sh -c "$NTSCTL phl --json | python3 -m json.tool"
+	expect_ok "phl del" $NTSCTL phl del alice.example.net
+	expect_eq "gone from phl6" "$($NTSCTL phl --json)" "[]"
+	expect_match "then REJECT" "$(notice6 alice.example.net)" "^REJECT"
+	expect_fail "a second del: no such name" \
+		$NTSCTL phl del alice.example.net
 }
 
 test_unknown_name_rejected() {

@@ -60,7 +60,7 @@ static int phl_list(struct ctl *c)
 	char addr[INET_ADDRSTRLEN], age[16], exp[16];
 	__u64 now = mono_ns();
 	size_t i, *order;
-	int err;
+	int err, n6;
 
 	err = map_walk(c->maps.phl, sizeof(struct phl_key),
 		       sizeof(struct phl_entry), collect_name, &nm);
@@ -114,8 +114,12 @@ static int phl_list(struct ctl *c)
 			       origin);
 		}
 	}
+	/* The IPv6 names follow, in a layout of their own. */
+	n6 = phl6_print(c, c->cfg.json, nm.n == 0);
+	if (n6 < 0)
+		err = n6;
 	if (c->cfg.json)
-		printf("%s]\n", nm.n ? "\n" : "");
+		printf("%s]\n", nm.n || n6 > 0 ? "\n" : "");
 out:
 	free(order);
 	free(nm.k);
