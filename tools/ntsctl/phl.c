@@ -158,7 +158,7 @@ static int phl_add(struct ctl *c, const char *name, const char *addr)
 	if (inet_pton(AF_INET6, addr, &a6) == 1)
 		return phl6_add(c, &k, &a6);
 	if (inet_pton(AF_INET, addr, &a) != 1) {
-		pr_err("'%s' is not an IPv4 or IPv6 address", addr);
+		pr_err("'%s' is not an IPv4 address, nor an IPv6 one", addr);
 		return -EINVAL;
 	}
 	e.addr = a.s_addr;
