@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "flow.h"
 #include "policy.h"
+#include "rc.h"
 #include "test.h"
 
 #define SEC_NS	 1000000000ULL
@@ -409,6 +410,37 @@ TEST(fw6_rc6_window)
 	rc6_allow(GN, 5 * SEC_NS, "all");
 	ASSERT_EQ(f6_in(&ack), XDP_DROP, "no SYN: opens nothing");
 	ASSERT_EQ(fixture_stat(NTS_STAT_FW6_RC_NOT_OPENER), 1, "counted");
+	fw6_config(false);
+}
+
+/* ntsload's rc6_offer(): the entry it writes admits GN, and GN only. */
+TEST(fw6_rc6_offer)
+{
+	struct f6 syn = tcp(GN, ALICE, 50000, 8080, 0x02);
+	struct f6 other = tcp(OTHER, ALICE, 50000, 8080, 0x02);
+	struct nts_policy pol = { .flags = POLICY_ALL };
+	struct nts_in6 gn, alice;
+	struct rc6_entry r;
+
+	fw6_config(true);
+	addr6(GN, &gn);
+	addr6(ALICE, &alice);
+	ASSERT_EQ(rc6_offer(fx.maps.rc6, &gn, &alice, "alice.example.net",
+			    &pol, 5, mono_ns()),
+		  RC_OFFER_OK, "offered");
+	if (ASSERT_TRUE(rc6_get(&r), "rc6 entry"))
+		ASSERT_TRUE(!strcmp(r.fqdn, "alice.example.net") &&
+				    !r.first_use_ns &&
+				    r.expires_ns > mono_ns() + 4 * SEC_NS,
+			    "name, unused, five seconds");
+	/* Another host for the same GN: no address is shared, no BUSY. */
+	addr6(OTHER, &alice);
+	ASSERT_EQ(rc6_offer(fx.maps.rc6, &gn, &alice, "bob.example.net", &pol,
+			    5, mono_ns()),
+		  RC_OFFER_OK, "a second host at once");
+	ASSERT_EQ(f6_in(&other), XDP_DROP, "another source dropped");
+	ASSERT_EQ(f6_in(&syn), XDP_PASS, "GN admitted");
+	ASSERT_EQ(fixture_stat(NTS_STAT_FW6_RC_OPEN), 1, "counted");
 	fw6_config(false);
 }
 

@@ -23,18 +23,42 @@
 
 #define KEY_FILES_MAX 16
 
+/* GN's address: an IPv6 one makes the NOTICE a NEGO_F_V6 one. */
+struct gn_addr {
+	bool set, v6;
+	__be32 v4;
+	__u8 a6[16];
+};
+
 struct args {
 	__be32 router;
 	unsigned int port;
 	const char *key_files[KEY_FILES_MAX]; /* loaded in main() */
 	unsigned int nkey_files;
 	bool insecure;
-	__be32 gn;
+	struct gn_addr gn;
 	unsigned int timeout_ms;
 	long txid; /* -1: random */
 	unsigned long long nonce;
 	long time_offset;
 };
+
+static int parse_gn(const struct opt *o, const char *arg, void *dst)
+{
+	struct gn_addr *g = dst;
+
+	(void)o;
+	if (inet_pton(AF_INET, arg, &g->v4) == 1) {
+		g->set = true;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, arg, g->a6) == 1) {
+		g->set = g->v6 = true;
+		return 0;
+	}
+	pr_err("--gn: '%s' is neither an IPv4 nor an IPv6 address", arg);
+	return -EINVAL;
+}
 
 /* Numbers as C writes them (0x1f), for the debugging options. */
 static int parse_txid(const struct opt *o, const char *arg, void *dst)
@@ -103,7 +127,9 @@ static const struct opt opts[] = {
 	{ .name = "insecure", .type = OPT_FLAG, F(insecure),
 	  .help = "send the paper's unsigned form" },
 	{ .name = "gn", .short_name = 'g', .type = OPT_FUNC, .arg = "ADDR",
-	  F(gn), .parse = opt_ipv4, .help = "the outside host to let in" },
+	  F(gn), .parse = parse_gn,
+	  .help = "the outside host to let in; an IPv6 address asks for "
+		  "the inside host's IPv6 side" },
 	{ .name = "timeout", .short_name = 't', .type = OPT_UINT,
 	  .arg = "MS", F(timeout_ms), .min = 1, .max = INT_MAX, .dflt = 2000,
 	  .help = "how long to wait for the answer" },
@@ -143,7 +169,7 @@ static int parse(struct args *a, char *fqdn, size_t len, int argc,
 	err = opts_parse(&prog, a, argc, argv, &first);
 	if (err)
 		return err;
-	if (!a->router || !a->gn || first != argc - 1 ||
+	if (!a->router || !a->gn.set || first != argc - 1 ||
 	    (!a->nkey_files && !a->insecure)) {
 		pr_err("need --router, --gn, --key FILE (or --insecure) and "
 		       "one NAME");
@@ -179,7 +205,7 @@ static int await(const struct args *a, const struct nts_keyring *keys, int fd,
 	__u8 buf[NEGO_MSG_MAX + 1];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	const struct nts_key *key;
-	char gn[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN];
+	char gn[INET6_ADDRSTRLEN], via[INET6_ADDRSTRLEN];
 	struct nego_msg m;
 	ssize_t len;
 	int err;
@@ -189,13 +215,20 @@ static int await(const struct args *a, const struct nts_keyring *keys, int fd,
 		if (len < 0)
 			continue;
 		err = nego_receive(buf, len, &auth, time(NULL), &m, &key);
-		if (m.txid != n->txid || m.gn != n->gn ||
+		if (m.txid != n->txid || m.gn != n->gn || m.v6 != n->v6 ||
+		    (m.v6 && memcmp(m.gn6, n->gn6, sizeof(m.gn6))) ||
 		    strcmp(m.fqdn, n->fqdn) || m.type == NEGO_NOTICE)
 			continue;	/* not the answer to our NOTICE */
-		inet_ntop(AF_INET, &m.gn, gn, sizeof(gn));
+		if (m.v6)
+			inet_ntop(AF_INET6, m.gn6, gn, sizeof(gn));
+		else
+			inet_ntop(AF_INET, &m.gn, gn, sizeof(gn));
 		printf("%s %s for %s (txid %u", nego_type_name(m.type), m.fqdn,
 		       gn, m.txid);
-		if (m.has_addr)
+		if (m.has_addr && m.v6)
+			printf(", answer with %s",
+			       inet_ntop(AF_INET6, m.addr6, via, sizeof(via)));
+		else if (m.has_addr)
 			printf(", answer with %s",
 			       inet_ntop(AF_INET, &m.addr, via, sizeof(via)));
 		if (err)
@@ -232,7 +265,9 @@ int main(int argc, char **argv)
 	}
 	router.sin_addr.s_addr = a.router;
 	router.sin_port = htons(a.port);
-	n.gn = a.gn;
+	n.gn = a.gn.v4;
+	n.v6 = a.gn.v6;
+	memcpy(n.gn6, a.gn.a6, sizeof(n.gn6));
 	n.nonce = a.nonce;
 	if (a.txid < 0 && getrandom(&n.txid, 1, 0) != 1)
 		return 2;

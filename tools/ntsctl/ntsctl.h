@@ -32,6 +32,9 @@ void addr_port(char *buf, size_t len, __be32 addr, __be16 port);
 
 /* nat6.c: the IPv6 flows; the number printed, or -errno */
 int nat6_print(struct ctl *c, bool json, bool first);
+/* rc6.c, phl6.c: the IPv6 entries, as nat6_print() */
+int rc6_print(struct ctl *c, bool json, bool first);
+int phl6_print(struct ctl *c, bool json, bool first);
 int cmd_nat(struct ctl *c, int argc, char **argv);
 int cmd_phl(struct ctl *c, int argc, char **argv);
 int cmd_rc(struct ctl *c, int argc, char **argv);

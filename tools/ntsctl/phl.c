@@ -7,6 +7,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include <nts/ip6.h>
 #include <nts/phl.h>
 
 #include "dnsname.h"
@@ -59,7 +60,7 @@ static int phl_list(struct ctl *c)
 	char addr[INET_ADDRSTRLEN], age[16], exp[16];
 	__u64 now = mono_ns();
 	size_t i, *order;
-	int err;
+	int err, n6;
 
 	err = map_walk(c->maps.phl, sizeof(struct phl_key),
 		       sizeof(struct phl_entry), collect_name, &nm);
@@ -113,8 +114,12 @@ static int phl_list(struct ctl *c)
 			       origin);
 		}
 	}
+	/* The IPv6 names follow, in a layout of their own. */
+	n6 = phl6_print(c, c->cfg.json, nm.n == 0);
+	if (n6 < 0)
+		err = n6;
 	if (c->cfg.json)
-		printf("%s]\n", nm.n ? "\n" : "");
+		printf("%s]\n", nm.n || n6 > 0 ? "\n" : "");
 out:
 	free(order);
 	free(nm.k);
@@ -122,9 +127,25 @@ out:
 	return err;
 }
 
+/* A name's IPv6 address goes to phl6, beside its IPv4 one (issue 19). */
+static int phl6_add(struct ctl *c, const struct phl_key *k,
+		    const struct nts_in6 *a)
+{
+	struct phl6_entry e = { .addr = *a, .flags = PHL_F_STATIC };
+
+	e.registered_ns = mono_ns();
+	if (bpf_map_update_elem(c->maps.phl6, k, &e, BPF_ANY)) {
+		pr_err("cannot add %s to phl6: %s%s", k->name, strerror(errno),
+		       errno == E2BIG ? "; delete names (ntsctl phl del)" : "");
+		return -errno;
+	}
+	return 0;
+}
+
 static int phl_add(struct ctl *c, const char *name, const char *addr)
 {
 	struct phl_entry e = { .flags = PHL_F_STATIC };
+	struct nts_in6 a6;
 	struct phl_key k;
 	struct in_addr a;
 
@@ -134,8 +155,10 @@ static int phl_add(struct ctl *c, const char *name, const char *addr)
 		       name);
 		return -EINVAL;
 	}
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return phl6_add(c, &k, &a6);
 	if (inet_pton(AF_INET, addr, &a) != 1) {
-		pr_err("'%s' is not an IPv4 address", addr);
+		pr_err("'%s' is not an IPv4 address, nor an IPv6 one", addr);
 		return -EINVAL;
 	}
 	e.addr = a.s_addr;
@@ -155,19 +178,25 @@ static int phl_add(struct ctl *c, const char *name, const char *addr)
 
 static int phl_del(struct ctl *c, const char *name)
 {
+	bool gone4, gone6;
 	struct phl_key k;
+	int err4;
 
 	if (dns_name_normalize(name, k.name, sizeof(k.name))) {
 		pr_err("'%s' is not a host name", name);
 		return -EINVAL;
 	}
-	if (bpf_map_delete_elem(c->maps.phl, &k)) {
-		pr_err("%s: %s", k.name,
-		       errno == ENOENT ? "no such name in the PHL" :
-					 strerror(errno));
-		return -errno;
-	}
-	return 0;
+	/* Both families: the name is gone, whichever it had. */
+	gone4 = !bpf_map_delete_elem(c->maps.phl, &k);
+	err4 = errno;
+	gone6 = !bpf_map_delete_elem(c->maps.phl6, &k);
+	if (gone4 || gone6)
+		return 0;
+	if (err4 == ENOENT)
+		err4 = errno;
+	pr_err("%s: %s", k.name,
+	       err4 == ENOENT ? "no such name in the PHL" : strerror(err4));
+	return -err4;
 }
 
 int cmd_phl(struct ctl *c, int argc, char **argv)

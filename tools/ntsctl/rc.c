@@ -40,7 +40,7 @@ int cmd_rc(struct ctl *c, int argc, char **argv)
 	__u64 now = mono_ns();
 	struct rcs *r;
 	size_t i;
-	int err;
+	int err, n6;
 
 	if (argc)
 		return usage_error("rc", argv[0]);
@@ -89,8 +89,9 @@ int cmd_rc(struct ctl *c, int argc, char **argv)
 			       left, e->first_use_ns ? "yes" : "no");
 		}
 	}
+	n6 = rc6_print(c, c->cfg.json, r->n == 0);
 	if (c->cfg.json)
-		printf("%s]\n", r->n ? "\n" : "");
+		printf("%s]\n", r->n || n6 > 0 ? "\n" : "");
 	free(r);
-	return 0;
+	return n6 < 0 ? n6 : 0;
 }

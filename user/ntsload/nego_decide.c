@@ -127,7 +127,10 @@ static bool within_limits(struct nego_decide *d, const struct nego_in *in,
 		stats_count(d->counts, NTS_STAT_NEGO_RATE_SERVER);
 		nego_event(d->log, "REFUSED", m, p,
 			   ": rate limit of its NTS server (--rate-server)");
-	} else if (!rl_allow(d->rl_gn, m->gn, now) ||
+	} else if (!rl_allow(d->rl_gn,
+			     m->v6 ? rl_hash_bytes(m->gn6, sizeof(m->gn6)) :
+				     m->gn,
+			     now) ||
 		   !rl_allow(d->rl_name, rl_hash(m->fqdn), now)) {
 		stats_count(d->counts, NTS_STAT_NEGO_RATE);
 		nego_event(d->log, "REFUSED", m, p, ": rate limit");
@@ -153,6 +156,10 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 	stats_count(d->counts, NTS_STAT_NEGO_NOTICE);
 	if (!within_limits(d, in, now, ob))
 		return;
+	if (m->v6) {
+		nego_notice6(d, in, now, ob);
+		return;
+	}
 	snprintf(k.name, sizeof(k.name), "%s", m->fqdn);
 	if (bpf_map_lookup_elem(d->maps->phl, &k, &e) ||
 	    (e.expires_ns && e.expires_ns < now)) {

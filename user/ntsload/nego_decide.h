@@ -83,4 +83,11 @@ void nego_decide_rekey(struct nego_decide *d, const struct nts_keyring *kr);
 /* Anything waiting for a tick? */
 bool nego_decide_waiting(const struct nego_decide *d);
 
+/*
+ * nego_decide6.c: an authentic IPv6 NOTICE (NEGO_F_V6) within its
+ * limits: phl6, the policy, rc6; answered at once.
+ */
+void nego_notice6(struct nego_decide *d, const struct nego_in *in, __u64 now,
+		  struct nego_outbox *ob);
+
 #endif /* NTSLOAD_NEGO_DECIDE_H */

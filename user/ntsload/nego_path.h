@@ -99,9 +99,10 @@ static inline struct nego_out *outbox_add(struct nego_outbox *ob)
 /*
  * Answer NOTICE @n, which came from @p, with @type, signed with @key
  * (NULL: unsigned), from the address it came to; an ACCEPT with @via
- * tells the NTS server to answer GN with that address instead.
+ * tells the NTS server to answer GN with that address instead. The
+ * answer, or NULL when there was no room.
  */
-static inline void outbox_answer(struct nego_outbox *ob,
+static inline struct nego_out *outbox_answer(struct nego_outbox *ob,
 				 const struct nego_msg *n,
 				 const struct nts_key *key,
 				 const struct nego_peer *p, enum nego_type type,
@@ -110,17 +111,35 @@ static inline void outbox_answer(struct nego_outbox *ob,
 	struct nego_out *o = outbox_add(ob);
 
 	if (!o)
-		return;
+		return NULL;
 	memset(&o->m, 0, sizeof(o->m));
 	o->m.txid = n->txid;
 	o->m.type = type;
 	o->m.gn = n->gn;
 	o->m.has_addr = via != 0;
 	o->m.addr = via;
+	/* An answer repeats its notice's GN, an IPv6 one too. */
+	o->m.v6 = n->v6;
+	memcpy(o->m.gn6, n->gn6, sizeof(o->m.gn6));
 	memcpy(o->m.fqdn, n->fqdn, sizeof(o->m.fqdn));
 	o->key = key;
 	o->to = p->from;
 	o->from = p->to;
+	return o;
+}
+
+/* The ACCEPT of IPv6 NOTICE @n: GN is to be answered with @addr6. */
+static inline void outbox_accept6(struct nego_outbox *ob,
+				  const struct nego_msg *n,
+				  const struct nts_key *key,
+				  const struct nego_peer *p, const void *addr6)
+{
+	struct nego_out *o = outbox_answer(ob, n, key, p, NEGO_ACCEPT, 0);
+
+	if (!o)
+		return;
+	o->m.has_addr = true;
+	memcpy(o->m.addr6, addr6, sizeof(o->m.addr6));
 }
 
 #endif /* NTSLOAD_NEGO_PATH_H */

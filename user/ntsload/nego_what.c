@@ -8,9 +8,12 @@
 void nego_what(char *buf, size_t len, const struct nego_msg *m,
 	       const struct nego_peer *p)
 {
-	char gn[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN], name[FMT_ESCAPED_MAX];
+	char gn[INET6_ADDRSTRLEN], src[INET_ADDRSTRLEN], name[FMT_ESCAPED_MAX];
 
-	inet_ntop(AF_INET, &m->gn, gn, sizeof(gn));
+	if (m->v6)
+		inet_ntop(AF_INET6, m->gn6, gn, sizeof(gn));
+	else
+		inet_ntop(AF_INET, &m->gn, gn, sizeof(gn));
 	inet_ntop(AF_INET, &p->from.sin_addr, src, sizeof(src));
 	fmt_escape(name, sizeof(name), m->fqdn, sizeof(m->fqdn));
 	snprintf(buf, len, "%s for GN %s (from %s:%u)", name[0] ? name : "?",

@@ -13,7 +13,7 @@
 #include "nego.h"
 #include "nego_path.h"
 
-#define NEGO_WHAT_MAX (FMT_ESCAPED_MAX + 64)
+#define NEGO_WHAT_MAX (FMT_ESCAPED_MAX + 96)
 
 void nego_what(char *buf, size_t len, const struct nego_msg *m,
 	       const struct nego_peer *p);

@@ -62,3 +62,13 @@ __u64 rl_hash(const char *s)
 		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
 	return h;
 }
+
+__u64 rl_hash_bytes(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	while (len--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}

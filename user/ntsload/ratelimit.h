@@ -18,5 +18,7 @@ void rl_free(struct ratelimit *rl);
 /* Take a token for @key at @now_ns; false if there is none. */
 bool rl_allow(struct ratelimit *rl, __u64 key, __u64 now_ns);
 __u64 rl_hash(const char *s);
+/* For keys wider than 64 bits: an IPv6 GN's address. */
+__u64 rl_hash_bytes(const void *p, size_t len);
 
 #endif /* NTSLOAD_RATELIMIT_H */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include <nts/ip6.h>
 #include <nts/rc.h>
 
 #include "rc.h"
@@ -27,5 +28,24 @@ enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
 	snprintf(e.fqdn, sizeof(e.fqdn), "%s", fqdn);
 	if (bpf_map_update_elem(rc_fd, &k, &e, BPF_ANY))
 		return RC_OFFER_FULL;	/* no memory: the LRU map makes room */
+	return RC_OFFER_OK;
+}
+
+enum rc_offer rc6_offer(int rc6_fd, const void *gn, const void *inside,
+			const char *fqdn, const struct nts_policy *policy,
+			unsigned int ttl, __u64 now_ns)
+{
+	struct rc6_key k;
+	struct rc6_entry e = {
+		.created_ns = now_ns,
+		.expires_ns = now_ns + ttl * 1000000000ULL,
+		.policy = *policy,
+	};
+
+	memcpy(&k.gn, gn, sizeof(k.gn));
+	memcpy(&k.inside, inside, sizeof(k.inside));
+	snprintf(e.fqdn, sizeof(e.fqdn), "%s", fqdn);
+	if (bpf_map_update_elem(rc6_fd, &k, &e, BPF_ANY))
+		return RC_OFFER_FULL;
 	return RC_OFFER_OK;
 }

@@ -22,4 +22,13 @@ enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
 		       const char *fqdn, const struct nts_policy *policy,
 		       unsigned int ttl, __u64 now_ns);
 
+/*
+ * The same for IPv6 (issue 19): GN @gn (16 bytes) may open flows to
+ * @inside (16 bytes). Never RC_OFFER_BUSY: there is no address to share,
+ * each inside host has its own, and the key holds both ends.
+ */
+enum rc_offer rc6_offer(int rc6_fd, const void *gn, const void *inside,
+			const char *fqdn, const struct nts_policy *policy,
+			unsigned int ttl, __u64 now_ns);
+
 #endif /* NTSLOAD_RC_H */
