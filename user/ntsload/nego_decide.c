@@ -123,13 +123,12 @@ static bool within_limits(struct nego_decide *d, const struct nego_in *in,
 	const struct nego_msg *m = &in->m;
 	const struct nego_peer *p = &in->peer;
 
+	/* An IPv6 GN counts by its /64: it may change address within it. */
 	if (!rl_allow(d->rl_server, p->from.sin_addr.s_addr, now)) {
 		stats_count(d->counts, NTS_STAT_NEGO_RATE_SERVER);
 		nego_event(d->log, "REFUSED", m, p,
 			   ": rate limit of its NTS server (--rate-server)");
-	} else if (!rl_allow(d->rl_gn,
-			     m->v6 ? rl_hash_bytes(m->gn6, sizeof(m->gn6)) :
-				     m->gn,
+	} else if (!rl_allow(d->rl_gn, m->v6 ? rl_hash_bytes(m->gn6, 8) : m->gn,
 			     now) ||
 		   !rl_allow(d->rl_name, rl_hash(m->fqdn), now)) {
 		stats_count(d->counts, NTS_STAT_NEGO_RATE);
