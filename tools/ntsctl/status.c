@@ -40,21 +40,28 @@ static bool prog_uses_map(int fd, __u32 map_id)
 	return false;
 }
 
-/* The ID of the loaded XDP program that uses map @map_fd, or 0. */
-static __u32 our_xdp_prog(int map_fd)
+static __u32 map_id(int map_fd)
 {
 	struct bpf_map_info m = {};
-	__u32 len = sizeof(m), id = 0;
+	__u32 len = sizeof(m);
+
+	return bpf_obj_get_info_by_fd(map_fd, &m, &len) ? 0 : m.id;
+}
+
+/* The ID of a loaded XDP program that uses map @map_fd, or 0. */
+static __u32 our_xdp_prog(int map_fd)
+{
+	__u32 id = 0, mid = map_id(map_fd);
 	bool found = false;
 	int fd;
 
-	if (bpf_obj_get_info_by_fd(map_fd, &m, &len))
+	if (!mid)
 		return 0;
 	while (!found && !bpf_prog_get_next_id(id, &id)) {
 		fd = bpf_prog_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
-		found = prog_uses_map(fd, m.id);
+		found = prog_uses_map(fd, mid);
 		close(fd);
 	}
 	return found ? id : 0;
@@ -71,12 +78,25 @@ static const char *xdp_state(int ifindex, int map_fd, char *buf, size_t len)
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	__u32 ours = our_xdp_prog(map_fd);
 	const char *mode;
+	int fd;
 
 	if (!ours) {
 		snprintf(buf, len, "NOT ATTACHED: is ntsload running?");
 		return buf;
 	}
-	if (bpf_xdp_query(ifindex, 0, &q) || q.prog_id != ours) {
+	/*
+	 * Ours is the one attached, if it uses the map: nts_wan_in6, the
+	 * program nts_wan_in tail-calls, uses it too and is never attached.
+	 */
+	if (!bpf_xdp_query(ifindex, 0, &q) && q.prog_id) {
+		fd = bpf_prog_get_fd_by_id(q.prog_id);
+		if (fd >= 0) {
+			if (prog_uses_map(fd, map_id(map_fd)))
+				ours = q.prog_id;
+			close(fd);
+		}
+	}
+	if (q.prog_id != ours) {
 		snprintf(buf, len, "prog %u, not found here: run ntsctl in "
 			 "the router's network namespace", ours);
 		return buf;
