@@ -262,14 +262,13 @@ stack:
 static __always_inline void dns_answer6(const struct pkt6 *p, void *data_end)
 {
 	struct dnshdr *h = p->l4 + sizeof(struct udphdr);
-	struct nts_config *cfg = config_get();
 	struct nts_in6 inside, server;
 
-	if ((void *)(h + 1) > data_end || !cfg)
+	if ((void *)(h + 1) > data_end)
 		return;
 	__builtin_memcpy(&inside, &p->ip6h->daddr, sizeof(inside));
 	__builtin_memcpy(&server, &p->ip6h->saddr, sizeof(server));
-	dnsu_answer_ip6(h, &inside, p->dport, &server, p->sport, cfg);
+	dnsu_answer_ip6(h, &inside, p->dport, &server, p->sport);
 }
 
 /*

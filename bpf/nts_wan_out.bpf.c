@@ -97,23 +97,27 @@ static __always_inline void registration6(struct __sk_buff *skb,
 					  const struct nts_config6 *c6,
 					  const struct pkt6 *p, __u64 now)
 {
-	const struct nts_config *cfg = config_get();
 	struct phl6_pending_key k = {
 		.port = p->sport,
 		.server_port = p->dport,
 	};
+	const struct nts_config *cfg;
 	struct udphdr uh;
 	__u32 off = p->l4_off + sizeof(uh);
 
 	__builtin_memcpy(&k.inside, &p->ip6h->saddr, sizeof(k.inside));
 	__builtin_memcpy(&k.server, &p->ip6h->daddr, sizeof(k.server));
+	/* Most UDP is neither: nothing more is looked up for it. */
+	if (!ddns6_trusted(c6, &k.server, k.server_port)) {
+		if (k.server_port == bpf_htons(DNS_PORT))
+			dnsu6_untrusted(skb, off);
+		return;
+	}
+	cfg = config_get();
 	if (!cfg || bpf_skb_load_bytes(skb, p->l4_off, &uh, sizeof(uh)))
 		return;
-	if (ddns6_trusted(c6, &k.server, k.server_port))
-		dnsu_snoop(skb, off, bpf_ntohs(uh.len) - sizeof(uh), NULL, &k,
-			   cfg->flags & NTS_CFG_ZONES, now);
-	else if (k.server_port == bpf_htons(DNS_PORT))
-		dnsu6_untrusted(skb, off);
+	dnsu_snoop(skb, off, bpf_ntohs(uh.len) - sizeof(uh), NULL, &k,
+		   cfg->flags & NTS_CFG_ZONES, now);
 }
 
 /*

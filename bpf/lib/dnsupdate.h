@@ -808,8 +808,7 @@ static __always_inline void dnsu_answer_ip6(const struct dnshdr *h,
 					    const struct nts_in6 *inside,
 					    __be16 port,
 					    const struct nts_in6 *server,
-					    __be16 server_port,
-					    const struct nts_config *cfg)
+					    __be16 server_port)
 {
 	struct dnsu_scratch *s;
 
