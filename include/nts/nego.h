@@ -14,6 +14,9 @@
  *   | NEGO_F_V6 in Type only: GN's IPv6 address, 16 bytes; the
  *   | IPv4 field above is then 0 (issue 19)
  *   +-------------------------------+
+ *   | NEGO_F_PREFIX in Type only: one byte, the prefix length of the
+ *   | GN address, which then names a network (issue 20); 0: anyone
+ *   +-------------------------------+
  *   | ACCEPT with NEGO_F_ADDR in Type only: the address GN is to be
  *   | answered with (DESIGN section 7): IPv4, 4 bytes; with NEGO_F_V6
  *   | the inside host's IPv6 address, 16 bytes
@@ -49,12 +52,19 @@ enum nego_type {
  */
 #define NEGO_F_V6	0x40
 /*
+ * In Type: GN is a network, its prefix length in a byte after the GN
+ * address (EDNS Client Subnet: the resolver said which /24 asked). The
+ * router opens the way to the first host of it that connects. Answers
+ * repeat the flag and the length.
+ */
+#define NEGO_F_PREFIX	0x20
+/*
  * In Type: flags of later versions. A NOTICE with one this router does
  * not know is answered REFUSED (signed, if its trailer, found from the
  * message's end, checks with one of our keys): the FQDN is where it
  * always is, whatever the flag adds after it. Type itself is 0x07.
  */
-#define NEGO_F_LATER	0x38
+#define NEGO_F_LATER	0x18
 #define NEGO_TYPE_MASK	0x07
 
 struct nego_hdr {
@@ -70,7 +80,7 @@ struct nego_hdr {
 /* time, nonce, key-name length */
 #define NEGO_TRAILER_FIXED (8 + 8 + 2)
 #define NEGO_MSG_MAX                                                          \
-	(sizeof(struct nego_hdr) + NEGO_FQDN_MAX + 32 + NEGO_TRAILER_FIXED + \
+	(sizeof(struct nego_hdr) + NEGO_FQDN_MAX + 33 + NEGO_TRAILER_FIXED + \
 	 NEGO_KEYNAME_MAX + NEGO_MAC_LEN)
 
 /* Bytes of the address an ACCEPT with NEGO_F_ADDR carries. */

@@ -288,6 +288,53 @@ TEST(ipv6_round_trip)
 	ASSERT_EQ(nego_decode(buf, 8 + 17 + 20, &m), -NEGO_E_SHORT, "short");
 }
 
+/* NEGO_F_PREFIX: GN is a network; its length in a byte after GN's address. */
+TEST(prefix_round_trip)
+{
+	__u8 buf[NEGO_MSG_MAX];
+	struct nego_msg m, in = notice();
+	ssize_t len;
+
+	if (!keyring())
+		return;
+	in.gn = htonl(0xc6336400); /* 198.51.100.0 */
+	in.prefix = true;
+	in.plen = 24;
+	len = nego_encode(&in, &keys.keys[0], NOW, buf, sizeof(buf));
+	ASSERT_OK(-receive(buf, len, false, NULL, NOW, &m), "notice received");
+	ASSERT_EQ(buf[1], NEGO_NOTICE | NEGO_F_PREFIX, "flagged in Type");
+	ASSERT_EQ(buf[8 + 17], 24, "the length right after the FQDN");
+	ASSERT_TRUE(m.prefix && m.plen == 24 && m.gn == in.gn, "read back");
+
+	in.type = NEGO_ACCEPT;
+	in.has_addr = true;
+	in.addr = htonl(0xc6336403);
+	in.nonce = 0;
+	len = nego_encode(&in, &keys.keys[0], NOW, buf, sizeof(buf));
+	ASSERT_OK(-receive(buf, len, false, NULL, NOW, &m), "accept received");
+	ASSERT_TRUE(m.prefix && m.plen == 24 && m.has_addr &&
+			    m.addr == in.addr,
+		    "the length, then the address");
+
+	/* Host bits past the length, a length past the address. */
+	in = notice();
+	in.gn = htonl(0xc6336401);
+	in.prefix = true;
+	in.plen = 24;
+	len = nego_encode(&in, NULL, NOW, buf, sizeof(buf));
+	ASSERT_EQ(nego_decode(buf, len, &m), -NEGO_E_PREFIX, "a host bit set");
+	in.gn = htonl(0xc6336401);
+	in.plen = 33;
+	len = nego_encode(&in, NULL, NOW, buf, sizeof(buf));
+	ASSERT_EQ(nego_decode(buf, len, &m), -NEGO_E_PREFIX, "33 bits of 32");
+	in.gn = 0;
+	in.plen = 0;
+	len = nego_encode(&in, NULL, NOW, buf, sizeof(buf));
+	ASSERT_OK(-nego_decode(buf, len, &m), "0.0.0.0/0: anyone");
+	ASSERT_TRUE(m.prefix && !m.plen, "length 0");
+	ASSERT_EQ(nego_decode(buf, len - 1, &m), -NEGO_E_SHORT, "cut");
+}
+
 TEST(unsigned_only_when_insecure)
 {
 	__u8 buf[NEGO_MSG_MAX];

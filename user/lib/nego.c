@@ -29,6 +29,8 @@ const char *nego_strerror(int err)
 		[NEGO_E_BUSY] = "too many nonces to remember",
 		[NEGO_E_STALE] = "signed before this receiver started (a "
 				 "replay?)",
+		[NEGO_E_PREFIX] = "a GN prefix longer than its address or "
+				  "with host bits set",
 	};
 
 	err = err < 0 ? -err : err;
@@ -161,7 +163,8 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 	struct nego_hdr h = {
 		.txid = m->txid,
 		.type = m->type | (m->has_addr ? NEGO_F_ADDR : 0) |
-			(m->v6 ? NEGO_F_V6 : 0),
+			(m->v6 ? NEGO_F_V6 : 0) |
+			(m->prefix ? NEGO_F_PREFIX : 0),
 		.gn = m->v6 ? 0 : m->gn,
 	};
 	size_t flen = strnlen(m->fqdn, sizeof(m->fqdn)), off, klen;
@@ -169,7 +172,7 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 	if (!flen || flen > NEGO_FQDN_MAX)
 		return -EINVAL;
 	klen = key ? strlen(key->name) : 0;
-	if (sizeof(h) + flen + 32 + NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN >
+	if (sizeof(h) + flen + 33 + NEGO_TRAILER_FIXED + klen + NEGO_MAC_LEN >
 	    len)
 		return -ENOSPC;
 	h.len = htons(flen);
@@ -180,6 +183,8 @@ ssize_t nego_encode(struct nego_msg *m, const struct nts_key *key, __u64 now,
 		memcpy(buf + off, m->gn6, 16);
 		off += 16;
 	}
+	if (m->prefix)
+		buf[off++] = m->plen;
 	if (m->has_addr) {
 		memcpy(buf + off, m->v6 ? (const void *)m->addr6 : &m->addr,
 		       nego_addr_len(m->v6));
@@ -220,6 +225,22 @@ static int fqdn_read(const __u8 *buf, size_t len, size_t flen,
 	    strcmp(norm, m->fqdn))
 		return -NEGO_E_NAME;
 	return 0;
+}
+
+/* A GN network: @plen bits of @a (@alen bytes), none set past them. */
+static bool prefix_valid(const __u8 *a, size_t alen, unsigned int plen)
+{
+	size_t i;
+
+	if (plen > 8 * alen)
+		return false;
+	for (i = plen / 8; i < alen; i++) {
+		__u8 host = i == plen / 8 ? 0xff >> (plen % 8) : 0xff;
+
+		if (a[i] & host)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -263,21 +284,32 @@ int nego_decode(const __u8 *buf, size_t len, struct nego_msg *m)
 		return -NEGO_E_TYPE;
 	m->type = type;
 	m->has_addr = h.type & NEGO_F_ADDR;
+	m->prefix = h.type & NEGO_F_PREFIX;
 
 	flen = ntohs(h.len);
-	off = sizeof(h) + flen + (m->v6 ? 16 : 0) +
+	off = sizeof(h) + flen + (m->v6 ? 16 : 0) + m->prefix +
 	      (m->has_addr ? nego_addr_len(m->v6) : 0);
 	if (off > len)
 		return -NEGO_E_SHORT;
 	err = fqdn_read(buf, len, flen, m);
 	if (err)
 		return err;
-	if (m->v6)
-		memcpy(m->gn6, buf + sizeof(h) + flen, 16);
+	off = sizeof(h) + flen;
+	if (m->v6) {
+		memcpy(m->gn6, buf + off, 16);
+		off += 16;
+	}
+	if (m->prefix) {
+		m->plen = buf[off++];
+		if (m->v6 ? !prefix_valid(m->gn6, 16, m->plen)
+			  : !prefix_valid((const __u8 *)&m->gn, 4, m->plen))
+			return -NEGO_E_PREFIX;
+	}
 	if (m->has_addr && m->v6)
-		memcpy(m->addr6, buf + sizeof(h) + flen + 16, 16);
+		memcpy(m->addr6, buf + off, 16);
 	else if (m->has_addr)
-		memcpy(&m->addr, buf + sizeof(h) + flen, 4);
+		memcpy(&m->addr, buf + off, 4);
+	off += m->has_addr ? nego_addr_len(m->v6) : 0;
 
 	rest = len - off;
 	if (!rest)

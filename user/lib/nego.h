@@ -27,6 +27,9 @@ struct nego_msg {
 	bool v6;
 	__u8 gn6[16];
 	__u8 addr6[16];		/* has_addr */
+	/* NEGO_F_PREFIX: gn (or gn6) is a network of plen bits; 0: any */
+	bool prefix;
+	__u8 plen;
 	/* a NOTICE with NEGO_F_LATER flags: only txid, gn, fqdn are read */
 	bool later;
 	/* the trailer */
@@ -48,6 +51,8 @@ enum nego_err {
 	NEGO_E_REPLAY,		/* a nonce seen in the last 60 s */
 	NEGO_E_BUSY,		/* too many nonces to remember */
 	NEGO_E_STALE,		/* signed before auth->not_before */
+	NEGO_E_PREFIX,		/* a prefix longer than its address, or
+				 * with bits set past its length */
 	NEGO_E_MAX,
 };
 

@@ -121,6 +121,9 @@ static inline struct nego_out *outbox_answer(struct nego_outbox *ob,
 	/* An answer repeats its notice's GN, an IPv6 one too. */
 	o->m.v6 = n->v6;
 	memcpy(o->m.gn6, n->gn6, sizeof(o->m.gn6));
+	/* ... and its prefix length, when GN is a network (issue 20). */
+	o->m.prefix = n->prefix;
+	o->m.plen = n->plen;
 	memcpy(o->m.fqdn, n->fqdn, sizeof(o->m.fqdn));
 	o->key = key;
 	o->to = p->from;
