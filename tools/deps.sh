@@ -10,6 +10,9 @@ pkgs=(
 	iproute2 iputils-ping traceroute ethtool nftables
 	bind9 bind9-dnsutils curl netcat-openbsd python3 openssl
 	dnsperf dnsdist iperf3 coturn python3-scapy python3-prometheus-client
+	# lab/auth: a resolver with EDNS Client Subnet in front of ntsdns
+	# --authoritative (see the service note below)
+	unbound
 	qemu-system-x86 busybox-static kmod systemd
 	# virtme-ng (vng, from Debian 13, unpacked by tools/vmtest) runs on
 	# these; udev because virtme-init starts the host's systemd-udevd in
@@ -38,3 +41,20 @@ echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get -qq update
 apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null
+
+# unbound is wanted for its binary only: lab/auth runs "unbound -d -c
+# CONF" in a namespace of its own, with its own configuration (no
+# chroot, pid file, control socket or trust anchor of the host's), so a
+# host service could not get in its way. But Debian's postinst enables
+# and starts unbound.service, a recursive resolver on the host's
+# 127.0.0.1:53 that asks the Internet's root servers, and, with
+# resolvconf installed, unbound-resolvconf.service makes it the host's
+# own resolver. Nobody asked for that: when deps.sh is what installed
+# unbound, it stops and disables both again. An unbound that was there
+# before is left as its owner configured it. (In a container with a
+# policy-rc.d that says no, nothing was started; this does no harm.)
+if [[ " ${missing[*]} " == *" unbound "* ]] &&
+	[ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+	systemctl disable --now unbound.service unbound-resolvconf.service \
+		>/dev/null 2>&1 || true
+fi
