@@ -128,8 +128,10 @@ CONF
 	ip netns exec "$P$1" unbound -d -c "$d/unbound.conf" \
 		>>"$TMP/unbound-$1.log" 2>&1 &
 	echo $! >"$TMP/unbound-$1.pid"
-	wait_for 10 x "$1" dig +short +time=1 +tries=1 @"$2" example.net SOA ||
-		{ cat "$TMP/unbound-$1.log"; return 1; }
+	# Serving once it says so; then it must reach ntsdns.
+	wait_for 10 grep -q 'start of service' "$TMP/unbound-$1.log" &&
+		x "$1" dig +short +time=3 +tries=1 @"$2" example.net SOA |
+		grep -q . || { cat "$TMP/unbound-$1.log"; return 1; }
 }
 
 unbound_stop() { # ns
