@@ -183,8 +183,7 @@ ntsdns_counter() {
 		awk '{print $2}'
 }
 
-# The router's counter of flows opened from a prefix entry.
-PREFIX_OPEN=rc_prefix_open
+NL=$'\n'
 
 register() { # alice, A the router
 	printf 'server %s\nzone example.net\nupdate add alice.example.net 300 A %s\nsend\n' \
@@ -290,17 +289,20 @@ test_curl_by_name() {
 	require_issue20 || return 0
 	dns_up || return
 	local before
-	before=$(stat $PREFIX_OPEN) ||
-		{ fail "no counter $PREFIX_OPEN in ntsctl stats"; before=0; }
+	before=$(stat rc_prefix_open) ||
+		{ fail "no counter rc_prefix_open in ntsctl stats"; before=0; }
 	expect_eq "GN resolves alice: the router" "$(resolve gn)" $RTR
 	expect_match "the router expects GN's /24" "$($NTSCTL rc)" \
-		"198\.51\.100\.0/24 .*$PN +alice\.example\.net"
+		"(^|$NL)198\.51\.100\.0/24 +$RTR +$PN +alice\.example\.net .* no($NL|$)"
+	expect_gt "a prefix NOTICE accepted" "$(stat nego_prefix)" 0
 	expect_eq "GN's curl by name: alice's page" "$(fetch gn)" "alice's page"
 	expect_match "through a flow from the request cache" \
 		"$($NTSCTL nat | grep '^tcp')" \
 		"^tcp +$PN:8080 +$RTR:8080 +$GN:[0-9]+ .* rc$"
 	expect_gt "counted as opened by a prefix entry" \
-		"$(stat $PREFIX_OPEN)" "$before"
+		"$(stat rc_prefix_open)" "$before"
+	expect_match "the entry is GN's now, made for its /24" "$($NTSCTL rc)" \
+		"(^|$NL)$GN +$RTR +$PN +alice\.example\.net .* yes, of a /24"
 	expect_clean
 }
 
@@ -348,7 +350,8 @@ test_bound_to_first_host() {
 	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
 	expect_eq "GN's first packet opens: alice's page" \
 		"$(fetch gn "$DIRECT")" "alice's page"
-	expect_match "the entry is GN's now" "$($NTSCTL rc)" "$GN "
+	expect_match "the entry is GN's now" "$($NTSCTL rc)" \
+		"(^|$NL)$GN +$RTR +$PN .* of a /24"
 	expect_fail "GN3, of the same /24, after it: no connection" \
 		fetch gn3 "$DIRECT"
 	# The other way round: GN resolves, GN3 is first.
@@ -370,8 +373,9 @@ test_no_ecs_refused() {
 	resolve gn >/dev/null
 	expect_fail "GN's curl by name through it: no connection" fetch gn
 	expect_eq "no request cache entry" "$($NTSCTL rc --json)" "[]"
+	expect_eq "no prefix NOTICE" "$(stat nego_prefix)" 0
 	expect_match "ntsdns says why" "$(cat "$LOG")" \
-		"$RES2.*[Nn]o EDNS Client Subnet"
+		"[Nn]o (EDNS Client Subnet|ECS)"
 	expect_gt "and counts it" "$(ntsdns_counter no_ecs)" 0
 	expect_clean
 }
@@ -385,6 +389,10 @@ test_trusted_resolver_window() {
 	router_start --unbound-window $PTTL
 	dns_up --trust-resolver $RES2/32 || return
 	use_resolver $RES2
+	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
+	expect_match "the router lets anyone in, for a while" "$($NTSCTL rc)" \
+		"(^|$NL)0\.0\.0\.0/0 +$RTR +$PN +alice\.example\.net "
+	expect_gt "counted" "$(stat nego_unbound)" 0
 	expect_eq "GN's curl by name: alice's page" "$(fetch gn)" \
 		"alice's page"
 	resolve gn >/dev/null
@@ -401,6 +409,24 @@ test_trusted_resolver_router_refuses() {
 	use_resolver $RES2
 	expect_fail "GN's curl by name: no connection" fetch gn
 	expect_eq "no request cache entry" "$($NTSCTL rc --json)" "[]"
+	expect_gt "the router refused it" "$(stat nego_prefix_refused)" 0
+	expect_match "and said why" "$(cat "$STATE/ntsload.log")" \
+		"REFUSED.*no --unbound-window"
+	expect_clean
+}
+
+# What --unbound-window costs: the first packet from anyone gets in,
+# here GN2's (which did not resolve) before GN's; GN is then too late.
+test_unbound_window_anyone() {
+	require_issue20 || return 0
+	router_stop
+	router_start --unbound-window $PTTL
+	dns_up --trust-resolver $RES2/32 || return
+	use_resolver $RES2
+	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
+	expect_eq "GN2, another /24, that did not resolve: alice's page" \
+		"$(fetch gn2 "$DIRECT")" "alice's page"
+	expect_fail "GN, after it: no connection" fetch gn "$DIRECT"
 	expect_clean
 }
 
