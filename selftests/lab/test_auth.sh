@@ -303,6 +303,9 @@ test_curl_by_name() {
 	expect_match "the router expects GN's /24" "$($NTSCTL rc)" \
 		"(^|$NL)198\.51\.100\.0/24 +$RTR +$PN +alice\.example\.net .* no($NL|$)"
 	expect_gt "a prefix NOTICE accepted" "$(stat nego_prefix)" 0
+	expect_match "ntsdns negotiated for GN's /24" "$(cat "$LOG")" \
+		"alice\.example\.net for 198\.51\.100\.0/24 via $RTR: ACCEPT"
+	expect_gt "and counted it" "$(ntsdns_counter ecs_prefix)" 0
 	expect_eq "GN's curl by name: alice's page" "$(fetch gn)" "alice's page"
 	expect_match "through a flow from the request cache" \
 		"$($NTSCTL nat | grep '^tcp')" \
@@ -331,7 +334,7 @@ test_other_subnet_refused() {
 	expect_eq "GN2 by name (its own /24's entry): alice's page" \
 		"$(fetch gn2)" "alice's page"
 	expect_match "GN2's own /24 was negotiated" "$(cat "$LOG")" \
-		"203\.0\.113\.0/24"
+		"alice\.example\.net for 203\.0\.113\.0/24 via $RTR: ACCEPT"
 	expect_clean
 }
 
@@ -401,6 +404,9 @@ test_trusted_resolver_window() {
 	expect_match "the router lets anyone in, for a while" "$($NTSCTL rc)" \
 		"(^|$NL)0\.0\.0\.0/0 +$RTR +$PN +alice\.example\.net "
 	expect_gt "counted" "$(stat nego_unbound)" 0
+	expect_match "ntsdns negotiated for anyone" "$(cat "$LOG")" \
+		"alice\.example\.net for 0\.0\.0\.0/0 via $RTR: ACCEPT"
+	expect_gt "and counted it" "$(ntsdns_counter unbound)" 0
 	expect_eq "GN's curl by name: alice's page" "$(fetch gn)" \
 		"alice's page"
 	resolve gn >/dev/null
