@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Read capture.py's lines (PORTS HEX, a DNS message each) and print one
 line per query: its name, type and EDNS Client Subnet ("-" without one),
-e.g. "alice.example.net A 198.51.100.0/24". Answers (QR set) are left out.
-Stdlib only.
+e.g. "alice.example.net A 198.51.100.0/24". Answers (QR set) are left
+out; with -a they are printed instead, "answer " first and the ECS
+option's scope after its source length: "answer alice.example.net A
+198.51.100.0/24/24". Stdlib only.
 
-usage: ecs.py CAPFILE"""
+usage: ecs.py [-a] CAPFILE"""
 import socket
 import struct
 import sys
@@ -37,28 +39,29 @@ def name_at(m, o):
 TYPES = {1: "A", 28: "AAAA", 2: "NS", 6: "SOA", 5: "CNAME"}
 
 
-def ecs_of(m, o, rdlen):
+def ecs_of(m, o, rdlen, scope):
     end = o + rdlen
     while o + 4 <= end:
         code, olen = struct.unpack("!HH", m[o:o + 4])
         if code == 8:
-            fam, src = struct.unpack("!HB", m[o + 4:o + 7])
+            fam, src, sc = struct.unpack("!HBB", m[o + 4:o + 8])
             raw = m[o + 8:o + 4 + olen]
             if fam == 1:
                 a = socket.inet_ntop(socket.AF_INET, raw.ljust(4, b"\0"))
             else:
                 a = socket.inet_ntop(socket.AF_INET6, raw.ljust(16, b"\0"))
-            return "%s/%d" % (a, src)
+            return "%s/%d" % (a, src) + ("/%d" % sc if scope else "")
         o += 4 + olen
     return "-"
 
 
 def main():
-    for line in open(sys.argv[1]):
+    answers = sys.argv[1] == "-a"
+    for line in open(sys.argv[-1]):
         try:
             m = bytes.fromhex(line.split()[1])
             flags, qd, an, ns, ar = struct.unpack("!HHHHH", m[2:12])
-            if flags & 0x8000 or qd != 1:
+            if bool(flags & 0x8000) != answers or qd != 1:
                 continue
             o = 12
             q = name_at(m, o)
@@ -71,9 +74,9 @@ def main():
                 t, _, _, rdlen = struct.unpack("!HHIH", m[o:o + 10])
                 o += 10
                 if t == 41:
-                    ecs = ecs_of(m, o, rdlen)
+                    ecs = ecs_of(m, o, rdlen, answers)
                 o += rdlen
-            print(q, TYPES.get(qtype, str(qtype)), ecs)
+            print("answer " * answers + q, TYPES.get(qtype, str(qtype)), ecs)
         except (IndexError, ValueError, struct.error):
             continue
 

@@ -317,6 +317,28 @@ test_curl_by_name() {
 	expect_clean
 }
 
+# ntsdns's answer says it was for GN's /24 (ECS scope 24), so that
+# unbound keeps it for that /24 alone: GN2, asking right after, is not
+# answered from GN's (TTL 0 still serves the rest of the second), and
+# its own /24 is negotiated.
+test_answer_scoped() {
+	require_issue20 || return 0
+	dns_up || return
+	capture res 15 || { fail "capture in res"; return; }
+	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
+	expect_eq "GN2 at once" "$(resolve gn2)" $RTR
+	unbound_stop res
+	kill_procs res # (the capture)
+	python3 "$top/selftests/lab/ecs.py" -a "$TMP/res.cap" >"$TMP/res.a"
+	expect_match "ntsdns's answer for GN: scope /24" "$(cat "$TMP/res.a")" \
+		"answer alice\.example\.net A 198\.51\.100\.0/24/24"
+	expect_match "for GN2: its own /24" "$(cat "$TMP/res.a")" \
+		"answer alice\.example\.net A 203\.0\.113\.0/24/24"
+	expect_match "both negotiated" "$(cat "$LOG")" \
+		"for 198\.51\.100\.0/24 via $RTR: ACCEPT.*${NL}.*for 203\.0\.113\.0/24 via $RTR: ACCEPT"
+	expect_clean
+}
+
 # (b) GN's entry is for GN's /24: a host of another /24 (GN2) that
 # connects within the window does not get in by it; GN still does, and
 # GN2 by its own resolution (it can reach the router: the control).
