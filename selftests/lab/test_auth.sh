@@ -229,7 +229,10 @@ router_up() {
 	router_stop
 	router_start "$@" || { fail "ntsload $*"; return 1; }
 	register >/dev/null || { fail "nsupdate from pn"; return 1; }
+	wait_for 5 registered || { fail "the router did not learn alice"; return 1; }
 }
+
+registered() { $NTSCTL phl | grep -qE "alice\.example\.net +$PN "; }
 
 teardown_each() {
 	unbound_stop res
