@@ -149,12 +149,12 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 
 	/* An answer for the host behind the forwarder, not its others. */
 	if (nts_apply(q->resp, &q->t, v, n, q->qs->px->cfg.ttl) && q->gn_ecs) {
-		more = realloc(q->resp, q->resp_len + 12);
+		more = realloc(q->resp, q->resp_len + DNS_ECS_OPT_MAX);
 		if (more) {
 			q->resp = more;
 			q->resp_len = dns_ecs_scope_checked(
-				q->resp, q->resp_len, q->resp_len + 12,
-				q->gn.addr);
+				q->resp, q->resp_len,
+				q->resp_len + DNS_ECS_OPT_MAX, &q->dq.ecs, 32);
 		}
 	}
 	if (nts_withheld(&q->t) > before)
@@ -201,10 +201,9 @@ static bool query_gn(struct query *q, struct nts_gn *gn)
 	for (i = 0; i < c->ntrust_ecs; i++) {
 		if (!cidr4_has(&c->trust_ecs[i], &q->cl.src))
 			continue;
-		if (q->dq.has_ecs32) {
+		memset(gn, 0, sizeof(*gn));
+		if (dnsq_ecs32(&q->dq, &gn->addr)) {
 			q->gn_ecs = true;
-			memset(gn, 0, sizeof(*gn));
-			gn->addr = q->dq.ecs32;
 			return true;
 		}
 		/* The forwarder itself will not connect: say so. */
