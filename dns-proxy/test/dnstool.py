@@ -658,7 +658,8 @@ def nego_encode(txid, mtype, gn, fqdn, key, addr=None, plen=None):
 def cmd_router(args):
     """MODE: accept, accept-addr=IP, reject, refused, silent, unsigned
     (an unsigned ACCEPT), wrongkey (ACCEPT signed with another secret),
-    wrongtxid. Logs "notice TXID GN FQDN NONCE" per NOTICE, GN as
+    wrongtxid, refused-old (REFUSED without NEGO_F_PREFIX, as a router
+    older than it answers a network's NOTICE). Logs "notice TXID GN FQDN NONCE" per NOTICE, GN as
     ADDR/PLEN for a network (NEGO_F_PREFIX), which answers repeat."""
     key = load_key(args.keyfile)
     log = open(args.log, "a", buffering=1)
@@ -689,6 +690,9 @@ def cmd_router(args):
             r = nego_encode(txid, 2, gn, fqdn, None)
         elif mode == "wrongkey":
             r = nego_encode(txid, 2, gn, fqdn, (key[0], b"not the key"))
+        elif mode == "refused-old":
+            # a router older than NEGO_F_PREFIX: REFUSED, no prefix
+            r = nego_encode(txid, 4, gn, fqdn, key)
         elif mode == "wrongtxid":
             r = nego_encode((txid + 1) & 0xff, 2, gn, fqdn, key)
         else:

@@ -23,6 +23,11 @@ ttl_of() { echo "$1" | awk -v n="$2." '$1 == n && $4 == "A" {print $2; exit}'; }
 test_bind_ecs_prefix() {
 	local out log verdict scope ttl
 	router_up
+	# BIND 9.18, authoritative, takes a query with ECS (no FORMERR):
+	# ntsdns forwards it as it came.
+	expect_match "BIND itself answers ECS queries" \
+		"$(x gn dig +time=5 +tries=1 +subnet=$NET/24 @$DDNS alice.example.net)" \
+		"status: NOERROR"
 	proxy2_start -u $DDNS -z "example.net:$STATE/nts.key" --authoritative
 	out=$(adig +subnet=$NET/24 alice.example.net)
 	expect_match "BIND's answer through ntsdns" "$out" \
@@ -83,6 +88,24 @@ test_fake_router_accept() {
 	expect_eq "ecs_v6_prefix" "$(p2_counter ecs_v6_prefix)" 1
 	expect_eq "ecs_prefix" "$(p2_counter ecs_prefix)" 1
 	expect_eq "negotiated: the /24 and the /32" "$(p2_counter negotiated)" 2
+	proxy2_stop
+	lab_stop_clean
+}
+
+# A router older than network NOTICEs REFUSES them, with the GN's
+# address and no prefix flag: its answer all the same, and unchanged.
+test_old_router_refuses() {
+	local out
+	fake_upstream
+	fake_router $R1 refused-old
+	proxy2_start -u $FAKE_UP -z "nts.test:$STATE/nts.key" --authoritative
+	out=$(adig +subnet=$NET/24 ecs.nts.test)
+	expect_eq "REFUSED: scope 0" "$(ecs_of "$out")" "$NET/24/0"
+	expect_eq "REFUSED: TTL unchanged" "$(ttl_of "$out" ecs.nts.test)" 300
+	expect_eq "refused, not a timeout" \
+		"$(p2_counter refused) $(p2_counter timeouts)" "1 0"
+	expect_match "logged, saying why" "$(cat "$TMP/p2.log")" \
+		"ecs\.nts\.test for $NET/24 via $R1: REFUSED in [0-9]+ ms \(see the router's log; one older than network GNs"
 	proxy2_stop
 	lab_stop_clean
 }
