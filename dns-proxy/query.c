@@ -510,7 +510,8 @@ static bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		return false;
 	case DNSQ_FORMERR:
 		cnt->malformed++;
-		ev_debug("%s: FORMERR: a query that does not parse",
+		ev_debug("%s: FORMERR: a query that does not parse, or a "
+			 "malformed EDNS Client Subnet (RFC 7871 7.1.2)",
 			 addr_str(&cl->src, who, sizeof(who)));
 		client_send(cl, formerr, dns_formerr(buf, formerr));
 		return false;
