@@ -111,6 +111,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } rc SEC(".maps");
 
+/* Prefix entries (nts/rc.h); few, and short-lived: no LRU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, RC_PREFIX_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct rc_prefix_key);
+	__type(value, struct rc_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} rc_prefix SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, POLICY_MAX);

@@ -88,8 +88,56 @@ static __always_inline void rc_bind(const struct pkt *p, __be32 inside,
 }
 
 /*
+ * Prefix entries (issue 20) are looked up and claimed in functions of
+ * their own: their keys then sit on a frame of their own, not on the
+ * program's, whose stack and a global function's must fit in 512 bytes.
+ */
+static __noinline struct rc_entry *rc_prefix_find(const struct pkt *p)
+{
+	struct rc_prefix_key pk = {
+		.prefixlen = 64,
+		.ext = p->key.daddr,
+		.gn = p->key.saddr,
+	};
+
+	return bpf_map_lookup_elem(&rc_prefix, &pk);
+}
+
+/*
+ * The prefix entry @pe, which @p's source is a host of, goes to that
+ * host: copied into rc, keyed by it, then deleted from rc_prefix. Of two
+ * hosts at once, the one whose delete succeeded has it; the other takes
+ * its copy back. The host's entry, or NULL.
+ */
+static __noinline struct rc_entry *rc_claim(const struct pkt *p,
+					    struct rc_entry *pe)
+{
+	struct rc_key k = { .gn = p->key.saddr, .ext = p->key.daddr };
+	__u32 plen = RC_F_PLEN(pe->flags);
+	struct rc_prefix_key pk = {
+		.prefixlen = 32 + plen,
+		.ext = p->key.daddr,
+		.gn = p->key.saddr &
+		      bpf_htonl(plen ? 0xffffffffU << (32 - (plen & 31)) : 0),
+	};
+	struct rc_entry *req;
+
+	if (plen >= 32 || bpf_map_update_elem(&rc, &k, pe, BPF_NOEXIST))
+		return NULL;
+	if (bpf_map_delete_elem(&rc_prefix, &pk)) {
+		bpf_map_delete_elem(&rc, &k);
+		return NULL;
+	}
+	req = bpf_map_lookup_elem(&rc, &k);
+	if (req)
+		req->flags |= RC_F_PREFIX;
+	return req;
+}
+
+/*
  * @p (its key with dir IN) matched no flow. If its source has a live RC
- * entry, open the flow and return its IN entry.
+ * entry, or is a host of a network with one, open the flow and return
+ * its IN entry.
  */
 static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
 						 struct pkt *p)
@@ -102,25 +150,42 @@ static __always_inline struct nat_entry *rc_open(const struct nts_config *cfg,
 		.proto = p->key.proto,
 		.dir = NAT_DIR_OUT,
 	};
-	struct rc_entry *req;
+	struct rc_entry *req, *pe;
+	bool prefix = false;
 	__u64 now;
 	int err;
 
-	req = bpf_map_lookup_elem(&rc, &k);
-	if (!req)
-		return NULL;
 	now = nat_now();
+	req = bpf_map_lookup_elem(&rc, &k);
+	/* A host's own entry first; a spent one does not hide its network's. */
+	if (!req || now > req->expires_ns) {
+		pe = rc_prefix_find(p);
+		if (pe) {
+			if (req)
+				bpf_map_delete_elem(&rc, &k);
+			req = pe;
+			prefix = true;
+		} else if (!req) {
+			return NULL;
+		}
+	}
 	if (now > req->expires_ns)
 		return verdict(NULL, NTS_STAT_RC_EXPIRED);
 	if (!rc_opener(p))
 		return verdict(NULL, NTS_STAT_RC_NOT_OPENER);
 	if (!rc_allowed(&req->policy, p))
 		return verdict(NULL, NTS_STAT_RC_POLICY);
-	if (p->key.proto != IPPROTO_ICMP) {
-		if (rc_router_port(cfg, p))
-			return verdict(NULL, NTS_STAT_RC_ROUTER_PORT);
-		rc_bind(p, req->inside, now);
+	if (p->key.proto != IPPROTO_ICMP && rc_router_port(cfg, p))
+		return verdict(NULL, NTS_STAT_RC_ROUTER_PORT);
+	/* A network's entry is this host's from now on, and nobody else's. */
+	if (prefix) {
+		req = rc_claim(p, req);
+		if (!req)
+			return verdict(NULL, NTS_STAT_RC_PREFIX_LOST);
+		stat_inc(NTS_STAT_RC_PREFIX_OPEN);
 	}
+	if (p->key.proto != IPPROTO_ICMP)
+		rc_bind(p, req->inside, now);
 	out.saddr = req->inside;
 	err = nat_flow_create(&out, p->key.daddr, p->key.dport, NAT_ORIGIN_RC,
 			      0, p->seen, now);

@@ -94,7 +94,14 @@
 	X(PHL6_DEL, "phl6_del", "IPv6 PHL names deleted")                     \
 	X(PHL6_OUTSIDE, "phl6_outside", "AAAA addresses outside the inside prefixes: ignored") \
 	X(PHL6_NOT_SENDER, "phl6_not_sender", "AAAA over IPv6 outside the sender's /64: ignored") \
-	X(DNSU6_UNTRUSTED, "dnsu6_untrusted", "UPDATEs over IPv6 to servers not trusted (--ddns-server6): ignored")
+	X(DNSU6_UNTRUSTED, "dnsu6_untrusted", "UPDATEs over IPv6 to servers not trusted (--ddns-server6): ignored") \
+	/* prefix entries (issue 20, include/nts/rc.h): */                     \
+	X(RC_PREFIX_OPEN, "rc_prefix_open", "flows opened from a prefix entry: its first host") \
+	X(RC_PREFIX_LOST, "rc_prefix_lost", "prefix entries another host of the network took first") \
+	/* counted by ntsload: */                                              \
+	X(NEGO_PREFIX, "nego_prefix", "prefix NOTICEs accepted: prefix entry made") \
+	X(NEGO_UNBOUND, "nego_unbound", "... of them for anyone (/0, --unbound-window)") \
+	X(NEGO_PREFIX_REFUSED, "nego_prefix_refused", "prefix NOTICEs refused: shorter than --rc-min-prefix, /0 without --unbound-window, IPv6")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

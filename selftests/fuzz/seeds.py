@@ -12,8 +12,11 @@ KEY = b"0123456789abcdef0123456789abcdef"
 NOW = 1800000000
 
 
-def msg(txid, typ, name, gn=0xC633640A, addr=None, key=b"fuzz-key", t=NOW, nonce=7):
+def msg(txid, typ, name, gn=0xC633640A, addr=None, key=b"fuzz-key", t=NOW, nonce=7,
+        plen=None):
     body = struct.pack("!BBHI", txid, typ, len(name), gn) + name
+    if plen is not None:  # NEGO_F_PREFIX: the network's length
+        body += struct.pack("!B", plen)
     if addr is not None:
         body += struct.pack("!I", addr)
     if key is None:
@@ -30,6 +33,10 @@ seeds = {
     "reject": msg(5, 3, b"bob.example.net"),
     "refused_old": msg(6, 4, b"x.example.net", t=NOW - 100),
     "other_key": msg(7, 1, b"alice.example.net", key=b"who"),
+    "notice_prefix": msg(9, 1 | 0x20, b"alice.example.net", gn=0xC6336400, plen=24),
+    "accept_prefix": msg(10, 2 | 0x20 | 0x80, b"alice.example.net", gn=0xC6336400,
+                         plen=24, addr=0xC6336403),
+    "notice_anyone": msg(11, 1 | 0x20, b"alice.example.net", gn=0, plen=0),
     "long_name": msg(8, 1, b".".join([b"a" * 63] * 3) + b".bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
 }
 os.makedirs(sys.argv[1], exist_ok=True)

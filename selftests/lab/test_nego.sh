@@ -24,6 +24,7 @@ teardown_each() {
 	kill_procs gn pn pn2
 	ROUTER_ARGS=()
 	x rtr ip addr del 198.51.100.3/24 dev eth0 2>/dev/null
+	x gn ip addr del 198.51.100.11/24 dev eth0 2>/dev/null
 }
 ROUTER_ARGS=()
 
@@ -328,6 +329,64 @@ test_rc_json() {
 import json, sys
 e = json.load(sys.stdin)[0]
 print(e["gn"], e["inside"], e["name"], e["used"])')" "$GN $PN alice.example.net False"
+}
+
+# Issue 20: a NOTICE for GN's network (EDNS Client Subnet /24). Its
+# first host to connect has the entry, bound to its exact address.
+test_prefix_first_host_only() {
+	local net=${GN%.*}.0/24
+	x gn ip addr add 198.51.100.11/24 dev eth0
+	expect_match "ACCEPT for the network" \
+		"$(notice alice.example.net --gn $net)" \
+		"^ACCEPT alice\.example\.net for ${net//./\\.} .*signed by nts-key"
+	expect_match "ntsctl rc shows the network's entry" "$($NTSCTL rc)" \
+		"${net//./\\.} +$RTR +$PN +alice\.example\.net .* no"
+	expect_eq "a host of the /24 reaches alice" \
+		"$(fetch --interface 198.51.100.11)" "alice's page"
+	expect_match "the entry is that host's now" "$($NTSCTL rc)" \
+		"198\.51\.100\.11 +$RTR +$PN +alice\.example\.net .* yes, of a /24"
+	expect_match "ntsctl rc --json says where it came from" \
+		"$($NTSCTL rc --json)" '"from_network": true'
+	expect_fail "GN, another host of it, cannot" fetch
+	expect_eq "prefix admissions counted" "$(stat rc_prefix_open)" 1
+	expect_eq "prefix NOTICEs counted" "$(stat nego_prefix)" 1
+}
+
+test_prefix_window() {
+	ROUTER_ARGS=(--rc-prefix-ttl 1)
+	setup_each
+	notice alice.example.net --gn ${GN%.*}.0/24 >/dev/null
+	sleep 2.5
+	expect_fail "after --rc-prefix-ttl nobody gets in" fetch
+	expect_eq "and the entry is gone" "$(rc_count)" 0
+}
+
+test_prefix_limits() {
+	expect_match "a /16 is too short" \
+		"$(notice alice.example.net --gn 198.51.0.0/16)" "^REFUSED"
+	expect_match "and logged why" "$(tail -1 "$STATE/ntsload.log")" \
+		"REFUSED alice\.example\.net for GN 198\.51\.0\.0/16 .*shorter than --rc-min-prefix 24"
+	expect_match "anyone (/0) without --unbound-window" \
+		"$(notice alice.example.net --gn 0.0.0.0/0)" "^REFUSED"
+	expect_match "host bits past the length" \
+		"$(notice alice.example.net --gn 198.51.100.10/24)" "^REFUSED"
+	expect_eq "refusals counted" "$(stat nego_prefix_refused)" 2
+	expect_eq "no entry made" "$(rc_count)" 0
+	expect_fail "nobody let in" fetch
+}
+
+# Realm Gateway's trade-off, chosen: the first comer within the window.
+test_prefix_anyone_with_unbound_window() {
+	ROUTER_ARGS=(--unbound-window 2)
+	setup_each
+	x gn ip addr add 198.51.100.11/24 dev eth0
+	expect_match "ACCEPT for anyone" \
+		"$(notice alice.example.net --gn 0.0.0.0/0)" \
+		"^ACCEPT alice\.example\.net for 0\.0\.0\.0/0"
+	expect_eq "the first comer gets in" \
+		"$(fetch --interface 198.51.100.11)" "alice's page"
+	expect_fail "the second does not" fetch
+	expect_eq "counted as for anyone" "$(stat nego_unbound)" 1
 }
 
 run_tests

@@ -255,3 +255,146 @@ TEST(policy_notation)
 	ASSERT_OK(policy_parse("all", &p, why, sizeof(why)), "all");
 	ASSERT_TRUE(!strcmp(policy_format(&p, out, sizeof(out)), "all"), out);
 }
+
+/* A NOTICE for GN's /24 (issue 20), as ntsload makes its entry. */
+static void rc_allow_prefix(__u32 net, unsigned int plen, __u64 ttl_ns)
+{
+	struct rc_prefix_key k = {
+		.prefixlen = 32 + plen,
+		.ext = htonl(T_WAN),
+		.gn = htonl(net),
+	};
+	struct rc_entry e = {
+		.inside = htonl(T_ALICE),
+		.flags = RC_F_PREFIX | plen,
+		.created_ns = mono_ns(),
+		.expires_ns = mono_ns() + ttl_ns,
+		.policy.flags = POLICY_ALL,
+		.fqdn = "alice.example.net",
+	};
+
+	ASSERT_OK(bpf_map_update_elem(fx.maps.rc_prefix, &k, &e, BPF_ANY),
+		  "rc_prefix");
+}
+
+static bool rc_prefix_left(__u32 net, unsigned int plen)
+{
+	struct rc_prefix_key k = {
+		.prefixlen = 32 + plen,
+		.ext = htonl(T_WAN),
+		.gn = htonl(net),
+	};
+	struct rc_entry e;
+
+	return !bpf_map_lookup_elem(fx.maps.rc_prefix, &k, &e);
+}
+
+TEST(prefix_first_host_gets_it)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+	struct rc_entry e;
+
+	rc_allow_prefix(IP4(198, 51, 100, 0), 24, 2 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_ALICE, "a host of the /24 reaches alice");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_PREFIX_OPEN), 1, "counted");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_OPEN), 1, "a flow from the RC");
+	ASSERT_TRUE(!rc_prefix_left(IP4(198, 51, 100, 0), 24),
+		    "the network's entry is gone");
+	if (!ASSERT_TRUE(rc_get(&e), "it is the host's now"))
+		return;
+	ASSERT_TRUE(e.flags & RC_F_PREFIX && RC_F_PLEN(e.flags) == 24,
+		    "made from a /24");
+	ASSERT_NEQ(e.first_use_ns, 0, "used");
+	ASSERT_TRUE(e.expires_ns <= mono_ns() + RC_USE_GRACE_NS,
+		    "the grace left, no more");
+
+	/* The same host again, within the grace: its parallel connection. */
+	s.sport = 40001;
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "second connection");
+	ASSERT_EQ(o.daddr, T_ALICE, "also to alice");
+	/* Another host of the same /24: bound to the first. */
+	s = from_gn(IPPROTO_TCP, T_OTHER, 8080);
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "a neighbour after it");
+	ASSERT_EQ(o.daddr, T_WAN, "stays outside");
+}
+
+TEST(prefix_other_network_not_let_in)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, IP4(203, 0, 113, 10), 8080);
+	struct pkt_info o;
+
+	rc_allow_prefix(IP4(198, 51, 100, 0), 24, 2 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "another /24");
+	ASSERT_EQ(o.daddr, T_WAN, "untranslated");
+	ASSERT_TRUE(rc_prefix_left(IP4(198, 51, 100, 0), 24),
+		    "the entry still waits for its network");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_PREFIX_OPEN), 0, "nothing opened");
+}
+
+TEST(prefix_expired)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct rc_prefix_key k = {
+		.prefixlen = 32 + 24,
+		.ext = htonl(T_WAN),
+		.gn = htonl(IP4(198, 51, 100, 0)),
+	};
+	struct rc_entry e = {
+		.inside = htonl(T_ALICE),
+		.flags = RC_F_PREFIX | 24,
+		.expires_ns = 1,
+		.policy.flags = POLICY_ALL,
+	};
+	struct pkt_info o;
+
+	bpf_map_update_elem(fx.maps.rc_prefix, &k, &e, BPF_ANY);
+	ASSERT_EQ(send_in(&s, &o), XDP_DROP, "after the window");
+	ASSERT_EQ(o.daddr, T_WAN, "nobody gets in");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_EXPIRED), 1, "counted");
+}
+
+/* A host's spent entry does not hide the live one of its network. */
+TEST(prefix_behind_spent_host_entry)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct rc_key hk = { .gn = htonl(T_GN), .ext = htonl(T_WAN) };
+	struct rc_entry spent = { .inside = htonl(T_ALICE), .expires_ns = 1 };
+	struct pkt_info o;
+
+	bpf_map_update_elem(fx.maps.rc, &hk, &spent, BPF_ANY);
+	rc_allow_prefix(IP4(198, 51, 100, 0), 24, 2 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "verdict");
+	ASSERT_EQ(o.daddr, T_ALICE, "let in by the network's entry");
+}
+
+/* Anyone (/0, --unbound-window): the first comer, and only it. */
+TEST(prefix_anyone_first_comer)
+{
+	struct pkt_spec s = from_gn(IPPROTO_UDP, IP4(203, 0, 113, 10), 5060);
+	struct pkt_info o;
+
+	rc_allow_prefix(0, 0, 2 * SEC);
+	ASSERT_EQ(send_in(&s, &o), XDP_PASS, "the first comer");
+	ASSERT_EQ(o.daddr, T_ALICE, "reaches alice");
+	s = from_gn(IPPROTO_UDP, T_GN, 5060);
+	s.sport = 40002;
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "the second does not");
+	ASSERT_TRUE(!rc_prefix_left(0, 0), "gone");
+}
+
+/* Its policy holds as a host's does, and a refused packet claims nothing. */
+TEST(prefix_policy_before_claim)
+{
+	struct pkt_spec s = from_gn(IPPROTO_TCP, T_GN, 8080);
+	struct pkt_info o;
+
+	rc_allow_prefix(IP4(198, 51, 100, 0), 24, 2 * SEC);
+	s.tcp_flags = 0x10; /* an ACK opens nothing */
+	send_in(&s, &o);
+	ASSERT_EQ(o.daddr, T_WAN, "not an opener");
+	ASSERT_TRUE(rc_prefix_left(IP4(198, 51, 100, 0), 24),
+		    "still the network's");
+}

@@ -26,6 +26,8 @@
 /* GN's address: an IPv6 one makes the NOTICE a NEGO_F_V6 one. */
 struct gn_addr {
 	bool set, v6;
+	bool prefix; /* ADDR/LEN: a network, NEGO_F_PREFIX */
+	unsigned int plen;
 	__be32 v4;
 	__u8 a6[16];
 };
@@ -46,8 +48,24 @@ struct args {
 static int parse_gn(const struct opt *o, const char *arg, void *dst)
 {
 	struct gn_addr *g = dst;
+	char addr[INET6_ADDRSTRLEN], *end;
+	const char *slash = strchr(arg, '/');
 
 	(void)o;
+	/* As given, host bits too: the router is the one to refuse them. */
+	if (slash) {
+		errno = 0;
+		g->plen = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || *end || errno || g->plen > 128 ||
+		    (size_t)(slash - arg) >= sizeof(addr)) {
+			pr_err("--gn: '%s': a network is ADDR/LEN", arg);
+			return -EINVAL;
+		}
+		memcpy(addr, arg, slash - arg);
+		addr[slash - arg] = '\0';
+		arg = addr;
+		g->prefix = true;
+	}
 	if (inet_pton(AF_INET, arg, &g->v4) == 1) {
 		g->set = true;
 		return 0;
@@ -129,7 +147,8 @@ static const struct opt opts[] = {
 	{ .name = "gn", .short_name = 'g', .type = OPT_FUNC, .arg = "ADDR",
 	  F(gn), .parse = parse_gn,
 	  .help = "the outside host to let in; an IPv6 address asks for "
-		  "the inside host's IPv6 side" },
+		  "the inside host's IPv6 side; ADDR/LEN a network (its "
+		  "first host to connect)" },
 	{ .name = "timeout", .short_name = 't', .type = OPT_UINT,
 	  .arg = "MS", F(timeout_ms), .min = 1, .max = INT_MAX, .dflt = 2000,
 	  .help = "how long to wait for the answer" },
@@ -205,7 +224,7 @@ static int await(const struct args *a, const struct nts_keyring *keys, int fd,
 	__u8 buf[NEGO_MSG_MAX + 1];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	const struct nts_key *key;
-	char gn[INET6_ADDRSTRLEN], via[INET6_ADDRSTRLEN];
+	char gn[INET6_ADDRSTRLEN + 4], via[INET6_ADDRSTRLEN];
 	struct nego_msg m;
 	ssize_t len;
 	int err;
@@ -223,6 +242,9 @@ static int await(const struct args *a, const struct nts_keyring *keys, int fd,
 			inet_ntop(AF_INET6, m.gn6, gn, sizeof(gn));
 		else
 			inet_ntop(AF_INET, &m.gn, gn, sizeof(gn));
+		if (m.prefix)
+			snprintf(gn + strlen(gn), sizeof(gn) - strlen(gn),
+				 "/%u", m.plen);
 		printf("%s %s for %s (txid %u", nego_type_name(m.type), m.fqdn,
 		       gn, m.txid);
 		if (m.has_addr && m.v6)
@@ -267,6 +289,8 @@ int main(int argc, char **argv)
 	router.sin_port = htons(a.port);
 	n.gn = a.gn.v4;
 	n.v6 = a.gn.v6;
+	n.prefix = a.gn.prefix;
+	n.plen = a.gn.plen;
 	memcpy(n.gn6, a.gn.a6, sizeof(n.gn6));
 	n.nonce = a.nonce;
 	if (a.txid < 0 && getrandom(&n.txid, 1, 0) != 1)

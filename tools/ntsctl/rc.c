@@ -33,13 +33,77 @@ static int collect_rc(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+/* A network's entry (issue 20) as GN's column shows it: 198.51.100.0/24. */
+static void gn_str(const struct rc_key *k, const struct rc_entry *e,
+		   bool network, char *buf, size_t len)
+{
+	inet_ntop(AF_INET, &k->gn, buf, len);
+	if (network)
+		snprintf(buf + strlen(buf), len - strlen(buf), "/%u",
+			 RC_F_PLEN(e->flags));
+}
+
+static void print_one(const struct ctl *c, const struct rc_key *k,
+		      const struct rc_entry *e, bool network, bool first,
+		      __u64 now)
+{
+	char gn[INET_ADDRSTRLEN + 4], ext[INET_ADDRSTRLEN], in[INET_ADDRSTRLEN];
+	char age[16], left[16], used[24];
+	__u64 age_s = now > e->created_ns ? (now - e->created_ns) / 1000000000 :
+					    0;
+	long long left_ms = ((long long)e->expires_ns - (long long)now) /
+			    1000000;
+
+	gn_str(k, e, network, gn, sizeof(gn));
+	inet_ntop(AF_INET, &k->ext, ext, sizeof(ext));
+	inet_ntop(AF_INET, &e->inside, in, sizeof(in));
+	if (c->cfg.json) {
+		/* "from": the network an entry of one host was made for. */
+		printf("%s\n {\"gn\": \"%s\", \"via\": \"%s\", "
+		       "\"inside\": \"%s\", \"name\": \"%s\", "
+		       "\"age\": %llu, \"expires_ms\": %lld, "
+		       "\"used\": %s, \"network\": %s, \"from_network\": %s}",
+		       first ? "" : ",", gn, ext, in, e->fqdn,
+		       (unsigned long long)age_s, left_ms,
+		       e->first_use_ns ? "true" : "false",
+		       network ? "true" : "false",
+		       !network && (e->flags & RC_F_PREFIX) ? "true" : "false");
+		return;
+	}
+	if (left_ms > 0)
+		snprintf(left, sizeof(left), "%lld.%llds", left_ms / 1000,
+			 left_ms % 1000 / 100);
+	else
+		snprintf(left, sizeof(left), "expired");
+	/* A host's entry made from its network's says which length. */
+	if (e->flags & RC_F_PREFIX && !network)
+		snprintf(used, sizeof(used), "%s, of a /%u",
+			 e->first_use_ns ? "yes" : "no", RC_F_PLEN(e->flags));
+	else
+		snprintf(used, sizeof(used), "%s",
+			 e->first_use_ns ? "yes" : "no");
+	printf("%-18s %-15s %-15s %-30s %5s %7s %s\n", gn, ext, in, e->fqdn,
+	       fmt_duration(age, sizeof(age), age_s), left, used);
+}
+
+static int collect_prefix(const void *key, const void *value, void *ctx)
+{
+	const struct rc_prefix_key *pk = key;
+	struct rcs *r = ctx;
+
+	if (r->n == RC_MAX)
+		return 0;
+	r->k[r->n] = (struct rc_key){ .gn = pk->gn, .ext = pk->ext };
+	r->e[r->n] = *(const struct rc_entry *)value;
+	r->n++;
+	return 0;
+}
+
 int cmd_rc(struct ctl *c, int argc, char **argv)
 {
-	char gn[INET_ADDRSTRLEN], ext[INET_ADDRSTRLEN], in[INET_ADDRSTRLEN];
-	char age[16], left[16];
 	__u64 now = mono_ns();
 	struct rcs *r;
-	size_t i;
+	size_t i, hosts;
 	int err, n6;
 
 	if (argc)
@@ -49,46 +113,23 @@ int cmd_rc(struct ctl *c, int argc, char **argv)
 		return -ENOMEM;
 	err = map_walk(c->maps.rc, sizeof(struct rc_key),
 		       sizeof(struct rc_entry), collect_rc, r);
+	hosts = r->n;
+	if (!err)
+		err = map_walk(c->maps.rc_prefix, sizeof(struct rc_prefix_key),
+			       sizeof(struct rc_entry), collect_prefix, r);
 	if (err) {
-		pr_err("cannot read the rc map: %s", strerror(-err));
+		pr_err("cannot read the rc and rc_prefix maps: %s",
+		       strerror(-err));
 		free(r);
 		return err;
 	}
 	if (c->cfg.json)
 		printf("[");
 	else
-		printf("%-15s %-15s %-15s %-30s %5s %7s %s\n", "GN", "VIA",
+		printf("%-18s %-15s %-15s %-30s %5s %7s %s\n", "GN", "VIA",
 		       "INSIDE", "NAME", "AGE", "EXPIRES", "USED");
-	for (i = 0; i < r->n; i++) {
-		const struct rc_entry *e = &r->e[i];
-		__u64 age_s = now > e->created_ns ?
-				      (now - e->created_ns) / 1000000000 :
-				      0;
-		long long left_ms = ((long long)e->expires_ns - (long long)now) /
-				    1000000;
-
-		inet_ntop(AF_INET, &r->k[i].gn, gn, sizeof(gn));
-		inet_ntop(AF_INET, &r->k[i].ext, ext, sizeof(ext));
-		inet_ntop(AF_INET, &e->inside, in, sizeof(in));
-		if (c->cfg.json) {
-			printf("%s\n {\"gn\": \"%s\", \"via\": \"%s\", "
-			       "\"inside\": \"%s\", \"name\": \"%s\", "
-			       "\"age\": %llu, \"expires_ms\": %lld, "
-			       "\"used\": %s}",
-			       i ? "," : "", gn, ext, in, e->fqdn,
-			       (unsigned long long)age_s, left_ms,
-			       e->first_use_ns ? "true" : "false");
-		} else {
-			if (left_ms > 0)
-				snprintf(left, sizeof(left), "%lld.%llds",
-					 left_ms / 1000, left_ms % 1000 / 100);
-			else
-				snprintf(left, sizeof(left), "expired");
-			printf("%-15s %-15s %-15s %-30s %5s %7s %s\n", gn, ext,
-			       in, e->fqdn, fmt_duration(age, sizeof(age), age_s),
-			       left, e->first_use_ns ? "yes" : "no");
-		}
-	}
+	for (i = 0; i < r->n; i++)
+		print_one(c, &r->k[i], &r->e[i], i >= hosts, !i, now);
 	n6 = rc6_print(c, c->cfg.json, r->n == 0);
 	if (c->cfg.json)
 		printf("%s]\n", r->n || n6 > 0 ? "\n" : "");

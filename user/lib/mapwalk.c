@@ -8,6 +8,48 @@
 #include "mapwalk.h"
 
 #define WALK_BATCH 4096
+/* The kernel's ENOTSUPP, which is not in user space's errno.h. */
+#define ENOTSUPP_KERNEL 524
+
+/*
+ * Maps without batch lookup (an LPM trie): key by key, all keys first,
+ * so that @fn may delete what it is given (the trie's next key of a
+ * deleted one is its first again).
+ */
+static int walk_keys(int fd, size_t key_size, size_t value_size,
+		     map_walk_fn fn, void *ctx)
+{
+	size_t n = 0, cap = 0, i;
+	char *keys = NULL, *more, *value;
+	int err = 0;
+
+	value = malloc(value_size);
+	if (!value)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			more = realloc(keys, cap * key_size);
+			if (!more) {
+				err = -ENOMEM;
+				goto out;
+			}
+			keys = more;
+		}
+		if (bpf_map_get_next_key(fd, n ? keys + (n - 1) * key_size :
+						 NULL,
+					 keys + n * key_size))
+			break;
+		n++;
+	}
+	for (i = 0; i < n && err >= 0; i++)
+		if (!bpf_map_lookup_elem(fd, keys + i * key_size, value))
+			err = fn(keys + i * key_size, value, ctx);
+out:
+	free(keys);
+	free(value);
+	return err < 0 ? err : 0;
+}
 
 int map_walk(int fd, size_t key_size, size_t value_size, map_walk_fn fn,
 	     void *ctx)
@@ -37,6 +79,12 @@ int map_walk(int fd, size_t key_size, size_t value_size, map_walk_fn fn,
 			keys = values = NULL;
 			batch *= 2;
 			continue;
+		}
+		if (err && !in && (errno == EINVAL || errno == EOPNOTSUPP ||
+				   errno == ENOTSUPP_KERNEL)) {
+			free(keys);
+			free(values);
+			return walk_keys(fd, key_size, value_size, fn, ctx);
 		}
 		if (err && errno != ENOENT) {
 			err = -errno;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Walking a hash map in batches. */
+/* Walking a map: in batches where the kernel can. */
 #ifndef NTS_MAPWALK_H
 #define NTS_MAPWALK_H
 
@@ -9,7 +9,10 @@
 /* Called per entry; a negative return stops the walk and is returned. */
 typedef int (*map_walk_fn)(const void *key, const void *value, void *ctx);
 
-/* Visit every entry of hash map @fd. Returns 0 or -errno. */
+/*
+ * Visit every entry of map @fd: in batches, or key by key where the map
+ * has no batch lookup (an LPM trie). Returns 0 or -errno.
+ */
 int map_walk(int fd, size_t key_size, size_t value_size, map_walk_fn fn,
 	     void *ctx);
 

@@ -228,6 +228,16 @@ static int gc_rc(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+static int gc_rc_prefix(const void *key, const void *value, void *ctx)
+{
+	const struct rc_entry *e = value;
+	struct gc_ctx *c = ctx;
+
+	if (c->now > e->expires_ns)
+		bpf_map_delete_elem(c->maps->rc_prefix, key);
+	return 0;
+}
+
 static int gc_rc6(const void *key, const void *value, void *ctx)
 {
 	const struct rc6_entry *e = value;
@@ -283,6 +293,9 @@ int gc_run(struct gc *gc, const struct addr_set *addrs,
 	if (!err)
 		err = map_walk(c->maps->rc, sizeof(struct rc_key),
 			       sizeof(struct rc_entry), gc_rc, c);
+	if (!err)
+		err = map_walk(c->maps->rc_prefix, sizeof(struct rc_prefix_key),
+			       sizeof(struct rc_entry), gc_rc_prefix, c);
 	if (!err)
 		err = map_walk(c->maps->rc6, sizeof(struct rc6_key),
 			       sizeof(struct rc6_entry), gc_rc6, c);

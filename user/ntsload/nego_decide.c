@@ -26,6 +26,9 @@ int nego_decide_init(struct nego_decide *d, const struct nego_decide_config *c,
 	d->maps = maps;
 	d->addrs = addrs;
 	d->rc_ttl = c->rc_ttl;
+	d->rc_prefix_ttl = c->rc_prefix_ttl;
+	d->rc_min_prefix = c->rc_min_prefix;
+	d->unbound_window = c->unbound_window;
 	d->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
 	d->log = log;
 	d->counts = counts;
@@ -91,6 +94,26 @@ static bool defer(struct nego_decide *d, const struct nego_msg *m,
 	return true;
 }
 
+/* A NOTICE for a network (issue 20), not for the host of a /32? */
+static bool for_network(const struct nego_msg *m)
+{
+	return m->prefix && m->plen < 32;
+}
+
+/* GN's entry at the router's address @ext, in rc or rc_prefix. */
+static enum rc_offer offer_at(struct nego_decide *d, const struct nego_msg *m,
+			      __be32 ext, __be32 inside,
+			      const struct nts_policy *pol, __u64 now)
+{
+	if (!for_network(m))
+		return rc_offer(d->maps->rc, m->gn, ext, inside, m->fqdn, pol,
+				d->rc_ttl, now);
+	return rc_prefix_offer(d->maps->rc_prefix, m->gn, m->plen, ext, inside,
+			       m->fqdn, pol,
+			       m->plen ? d->rc_prefix_ttl : d->unbound_window,
+			       now);
+}
+
 /*
  * GN was told p->to. If GN is busy there with another host (slide 21),
  * another of the router's addresses will do at once (DESIGN section 7).
@@ -103,13 +126,11 @@ static enum rc_offer offer(struct nego_decide *d, const struct nego_msg *m,
 	int i;
 
 	*via = 0;
-	r = rc_offer(d->maps->rc, m->gn, p->to, inside, m->fqdn, pol, d->rc_ttl,
-		     now);
+	r = offer_at(d, m, p->to, inside, pol, now);
 	for (i = 0; r == RC_OFFER_BUSY && i < d->addrs->n; i++) {
 		if (d->addrs->a[i] == p->to)
 			continue;
-		r = rc_offer(d->maps->rc, m->gn, d->addrs->a[i], inside,
-			     m->fqdn, pol, d->rc_ttl, now);
+		r = offer_at(d, m, d->addrs->a[i], inside, pol, now);
 		if (r == RC_OFFER_OK)
 			*via = d->addrs->a[i];
 	}
@@ -140,6 +161,49 @@ static bool within_limits(struct nego_decide *d, const struct nego_in *in,
 	return false;
 }
 
+/*
+ * A NOTICE for a network: one long enough (--rc-min-prefix), or anyone
+ * where the operator chose the Realm Gateway trade-off (--unbound-window).
+ * Refused (answered, counted, logged) if not.
+ */
+static bool network_allowed(struct nego_decide *d, const struct nego_in *in,
+			    struct nego_outbox *ob)
+{
+	const struct nego_msg *m = &in->m;
+	const char *why;
+	char buf[96];
+
+	if (!for_network(m))
+		return true;
+	if (m->v6) {
+		why = ": IPv6 networks are not admitted (yet): ask for a host";
+	} else if (!m->plen && !d->unbound_window) {
+		why = ": a NOTICE for anyone (/0), and no --unbound-window";
+	} else if (m->plen && m->plen < d->rc_min_prefix) {
+		snprintf(buf, sizeof(buf),
+			 ": a /%u, shorter than --rc-min-prefix %u", m->plen,
+			 d->rc_min_prefix);
+		why = buf;
+	} else {
+		return true;
+	}
+	stats_count(d->counts, NTS_STAT_NEGO_PREFIX_REFUSED);
+	nego_event(d->log, "REFUSED", m, &in->peer, "%s", why);
+	outbox_answer(ob, m, in->key, &in->peer, NEGO_REFUSED, 0);
+	return false;
+}
+
+/* An accepted NOTICE for a network is counted as such too. */
+static void count_accept(struct nego_decide *d, const struct nego_msg *m)
+{
+	stats_count(d->counts, NTS_STAT_NEGO_ACCEPT);
+	if (!for_network(m))
+		return;
+	stats_count(d->counts, NTS_STAT_NEGO_PREFIX);
+	if (!m->plen)
+		stats_count(d->counts, NTS_STAT_NEGO_UNBOUND);
+}
+
 /* An authentic NOTICE: the limits, the PHL, then the request cache. */
 static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 		   struct nego_outbox *ob)
@@ -153,7 +217,7 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 	__be32 via;
 
 	stats_count(d->counts, NTS_STAT_NEGO_NOTICE);
-	if (!within_limits(d, in, now, ob))
+	if (!within_limits(d, in, now, ob) || !network_allowed(d, in, ob))
 		return;
 	if (m->v6) {
 		nego_notice6(d, in, now, ob);
@@ -170,6 +234,15 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 	/* The host's own policy, else the default. */
 	if (bpf_map_lookup_elem(d->maps->policy, &k, &pol))
 		pol = d->default_policy;
+	/* The inner router would get a host's NOTICE: not the same thing. */
+	if (for_network(m) && relay_wanted(d->relay, e.addr, now)) {
+		stats_count(d->counts, NTS_STAT_NEGO_PREFIX_REFUSED);
+		nego_event(d->log, "REFUSED", m, p,
+			   ": the host is behind an inner router, and a "
+			   "network's NOTICE is not relayed");
+		outbox_answer(ob, m, in->key, p, NEGO_REFUSED, 0);
+		return;
+	}
 	switch (offer(d, m, p, e.addr, &pol, now, &via)) {
 	case RC_OFFER_OK:
 		if (relay_wanted(d->relay, e.addr, now)) {
@@ -177,7 +250,7 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 				    ob);
 			break;
 		}
-		stats_count(d->counts, NTS_STAT_NEGO_ACCEPT);
+		count_accept(d, m);
 		inet_ntop(AF_INET, &e.addr, inside, sizeof(inside));
 		if (via)
 			nego_event(
@@ -283,7 +356,7 @@ void nego_decide_tick(struct nego_decide *d, struct nego_outbox *ob)
 			continue;
 		}
 		if (r == RC_OFFER_OK) {
-			stats_count(d->counts, NTS_STAT_NEGO_ACCEPT);
+			count_accept(d, &w->m);
 			nego_event(d->log, "ACCEPT", &w->m, &w->peer,
 				   ", after the wait");
 			outbox_answer(ob, &w->m, w->key, &w->peer, NEGO_ACCEPT,

@@ -39,6 +39,9 @@ struct nego_deferred {
 
 struct nego_decide_config {
 	unsigned int rc_ttl;	       /* seconds an unused RC entry lives */
+	unsigned int rc_prefix_ttl;    /* ... a network's (issue 20) */
+	unsigned int rc_min_prefix;    /* the shortest network accepted */
+	unsigned int unbound_window;   /* 0.0.0.0/0's; 0: refused */
 	unsigned int rate_gn;	       /* NOTICEs per second per GN */
 	unsigned int rate_name;	       /* per FQDN */
 	unsigned int rate_server;      /* per NTS server (source address) */
@@ -51,6 +54,7 @@ struct nego_decide {
 	const struct nts_maps *maps;
 	const struct addr_set *addrs; /* the router's, kept by ntsload */
 	unsigned int rc_ttl;
+	unsigned int rc_prefix_ttl, rc_min_prefix, unbound_window;
 	struct ratelimit *rl_gn, *rl_name, *rl_server;
 	struct ratelimit *rl_unsigned; /* answers to what is not authentic */
 	struct nts_policy default_policy;

@@ -27,6 +27,9 @@ int nego_server_init(struct nego_server *s, const struct nego_config *c,
 {
 	struct nego_decide_config dc = {
 		.rc_ttl = c->rc_ttl,
+		.rc_prefix_ttl = c->rc_prefix_ttl,
+		.rc_min_prefix = c->rc_min_prefix,
+		.unbound_window = c->unbound_window,
 		.rate_gn = c->rate_gn,
 		.rate_name = c->rate_name,
 		.rate_server = c->rate_server,

@@ -55,6 +55,9 @@ struct nego_config {
 	__u16 port;
 	bool insecure;
 	unsigned int rc_ttl;
+	unsigned int rc_prefix_ttl;  /* a network's entry (issue 20) */
+	unsigned int rc_min_prefix;  /* the shortest network accepted */
+	unsigned int unbound_window; /* 0.0.0.0/0's entry; 0: refused */
 	unsigned int rate_gn;	  /* NOTICEs per second per GN */
 	unsigned int rate_name;	  /* per FQDN */
 	unsigned int rate_server; /* per NTS server's address */

@@ -305,6 +305,22 @@ static const struct opt opts[] = {
 	  .min = 1, .max = 3600, .dflt = 5,
 	  .help = "how long an accepted NOTICE waits for GN's first packet; "
 		  "after it, 1 s more" },
+	{ .name = "rc-prefix-ttl", .type = OPT_UINT, .arg = "SEC",
+	  F(nego.rc_prefix_ttl), .min = 1, .max = 60, .dflt = RC_PREFIX_TTL,
+	  .help = "how long a NOTICE for a network (EDNS Client Subnet) "
+		  "waits for its first host's packet; after it, 1 s more for "
+		  "that host alone" },
+	{ .name = "rc-min-prefix", .type = OPT_UINT, .arg = "LEN",
+	  F(nego.rc_min_prefix), .min = 1, .max = 32, .dflt = RC_MIN_PREFIX,
+	  .help = "the shortest network a NOTICE may name; shorter ones "
+		  "are REFUSED" },
+	{ .name = "unbound-window", .type = OPT_UINT, .arg = "SEC",
+	  F(nego.unbound_window), .min = 0, .max = 10, .dflt = 0,
+	  .def = "0: refused",
+	  .help = "accept NOTICEs for anyone (0.0.0.0/0: a resolver without "
+		  "EDNS Client Subnet that ntsdns --trust-resolver trusts); "
+		  "the first packet from anywhere within SEC gets in. Weaker: "
+		  "README \"Authoritative mode\"" },
 	{ .name = "rate-gn", .type = OPT_UINT, .arg = "N", F(nego.rate_gn),
 	  .min = 1, .max = 1000000, .dflt = 10,
 	  .help = "NOTICEs per second per GN" },

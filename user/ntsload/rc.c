@@ -31,6 +31,32 @@ enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
 	return RC_OFFER_OK;
 }
 
+enum rc_offer rc_prefix_offer(int fd, __be32 gn, unsigned int plen,
+			      __be32 ext, __be32 inside, const char *fqdn,
+			      const struct nts_policy *policy,
+			      unsigned int ttl, __u64 now_ns)
+{
+	struct rc_prefix_key k = { .prefixlen = 32 + plen, .ext = ext,
+				   .gn = gn };
+	struct rc_entry cur, e = {
+		.inside = inside,
+		.flags = RC_F_PREFIX | plen,
+		.created_ns = now_ns,
+		.expires_ns = now_ns + ttl * 1000000000ULL,
+		.policy = *policy,
+	};
+
+	/* An LPM trie finds the longest match: this very network or not. */
+	if (!bpf_map_lookup_elem(fd, &k, &cur) && cur.flags == e.flags &&
+	    cur.inside != inside && cur.expires_ns > now_ns)
+		return RC_OFFER_BUSY;
+	snprintf(e.fqdn, sizeof(e.fqdn), "%s", fqdn);
+	/* No LRU here: a full map waits for the expiry pass. */
+	if (bpf_map_update_elem(fd, &k, &e, BPF_ANY))
+		return RC_OFFER_FULL;
+	return RC_OFFER_OK;
+}
+
 enum rc_offer rc6_offer(int rc6_fd, const void *gn, const void *inside,
 			const char *fqdn, const struct nts_policy *policy,
 			unsigned int ttl, __u64 now_ns)

@@ -23,6 +23,16 @@ enum rc_offer rc_offer(int rc_fd, __be32 gn, __be32 ext, __be32 inside,
 		       unsigned int ttl, __u64 now_ns);
 
 /*
+ * The same for the network @gn/@plen (issue 20): its first host to
+ * connect gets the entry (bpf/lib/rc.h). One host of a network at a
+ * time per address, as for one GN.
+ */
+enum rc_offer rc_prefix_offer(int fd, __be32 gn, unsigned int plen,
+			      __be32 ext, __be32 inside, const char *fqdn,
+			      const struct nts_policy *policy,
+			      unsigned int ttl, __u64 now_ns);
+
+/*
  * The same for IPv6 (issue 19): GN @gn (16 bytes) may open flows to
  * @inside (16 bytes). Never RC_OFFER_BUSY: there is no address to share,
  * each inside host has its own, and the key holds both ends.
