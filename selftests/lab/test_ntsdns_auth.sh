@@ -64,6 +64,27 @@ test_bind_ecs_prefix() {
 	lab_stop_clean
 }
 
+# The whole way with the lab's router (issue 20's two sides): GN's /24
+# asks through ntsdns --authoritative as its resolver would, and GN,
+# a host of that /24, then reaches alice's page; before, it could not.
+test_bind_prefix_connects() {
+	mkdir -p "$TMP/www"
+	echo "alice's page" >"$TMP/www/index.html"
+	router_up
+	bg pn python3 -m http.server -d "$TMP/www" 8080 >/dev/null 2>&1
+	wait_for 5 listening pn 8080 || { fail "no web server on pn"; return; }
+	proxy2_start -u $DDNS -z "example.net:$STATE/nts.key" --authoritative
+	expect_eq "before: GN gets nothing" \
+		"$(x gn curl -s -m 2 http://$RTR:8080/)" ""
+	expect_eq "the answer, scoped to the /24" \
+		"$(ecs_of "$(adig +subnet=$NET/24 alice.example.net)")" "$NET/24/24"
+	expect_match "the router keeps the network" "$($NTSCTL rc)" "$NET/24"
+	expect_eq "GN, of the /24, reaches alice" \
+		"$(x gn curl -s -m 5 http://$RTR:8080/)" "alice's page"
+	proxy2_stop
+	lab_stop_clean
+}
+
 # A router that ACCEPTs the network (scripted, repeating the prefix):
 # scope /24, TTL 0; /32 is a host; an IPv6 /56 is not negotiated.
 test_fake_router_accept() {
