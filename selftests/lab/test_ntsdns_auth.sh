@@ -138,6 +138,8 @@ test_trust_resolver_unbound() {
 	fake_router $R1 accept
 	proxy2_start -u $FAKE_UP -z "nts.test:$STATE/nts.key" --authoritative \
 		--trust-resolver $GN/32
+	expect_match "the mode said at start" "$(head -1 "$TMP/p2.log")" \
+		"; authoritative: the GN is a client's ECS network, 1 --trust-resolver network for anyone;"
 	out=$(adig ecs.nts.test)
 	expect_eq "no ECS: TTL 0" "$(ttl_of "$out" ecs.nts.test)" 0
 	expect_match "a NOTICE for 0.0.0.0/0" "$(cat "$TMP/router-$R1.log")" \
