@@ -475,6 +475,19 @@ static bool same_client(const struct client *a, const struct client *b)
 	       addr_eq(&a->src, &b->src);
 }
 
+/*
+ * The same ECS, or none: a resolver asks for two networks' clients with
+ * two answers to come (--authoritative), even if the IDs should meet.
+ */
+static bool same_ecs(const struct dnsq *a, const struct dnsq *b)
+{
+	if (a->has_ecs != b->has_ecs)
+		return false;
+	return !a->has_ecs || (a->ecs.family == b->ecs.family &&
+			       a->ecs.source == b->ecs.source &&
+			       !memcmp(a->ecs.addr, b->ecs.addr, 16));
+}
+
 /* A retransmission of a query still in flight? */
 static bool is_duplicate(struct queries *qs, const struct client *cl,
 			 const struct dnsq *dq)
@@ -484,6 +497,7 @@ static bool is_duplicate(struct queries *qs, const struct client *cl,
 	q = LIST_FIRST(&qs->dedup[dedup_hash(cl, dq->id)]);
 	for (; q; q = LIST_NEXT(q, dedup)) {
 		if (q->dq.id == dq->id && same_client(&q->cl, cl) &&
+		    same_ecs(&q->dq, dq) &&
 		    dns_same_question(q->dq.wire, &q->dq.m, dq->wire, &dq->m))
 			return true;
 	}
