@@ -70,11 +70,6 @@ static void print_one(const struct ctl *c, const struct rc_key *k,
 		       !network && (e->flags & RC_F_PREFIX) ? "true" : "false");
 		return;
 	}
-	if (left_ms > 0)
-		snprintf(left, sizeof(left), "%lld.%llds", left_ms / 1000,
-			 left_ms % 1000 / 100);
-	else
-		snprintf(left, sizeof(left), "expired");
 	/* A host's entry made from its network's says which length. */
 	if (e->flags & RC_F_PREFIX && !network)
 		snprintf(used, sizeof(used), "%s, of a /%u",
@@ -83,7 +78,8 @@ static void print_one(const struct ctl *c, const struct rc_key *k,
 		snprintf(used, sizeof(used), "%s",
 			 e->first_use_ns ? "yes" : "no");
 	printf("%-18s %-15s %-15s %-30s %5s %7s %s\n", gn, ext, in, e->fqdn,
-	       fmt_duration(age, sizeof(age), age_s), left, used);
+	       fmt_duration(age, sizeof(age), age_s),
+	       fmt_left(left, sizeof(left), left_ms), used);
 }
 
 static int collect_prefix(const void *key, const void *value, void *ctx)

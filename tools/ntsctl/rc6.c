@@ -55,13 +55,9 @@ static void print_one(const struct rc6_key *k, const struct rc6_entry *e,
 		       e->first_use_ns ? "true" : "false");
 		return;
 	}
-	if (left_ms > 0)
-		snprintf(left, sizeof(left), "%lld.%llds", left_ms / 1000,
-			 left_ms % 1000 / 100);
-	else
-		snprintf(left, sizeof(left), "expired");
 	printf("%-39s %-39s %-30s %5s %7s %s\n", gn, in, e->fqdn,
-	       fmt_duration(age, sizeof(age), age_s), left,
+	       fmt_duration(age, sizeof(age), age_s),
+	       fmt_left(left, sizeof(left), left_ms),
 	       e->first_use_ns ? "yes" : "no");
 }
 

@@ -16,6 +16,15 @@ const char *fmt_duration(char *buf, size_t len, __u64 sec)
 	return buf;
 }
 
+const char *fmt_left(char *buf, size_t len, long long ms)
+{
+	if (ms > 0)
+		snprintf(buf, len, "%lld.%llds", ms / 1000, ms % 1000 / 100);
+	else
+		snprintf(buf, len, "expired");
+	return buf;
+}
+
 const char *fmt_escape(char *buf, size_t len, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -8,6 +8,8 @@
 
 /* "42s", "5m", "3h", "2d": the largest unit that fits, rounded down. */
 const char *fmt_duration(char *buf, size_t len, __u64 sec);
+/* Time left to a deadline, @ms from now: "1.9s", or "expired". */
+const char *fmt_left(char *buf, size_t len, long long ms);
 
 /*
  * A string from a peer, fit for a log line: at most @n bytes of @s (up to

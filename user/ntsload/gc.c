@@ -31,6 +31,7 @@ struct gc_ctx {
 	size_t nowners, cap;
 	size_t key_size;	/* of the owners' hosts map */
 	int hosts_fd;		/* that map */
+	int rc_fd;		/* rc or rc_prefix, as walked */
 };
 
 static bool idle_for(__u64 now, __u64 last, unsigned int sec)
@@ -218,24 +219,21 @@ static int gc_names(struct gc_ctx *c, int phl, size_t value_size,
 	return err ? err : recount_hosts(c, hosts);
 }
 
+/* An entry of a host's or of a network's (c->rc_fd). */
 static int gc_rc(const void *key, const void *value, void *ctx)
 {
 	const struct rc_entry *e = value;
 	struct gc_ctx *c = ctx;
 
 	if (c->now > e->expires_ns)
-		bpf_map_delete_elem(c->maps->rc, key);
+		bpf_map_delete_elem(c->rc_fd, key);
 	return 0;
 }
 
-static int gc_rc_prefix(const void *key, const void *value, void *ctx)
+static int gc_rcs(struct gc_ctx *c, int fd, size_t key_size)
 {
-	const struct rc_entry *e = value;
-	struct gc_ctx *c = ctx;
-
-	if (c->now > e->expires_ns)
-		bpf_map_delete_elem(c->maps->rc_prefix, key);
-	return 0;
+	c->rc_fd = fd;
+	return map_walk(fd, key_size, sizeof(struct rc_entry), gc_rc, c);
 }
 
 static int gc_rc6(const void *key, const void *value, void *ctx)
@@ -291,11 +289,10 @@ int gc_run(struct gc *gc, const struct addr_set *addrs,
 			       gc_name6, c->maps->phl6_hosts,
 			       sizeof(struct phl6_host_key));
 	if (!err)
-		err = map_walk(c->maps->rc, sizeof(struct rc_key),
-			       sizeof(struct rc_entry), gc_rc, c);
+		err = gc_rcs(c, c->maps->rc, sizeof(struct rc_key));
 	if (!err)
-		err = map_walk(c->maps->rc_prefix, sizeof(struct rc_prefix_key),
-			       sizeof(struct rc_entry), gc_rc_prefix, c);
+		err = gc_rcs(c, c->maps->rc_prefix,
+			     sizeof(struct rc_prefix_key));
 	if (!err)
 		err = map_walk(c->maps->rc6, sizeof(struct rc6_key),
 			       sizeof(struct rc6_entry), gc_rc6, c);
