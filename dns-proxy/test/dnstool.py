@@ -485,7 +485,8 @@ class Upstream:
     multi.nts.test        A 198.51.100.61 and A 198.51.100.62
     signed.nts.test       A 198.51.100.61 and its RRSIG (signed.fake.test:
                           the same, outside the NTS zone)
-    ecs.nts.test          A 198.51.100.61, and an OPT record without
+    ecs.nts.test          A 198.51.100.61 (AAAA 2001:db8:1::61), and an
+                          OPT record without
                           options if asked with EDNS (as BIND answers)
     anything else         A 192.0.2.1
     """
@@ -559,6 +560,10 @@ class Upstream:
                 bytes(range(64))
             send(self.answer(q, [(name, 1, 300, a("198.51.100.61")),
                                  (name, 46, 300, sig)]))
+        elif name == "ecs.nts.test" and p["question"][0][1] == 28:
+            send(self.answer(q, [(name, 28, 300, socket.inet_pton(
+                socket.AF_INET6, "2001:db8:1::61"))],
+                opt=p["counts"][3] > 0))
         elif name == "ecs.nts.test":
             send(self.answer(q, [(name, 1, 300, a("198.51.100.61"))],
                              opt=p["counts"][3] > 0))
@@ -640,14 +645,17 @@ def load_key(path):
     return name, secret
 
 
-def nego_encode(txid, mtype, gn, fqdn, key, addr=None, plen=None):
+def nego_encode(txid, mtype, gn, fqdn, key, addr=None, plen=None,
+                gn6=None):
     """DESIGN section 3; key (name, secret) or None for unsigned; plen:
-    GN is a network (NEGO_F_PREFIX, issue 20)."""
+    GN is a network (NEGO_F_PREFIX, issue 20); gn6: an IPv6 GN
+    (NEGO_F_V6, gn then 0)."""
     f = fqdn.encode()
-    flags = (0x80 if addr else 0) | (0x20 if plen is not None else 0)
+    flags = (0x80 if addr else 0) | (0x20 if plen is not None else 0) | \
+        (0x40 if gn6 else 0)
     msg = struct.pack("!BBH", txid, mtype | flags, len(f))
-    msg += gn + f + (bytes([plen]) if plen is not None else b"")
-    msg += addr or b""
+    msg += gn + f + (gn6 or b"")
+    msg += (bytes([plen]) if plen is not None else b"") + (addr or b"")
     if key is None:
         return msg
     msg += struct.pack("!QQH", int(time.time()), random.getrandbits(64),
@@ -670,14 +678,18 @@ def cmd_router(args):
         m, frm = s.recvfrom(2048)
         txid, mtype, flen = struct.unpack("!BBH", m[:4])
         gn, fqdn = m[4:8], m[8:8 + flen].decode()
-        plen = m[8 + flen] if mtype & 0x20 else None
-        trailer = m[8 + flen + (plen is not None):]
+        off = 8 + flen
+        gn6 = m[off:off + 16] if mtype & 0x40 else None
+        off += 16 if gn6 else 0
+        plen = m[off] if mtype & 0x20 else None
+        trailer = m[off + (plen is not None):]
         nonce = struct.unpack("!Q", trailer[8:16])[0] if len(trailer) > 16 \
             else 0
         signed = len(trailer) >= 18 and hmac.compare_digest(
             hmac.new(key[1], m[:-32], hashlib.sha256).digest(), m[-32:])
         log.write("notice %d %s %s %d %s\n" % (
-            txid, socket.inet_ntoa(gn) +
+            txid, (socket.inet_ntop(socket.AF_INET6, gn6) if gn6 else
+                   socket.inet_ntoa(gn)) +
             ("/%d" % plen if plen is not None else ""), fqdn, nonce,
             "signed" if signed else "BAD-SIGNATURE"))
         mode = args.mode
@@ -698,7 +710,7 @@ def cmd_router(args):
         else:
             r = nego_encode(txid, {"accept": 2, "reject": 3,
                                    "refused": 4}[mode], gn, fqdn, key,
-                            plen=plen)
+                            plen=plen, gn6=gn6)
         s.sendto(r, frm)
 
 

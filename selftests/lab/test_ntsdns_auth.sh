@@ -14,8 +14,10 @@ NET=198.51.100.0
 adig() { x gn dig -p 5300 +time=5 +tries=1 @$NTSS "$@"; }
 # The CLIENT-SUBNET dig shows ("198.51.100.0/24/24"), or nothing.
 ecs_of() { echo "$1" | awk '/CLIENT-SUBNET:/ {print $3}'; }
-# The TTL of the answer's first record for $2.
-ttl_of() { echo "$1" | awk -v n="$2." '$1 == n && $4 == "A" {print $2; exit}'; }
+# The TTL of the answer's first record for $2 (of type $3, A).
+ttl_of() {
+	echo "$1" | awk -v n="$2." -v t="${3:-A}" '$1 == n && $4 == t {print $2; exit}'
+}
 
 # In front of BIND, with the lab's ntsload behind alice's address: the
 # NOTICE is a prefix NOTICE; whatever the router says (one older than
@@ -127,6 +129,29 @@ test_old_router_refuses() {
 		"$(p2_counter refused) $(p2_counter timeouts)" "1 0"
 	expect_match "logged, saying why" "$(cat "$TMP/p2.log")" \
 		"ecs\.nts\.test for $NET/24 via $R1: REFUSED in [0-9]+ ms \(see the router's log; one older than network GNs"
+	proxy2_stop
+	lab_stop_clean
+}
+
+# An IPv6 ECS /128 is a host: an IPv6 NOTICE for it (to the
+# --v6-router of the AAAA record), scope /128 when ACCEPTed.
+test_fake_router_v6_host() {
+	local out
+	fake_upstream
+	fake_router $R1 accept
+	proxy2_start -u $FAKE_UP -z "nts.test:$STATE/nts.key" --authoritative \
+		--v6-router 2001:db8:1::/48=$R1
+	out=$(adig +subnet=2001:db8:9::7/128 ecs.nts.test AAAA)
+	expect_eq "/128: scope /128" "$(ecs_of "$out")" "2001:db8:9::7/128/128"
+	expect_eq "/128: TTL 0" "$(ttl_of "$out" ecs.nts.test AAAA)" 0
+	expect_match "the router saw the IPv6 host" \
+		"$(cat "$TMP/router-$R1.log")" "notice [0-9]+ 2001:db8:9::7 ecs\.nts\.test [0-9]+ signed"
+	out=$(adig +subnet=$NET/24 ecs.nts.test AAAA)
+	expect_eq "AAAA for an IPv4 network: unchanged, not withheld" \
+		"$(ttl_of "$out" ecs.nts.test AAAA)" 300
+	expect_eq "... scope 0" "$(ecs_of "$out")" "$NET/24/0"
+	expect_eq "negotiated: the /128 only" "$(p2_counter negotiated)" 1
+	expect_eq "nothing withheld" "$(p2_counter withheld_family)" 0
 	proxy2_stop
 	lab_stop_clean
 }
