@@ -150,7 +150,7 @@ uint8_t *dns_finish(uint8_t *buf, size_t len, uint16_t id, size_t limit,
 }
 
 size_t dns_ecs_scope_checked(uint8_t *buf, size_t len, size_t cap,
-			     uint32_t addr)
+			     const struct dns_ecs *ecs, uint8_t scope)
 {
 	uint8_t *copy = malloc(len);
 	ldns_pkt *p = NULL;
@@ -159,7 +159,7 @@ size_t dns_ecs_scope_checked(uint8_t *buf, size_t len, size_t cap,
 	if (!copy)
 		return len;
 	memcpy(copy, buf, len);
-	n = dns_ecs_scope(buf, len, cap, addr);
+	n = dns_ecs_scope(buf, len, cap, ecs, scope);
 	/*
 	 * The edit put ECS into an OPT record: a parser must read the
 	 * message and see its EDNS, or the edit is not made at all.

@@ -38,6 +38,6 @@ uint8_t *dns_finish(uint8_t *buf, size_t len, uint16_t id, size_t limit,
  * upstream sent it.
  */
 size_t dns_ecs_scope_checked(uint8_t *buf, size_t len, size_t cap,
-			     uint32_t addr);
+			     const struct dns_ecs *ecs, uint8_t scope);
 
 #endif /* NTSDNS_DNSBUILD_H */

@@ -68,34 +68,68 @@ ldns_pkt *dns_ldns_parse(const uint8_t *buf, size_t len)
 	return p;
 }
 
+/* ADDRESS bytes of an ECS option of SOURCE PREFIX-LENGTH @source. */
+static size_t ecs_addr_len(uint8_t source)
+{
+	return (source + 7u) / 8;
+}
+
 /*
- * The client's address a forwarder put in EDNS Client Subnet: family 1,
- * source prefix 32 (RFC 7871 6). Anything shorter names a network, not
- * the host the router is to let in.
+ * One ECS option's data (@o, @olen bytes) into @e: 0, or -EBADMSG when
+ * RFC 7871 7.1.2 wants FORMERR: an unknown family, a prefix longer
+ * than its family's addresses, an ADDRESS not of the prefix's length,
+ * bits set past the prefix.
  */
-static bool ecs32_find(const uint8_t *m, const struct dnsmsg *msg,
-		       uint32_t *addr)
+static int ecs_read(const uint8_t *o, size_t olen, struct dns_ecs *e)
+{
+	size_t alen;
+
+	memset(e, 0, sizeof(*e));
+	if (olen < 4)
+		return -EBADMSG;
+	e->family = dns_get16(o);
+	e->source = o[2];
+	if ((e->family != DNS_ECS_V4 || e->source > 32) &&
+	    (e->family != DNS_ECS_V6 || e->source > 128))
+		return -EBADMSG;
+	alen = ecs_addr_len(e->source);
+	if (olen != 4 + alen)
+		return -EBADMSG;
+	memcpy(e->addr, o + 4, alen);
+	if (e->source % 8 && (e->addr[alen - 1] & (0xff >> e->source % 8)))
+		return -EBADMSG;
+	return 0;
+}
+
+/*
+ * The query's EDNS Client Subnet, if any (*@has): 0, or -EBADMSG for a
+ * malformed one, or two (RFC 7871 7.1.2: FORMERR). A forwarder's or a
+ * public resolver's, saying for which client (network) it asks.
+ */
+static int ecs_find(const uint8_t *m, const struct dnsmsg *msg, bool *has,
+		    struct dns_ecs *e)
 {
 	const uint8_t *o = m + msg->opt_rdata;
 	size_t len = msg->opt_rdlen, off = 0;
 
+	*has = false;
 	if (!msg->edns)
-		return false;
+		return 0;
 	while (off + 4 <= len) {
 		uint16_t code = dns_get16(o + off),
 			 olen = dns_get16(o + off + 2);
 
 		off += 4;
 		if (olen > len - off)
-			return false;
-		if (code == EDNS_ECS && olen == 8 && dns_get16(o + off) == 1 &&
-		    o[off + 2] == 32) {
-			memcpy(addr, o + off + 4, 4);
-			return true;
+			return code == EDNS_ECS ? -EBADMSG : 0;
+		if (code == EDNS_ECS) {
+			if (*has || ecs_read(o + off, olen, e))
+				return -EBADMSG;
+			*has = true;
 		}
 		off += olen;
 	}
-	return false;
+	return 0;
 }
 
 enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q)
@@ -114,7 +148,8 @@ enum dnsq_verdict dnsq_parse(const uint8_t *buf, size_t len, struct dnsq *q)
 	q->udp_max = DNS_UDP_MIN;
 	if (q->m.edns && q->m.udp_size > DNS_UDP_MIN)
 		q->udp_max = q->m.udp_size;
-	q->has_ecs32 = ecs32_find(buf, &q->m, &q->ecs32);
+	if (ecs_find(buf, &q->m, &q->has_ecs, &q->ecs))
+		return DNSQ_FORMERR;
 	return DNSQ_FORWARD;
 }
 
@@ -158,9 +193,11 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 	return 0;
 }
 
-size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr)
+size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap,
+		     const struct dns_ecs *ecs, uint8_t scope)
 {
 	size_t pos = DNS_HDR_LEN, end, o, rdata = 0;
+	size_t alen = ecs_addr_len(ecs->source), olen = 4 + alen;
 	unsigned int i, n = 0, s;
 
 	if (len < DNS_HDR_LEN)
@@ -199,25 +236,25 @@ size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr)
 	for (o = rdata; o + 4 <= end; o += 4 + dns_get16(buf + o + 2)) {
 		if (dns_get16(buf + o) == EDNS_ECS &&
 		    dns_get16(buf + o + 2) >= 4 && o + 8 <= end) {
-			buf[o + 7] = 32; /* SCOPE PREFIX-LENGTH */
+			buf[o + 7] = scope; /* SCOPE PREFIX-LENGTH */
 			return len;
 		}
 	}
-	if (len + 12 > cap)
+	if (len + 4 + olen > cap)
 		return len;
-	/* Append ECS to the OPT record's options. */
-	memmove(buf + end + 12, buf + end, len - end);
+	/* Append ECS to the OPT record's options: the query's, scoped. */
+	memmove(buf + end + 4 + olen, buf + end, len - end);
 	buf[end] = 0;
 	buf[end + 1] = EDNS_ECS;
 	buf[end + 2] = 0;
-	buf[end + 3] = 8;
-	buf[end + 4] = 0;
-	buf[end + 5] = 1; /* IPv4 */
-	buf[end + 6] = 32;
-	buf[end + 7] = 32;
-	memcpy(buf + end + 8, &addr, 4);
-	n = dns_get16(buf + rdata - 2) + 12;
+	buf[end + 3] = olen;
+	buf[end + 4] = ecs->family >> 8;
+	buf[end + 5] = ecs->family;
+	buf[end + 6] = ecs->source;
+	buf[end + 7] = scope;
+	memcpy(buf + end + 8, ecs->addr, alen);
+	n = dns_get16(buf + rdata - 2) + 4 + olen;
 	buf[rdata - 2] = n >> 8;
 	buf[rdata - 1] = n;
-	return len + 12;
+	return len + 4 + olen;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <ldns/ldns.h>
 
 #include "dnsmsg.h"
@@ -28,6 +29,18 @@ static inline uint16_t dns_get16(const uint8_t *p)
 	return (uint16_t)p[0] << 8 | p[1];
 }
 
+#define DNS_ECS_V4 1 /* ECS FAMILY (RFC 7871 6): IPv4 */
+#define DNS_ECS_V6 2
+/* An ECS option's bytes, at most: code, length, 4 fixed, 16 address. */
+#define DNS_ECS_OPT_MAX 24
+
+/* An EDNS Client Subnet option (RFC 7871 6), as read. */
+struct dns_ecs {
+	uint16_t family;  /* DNS_ECS_V4 or DNS_ECS_V6 */
+	uint8_t source;	  /* SOURCE PREFIX-LENGTH */
+	uint8_t addr[16]; /* the network, zero past source */
+};
+
 /* A client's query, read in place: @wire must outlive it. */
 struct dnsq {
 	struct dnsmsg m;
@@ -35,14 +48,23 @@ struct dnsq {
 	size_t len;
 	uint16_t id;
 	size_t udp_max; /* the largest UDP answer it takes */
-	/* An EDNS Client Subnet of one IPv4 host (RFC 7871), network order. */
-	bool has_ecs32;
-	uint32_t ecs32;
+	/* Its EDNS Client Subnet, well-formed (else DNSQ_FORMERR). */
+	bool has_ecs;
+	struct dns_ecs ecs;
 };
+
+/* Does @q's ECS name one IPv4 host (family 1, /32)? Then *@addr is it. */
+static inline bool dnsq_ecs32(const struct dnsq *q, uint32_t *addr)
+{
+	if (!q->has_ecs || q->ecs.family != DNS_ECS_V4 || q->ecs.source != 32)
+		return false;
+	memcpy(addr, q->ecs.addr, 4);
+	return true;
+}
 
 enum dnsq_verdict {
 	DNSQ_FORWARD, /* a query: forward it */
-	DNSQ_FORMERR, /* a header, but not a message: FORMERR */
+	DNSQ_FORMERR, /* a header, but not a message (or a bad ECS): FORMERR */
 	DNSQ_DROP,    /* not even a header, or a response: drop */
 };
 
@@ -71,10 +93,13 @@ int dnsr_parse(const struct dnsq *q, uint16_t id, const uint8_t *buf,
 ldns_pkt *dns_ldns_parse(const uint8_t *buf, size_t len);
 
 /*
- * Mark the answer in @buf (@len bytes of @cap) as for one host (RFC 7871
- * 7.2.1: SCOPE PREFIX-LENGTH 32): in its ECS option, or in one for @addr
- * added to its OPT record. No OPT, no room: unchanged. The new length.
+ * Say in the answer in @buf (@len bytes of @cap) for which clients of
+ * the query's @ecs it holds (RFC 7871 7.2.1): SCOPE PREFIX-LENGTH @scope
+ * in its ECS option, or in one echoing @ecs added to its OPT record
+ * (DNS_ECS_OPT_MAX bytes at most). No OPT, no room: unchanged. The new
+ * length.
  */
-size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap, uint32_t addr);
+size_t dns_ecs_scope(uint8_t *buf, size_t len, size_t cap,
+		     const struct dns_ecs *ecs, uint8_t scope);
 
 #endif /* NTSDNS_DNSWIRE_H */

@@ -353,6 +353,11 @@ static void started(const struct config *c, const struct keytab *kt)
 	if (c->nv6_router)
 		append(line, sizeof(line), "; AAAA: %zu --v6-router prefix%s",
 		       c->nv6_router, c->nv6_router == 1 ? "" : "es");
+	if (c->authoritative)
+		append(line, sizeof(line),
+		       "; authoritative: the GN is a client's ECS network, "
+		       "%zu --trust-resolver network%s for anyone",
+		       c->ntrust_resolver, c->ntrust_resolver == 1 ? "" : "s");
 	append(line, sizeof(line), "; %u thread%s", c->threads,
 	       c->threads == 1 ? "" : "s");
 	pr_info("%s", line);

@@ -14,6 +14,7 @@
  * to; anything else is ignored, as if lost.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -103,7 +104,7 @@ static unsigned int bucket(__be32 router, __u8 txid)
 
 static bool same_gn(const struct nts_gn *a, const struct nts_gn *b)
 {
-	if (a->v6 != b->v6)
+	if (a->v6 != b->v6 || a->prefix != b->prefix || a->plen != b->plen)
 		return false;
 	return a->v6 ? !memcmp(a->addr6, b->addr6, 16) : a->addr == b->addr;
 }
@@ -123,11 +124,18 @@ static bool txid_busy(struct nego *n, const struct hold *h, __be32 router,
 	return false;
 }
 
-/* The GN as the log writes it. */
+/* The GN as the log writes it: a network as 198.51.100.0/24. */
 static const char *gn_str(const struct nts_gn *gn, char *buf, size_t len)
 {
-	return gn->v6 ? inet_ntop(AF_INET6, gn->addr6, buf, len)
-		      : inet_ntop(AF_INET, &gn->addr, buf, len);
+	size_t n;
+
+	if (!(gn->v6 ? inet_ntop(AF_INET6, gn->addr6, buf, len)
+		     : inet_ntop(AF_INET, &gn->addr, buf, len)))
+		return "?";
+	n = strlen(buf);
+	if (gn->prefix)
+		snprintf(buf + n, len - n, "/%u", gn->plen);
+	return buf;
 }
 
 static int send_notice(struct nego *n, struct peer *p)
@@ -139,6 +147,8 @@ static int send_notice(struct nego *n, struct peer *p)
 		.type = NEGO_NOTICE,
 		.gn = h->gn.v6 ? 0 : h->gn.addr,
 		.v6 = h->gn.v6,
+		.prefix = h->gn.prefix,
+		.plen = h->gn.plen,
 	};
 	struct sockaddr_in to = {
 		.sin_family = AF_INET,
@@ -186,7 +196,9 @@ static enum router_class router_class(__be32 a)
 
 /*
  * The bucket of an IPv6 GN is its /64's: one host has a /64 to pick
- * addresses from, and would get a budget for each.
+ * addresses from, and would get a budget for each. A network's
+ * (--authoritative) is its network address's, host bits clear: all of
+ * 0.0.0.0/0's NOTICEs share one.
  */
 static __be32 rate_key(const struct nts_gn *g)
 {
@@ -306,6 +318,12 @@ static void log_peer(struct hold *h, const struct peer *p)
 			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
 				"router's log; one older than IPv6 refuses "
 				"every IPv6 GN); AAAA withheld",
+				name, gn, via, ms);
+		else if (h->gn.prefix)
+			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
+				"router's log; one older than network GNs "
+				"refuses them all, and 0.0.0.0/0 needs its "
+				"--unbound-window); answered unchanged",
 				name, gn, via, ms);
 		else
 			ev_info("%s for %s via %s: REFUSED in %u ms (see the "
@@ -458,6 +476,10 @@ static void add_peer(struct nego *n, struct hold *h, __be32 router)
 		return;
 	}
 	px->cnt.negotiated++;
+	if (h->gn.prefix && h->gn.plen)
+		px->cnt.ecs_prefix++;
+	else if (h->gn.prefix)
+		px->cnt.unbound++;
 	h->waiting++;
 	LIST_INSERT_HEAD(&n->bucket[bucket(router, p->txid)], p, link);
 	p->linked = true;
@@ -595,10 +617,17 @@ static enum peer_state state_of(__u8 type)
 /*
  * Does @m name @gn? An IPv6 GN's answer carries it, but a router older
  * than IPv6, which could not read the NOTICE's type, REFUSES it in the
- * IPv4 form, with the NOTICE's IPv4 field: 0.
+ * IPv4 form, with the NOTICE's IPv4 field: 0. A network's answer
+ * repeats its prefix; a router older than networks REFUSES it with the
+ * same address and no prefix.
  */
 static bool names_gn(const struct nego_msg *m, const struct nts_gn *gn)
 {
+	if (gn->prefix && !m->prefix)
+		return m->type == NEGO_REFUSED && !m->v6 && !gn->v6 &&
+		       m->gn == gn->addr;
+	if (gn->prefix != m->prefix || (gn->prefix && gn->plen != m->plen))
+		return false;
 	if (gn->v6 && !m->v6)
 		return m->type == NEGO_REFUSED && !m->gn;
 	if (gn->v6)

@@ -49,6 +49,7 @@
 #define MAX_ZONES     256
 #define MAX_TRUST_ECS 16
 #define MAX_TRUST_PROXY 16
+#define MAX_TRUST_RESOLVER 16
 #define MAX_V6_ROUTER 256
 /* Routers notified about one answer: --notice-max's largest value. */
 #define NOTICE_MAX 16
@@ -74,6 +75,14 @@ struct config {
 	/* Forwarders whose EDNS Client Subnet /32 names the GN. */
 	struct nts_cidr4 trust_ecs[MAX_TRUST_ECS];
 	size_t ntrust_ecs;
+	/*
+	 * --authoritative: clients are public resolvers, the GN is the
+	 * network their ECS names; a --trust-resolver without ECS stands
+	 * for anyone (0.0.0.0/0).
+	 */
+	bool authoritative;
+	struct nts_cidr4 trust_resolver[MAX_TRUST_RESOLVER];
+	size_t ntrust_resolver;
 	/* Senders whose PROXY v2 header names the client (dnsdist). */
 	struct nts_cidr4 trust_proxy[MAX_TRUST_PROXY];
 	size_t ntrust_proxy;
@@ -133,7 +142,12 @@ struct config {
 			      "--v6-router prefix, no A record of the name")   \
 	X(withheld_refused, "AAAA answers with records withheld: the router " \
 			    "REFUSED the IPv6 NOTICE")                         \
-	X(a_lookups, "A queries of ntsdns's own for an AAAA answer's routers")
+	X(a_lookups, "A queries of ntsdns's own for an AAAA answer's routers") \
+	X(ecs_prefix, "NOTICEs for a network an ECS named (--authoritative)")  \
+	X(unbound, "NOTICEs for anyone: a --trust-resolver without ECS")      \
+	X(no_ecs, "NTS answers not negotiated: a resolver without ECS")       \
+	X(ecs_v6_prefix, "NTS answers not negotiated: an IPv6 ECS shorter "   \
+			 "than /128")
 
 /* Bounds (ms) of the negotiation latency histogram; then +Inf. */
 #define NEGO_HIST_BOUNDS { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000 }

@@ -57,7 +57,7 @@ static int parse_upstream(const struct opt *o, const char *arg, void *dst)
 	return 0;
 }
 
-/* --trust-ecs and --trust-proxy */
+/* --trust-ecs, --trust-proxy and --trust-resolver */
 static int parse_trust(const struct opt *o, const char *arg, void *dst)
 {
 	if (cidr4_parse(arg, dst)) {
@@ -154,6 +154,20 @@ static const struct opt opts[] = {
 	  .help = "queries from there (a DNS forwarder in front of ntsdns) "
 		  "name the outside host in EDNS Client Subnet: an IPv4 /32 "
 		  "in it is the GN (repeatable)" },
+	{ .name = "authoritative", .type = OPT_FLAG, F(authoritative),
+	  .help = "in front of the zone's authoritative server (-u): the "
+		  "clients are public resolvers, the GN is the network their "
+		  "EDNS Client Subnet names (any client's: a network named "
+		  "is only let in for that network); answers echo ECS, "
+		  "scoped to it when negotiated; without ECS, not "
+		  "negotiated (but see --trust-resolver)" },
+	{ .name = "trust-resolver", .type = OPT_LIST, .arg = "CIDR",
+	  L(trust_resolver, ntrust_resolver), .parse = parse_trust,
+	  .def = "trust none",
+	  .help = "--authoritative: a query from there without ECS (or "
+		  "with /0) is negotiated for anyone (0.0.0.0/0): the first "
+		  "to connect within the router's --unbound-window gets in "
+		  "(repeatable)" },
 	{ .name = "trust-proxy", .type = OPT_LIST, .arg = "CIDR",
 	  L(trust_proxy, ntrust_proxy), .parse = parse_trust,
 	  .def = "trust none",
@@ -286,6 +300,29 @@ static int check_v6_routers(const struct config *c)
 	return 0;
 }
 
+/*
+ * --authoritative takes ECS from every client, so --trust-ecs (which
+ * clients' ECS to take) means nothing there; --trust-resolver means
+ * nothing without it. Either is a mistake worth saying.
+ */
+static int check_modes(const struct config *c)
+{
+	if (c->authoritative && c->ntrust_ecs) {
+		pr_err("--trust-ecs with --authoritative: the authoritative "
+		       "mode takes every client's EDNS Client Subnet; drop "
+		       "--trust-ecs (it is the forwarder mode's)");
+		return -EINVAL;
+	}
+	if (!c->authoritative && c->ntrust_resolver) {
+		pr_err("--trust-resolver without --authoritative: it says "
+		       "which public resolvers stand for anyone in front of "
+		       "an authoritative server; add --authoritative or drop "
+		       "it");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Shorter than this, a trusted network is hardly "our forwarders". */
 #define TRUST_WARN_LEN 8
 
@@ -345,6 +382,11 @@ int config_parse(struct config *c, int argc, char **argv)
 	check_trust("trust-ecs", c->trust_ecs, c->ntrust_ecs, "forwarders");
 	check_trust("trust-proxy", c->trust_proxy, c->ntrust_proxy,
 		    "load balancers");
+	check_trust("trust-resolver", c->trust_resolver, c->ntrust_resolver,
+		    "resolvers");
+	err = check_modes(c);
+	if (err)
+		return err;
 	err = check_v6_routers(c);
 	return err ? err : check_upstreams(c);
 }

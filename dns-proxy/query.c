@@ -40,6 +40,7 @@ struct query {
 	struct nts_target t; /* the records negotiated */
 	struct nts_gn gn;    /* for whom */
 	bool gn_ecs;	     /* the GN is the client's ECS address */
+	bool applied;	     /* a router's ACCEPT changed the answer */
 	/* AAAA without --v6-router: our own query for the name's A */
 	struct fwd_req fwd_a;
 	struct dnsq dq_a;
@@ -96,6 +97,33 @@ static void withhold(struct query *q)
 	q->resp_len = n;
 }
 
+/*
+ * Say for which clients of the query's ECS the answer holds (RFC 7871
+ * 7.2.1): its SCOPE PREFIX-LENGTH is the query's source prefix when it
+ * was changed for them (a router's ACCEPT; in --authoritative mode
+ * records withheld too), else 0, everyone's. --authoritative answers
+ * every ECS query so; the forwarder mode (--trust-ecs) only the /32 it
+ * negotiated for, as before.
+ */
+static void ecs_echo(struct query *q)
+{
+	bool auth = q->qs->px->cfg.authoritative;
+	bool scoped = (q->applied && (q->gn_ecs || auth)) ||
+		      (auth && nts_withheld(&q->t));
+	uint8_t *more;
+
+	if (!q->dq.has_ecs || !(auth || scoped))
+		return;
+	more = realloc(q->resp, q->resp_len + DNS_ECS_OPT_MAX);
+	if (!more)
+		return;
+	q->resp = more;
+	q->resp_len = dns_ecs_scope_checked(q->resp, q->resp_len,
+					    q->resp_len + DNS_ECS_OPT_MAX,
+					    &q->dq.ecs,
+					    scoped ? q->dq.ecs.source : 0);
+}
+
 /* The upstream's answer, as it is now, to the client; then @q is gone. */
 static void reply(struct query *q)
 {
@@ -106,6 +134,7 @@ static void reply(struct query *q)
 
 	if (nts_withheld(&q->t))
 		withhold(q);
+	ecs_echo(q);
 	out = dns_finish(q->resp, q->resp_len, q->dq.id, limit, qs->tcbuf, &n);
 	if (out != q->resp)
 		qs->px->cnt.truncated++;
@@ -145,18 +174,9 @@ static void held_done(struct nego_req *req, const struct nts_verdict *v,
 {
 	struct query *q = container_of(req, struct query, nego);
 	size_t before = nts_withheld(&q->t);
-	uint8_t *more;
 
-	/* An answer for the host behind the forwarder, not its others. */
-	if (nts_apply(q->resp, &q->t, v, n, q->qs->px->cfg.ttl) && q->gn_ecs) {
-		more = realloc(q->resp, q->resp_len + 12);
-		if (more) {
-			q->resp = more;
-			q->resp_len = dns_ecs_scope_checked(
-				q->resp, q->resp_len, q->resp_len + 12,
-				q->gn.addr);
-		}
-	}
+	/* Then the answer is for the GN (ecs_echo()), not its others. */
+	q->applied = nts_apply(q->resp, &q->t, v, n, q->qs->px->cfg.ttl);
 	if (nts_withheld(&q->t) > before)
 		q->qs->px->cnt.withheld_refused++;
 	reply(q);
@@ -186,6 +206,70 @@ static bool source_gn(const struct sockaddr_storage *src, struct nts_gn *gn)
 	return true;
 }
 
+/* A --trust-resolver? */
+static bool trusted_resolver(const struct config *c,
+			     const struct sockaddr_storage *src)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntrust_resolver; i++)
+		if (cidr4_has(&c->trust_resolver[i], src))
+			return true;
+	return false;
+}
+
+/*
+ * --authoritative: the client is a public resolver, and the GN is who
+ * its ECS names. Any client's ECS is taken: an ECS naming a network only
+ * opens the way for that network, so a client naming someone else's
+ * subnet gains nothing it could not by asking from there. An IPv4
+ * network (1..31) is a prefix GN, /32 and IPv6 /128 a host; a shorter
+ * IPv6 prefix is not negotiated (routers keep no IPv6 networks). No
+ * ECS, or /0 (RFC 7871 7.1.2: "don't use my address"): anyone
+ * (0.0.0.0/0) if it is a --trust-resolver, else not negotiated.
+ */
+static bool auth_gn(struct query *q, struct nts_gn *gn)
+{
+	struct proxy *px = q->qs->px;
+	const struct dns_ecs *e = &q->dq.ecs;
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
+
+	memset(gn, 0, sizeof(*gn));
+	if (q->dq.has_ecs && e->source && e->family == DNS_ECS_V4) {
+		memcpy(&gn->addr, e->addr, 4);
+		gn->prefix = e->source < 32;
+		gn->plen = gn->prefix ? e->source : 0;
+		return true;
+	}
+	if (q->dq.has_ecs && e->source == 128) {
+		gn->v6 = true;
+		memcpy(gn->addr6, e->addr, 16);
+		return true;
+	}
+	if (q->dq.has_ecs && e->source) {
+		px->cnt.ecs_v6_prefix++;
+		ev_debug("%s: %s: ECS names an IPv6 /%u, and routers take no "
+			 "IPv6 networks: not negotiated, answered unchanged",
+			 addr_str(&q->cl.src, who, sizeof(who)),
+			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
+			 e->source);
+		return false;
+	}
+	if (trusted_resolver(&px->cfg, &q->cl.src)) {
+		gn->prefix = true; /* 0.0.0.0/0: anyone */
+		return true;
+	}
+	px->cnt.no_ecs++;
+	ev_info("%s: %s: %s from this resolver: not negotiated, answered "
+		"unchanged (a GN behind it must use an NTS server as its "
+		"resolver; --trust-resolver admits the first comer)",
+		addr_str(&q->cl.src, who, sizeof(who)),
+		qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
+		q->dq.has_ecs ? "EDNS Client Subnet /0"
+			      : "no EDNS Client Subnet");
+	return false;
+}
+
 /*
  * The outside host that will connect: the client (the one a trusted
  * PROXY v2 header names, listen.c), or, when the client is a forwarder
@@ -198,13 +282,14 @@ static bool query_gn(struct query *q, struct nts_gn *gn)
 	char who[ADDR_STRLEN], what[QNAME_STRLEN];
 	size_t i;
 
+	if (c->authoritative)
+		return auth_gn(q, gn);
 	for (i = 0; i < c->ntrust_ecs; i++) {
 		if (!cidr4_has(&c->trust_ecs[i], &q->cl.src))
 			continue;
-		if (q->dq.has_ecs32) {
+		memset(gn, 0, sizeof(*gn));
+		if (dnsq_ecs32(&q->dq, &gn->addr)) {
 			q->gn_ecs = true;
-			memset(gn, 0, sizeof(*gn));
-			gn->addr = q->dq.ecs32;
 			return true;
 		}
 		/* The forwarder itself will not connect: say so. */
@@ -312,6 +397,23 @@ static void withhold_family(struct query *q)
 		 q->t.v6 ? "AAAA" : "A", q->gn.v6 ? "IPv6" : "IPv4");
 }
 
+/*
+ * --authoritative: an ECS of one family says nothing of the client's
+ * address in the other, but a resolver caches and shares the answer:
+ * withholding the records (as for a GN that asked itself) would withhold
+ * them from everyone behind it. Unchanged, then.
+ */
+static void auth_other_family(struct query *q)
+{
+	char who[ADDR_STRLEN], what[QNAME_STRLEN];
+
+	ev_debug("%s: %s: %s records for an %s GN: not negotiated, answered "
+		 "unchanged",
+		 addr_str(&q->cl.src, who, sizeof(who)),
+		 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
+		 q->t.v6 ? "AAAA" : "A", q->gn.v6 ? "IPv6" : "IPv4");
+}
+
 /* The NTS-Nego decision; true when the answer is held for it. */
 static bool negotiate(struct query *q)
 {
@@ -323,6 +425,10 @@ static bool negotiate(struct query *q)
 	rc = nts_target_find(q->resp, q->resp_len, &q->r, &c->zones, &q->t);
 	if (rc <= 0 || !query_gn(q, &q->gn))
 		return false;
+	if (q->gn.v6 != q->t.v6 && c->authoritative) {
+		auth_other_family(q);
+		return false;
+	}
 	if (q->gn.v6 != q->t.v6) {
 		withhold_family(q);
 		return false;
@@ -369,6 +475,19 @@ static bool same_client(const struct client *a, const struct client *b)
 	       addr_eq(&a->src, &b->src);
 }
 
+/*
+ * The same ECS, or none: a resolver asks for two networks' clients with
+ * two answers to come (--authoritative), even if the IDs should meet.
+ */
+static bool same_ecs(const struct dnsq *a, const struct dnsq *b)
+{
+	if (a->has_ecs != b->has_ecs)
+		return false;
+	return !a->has_ecs || (a->ecs.family == b->ecs.family &&
+			       a->ecs.source == b->ecs.source &&
+			       !memcmp(a->ecs.addr, b->ecs.addr, 16));
+}
+
 /* A retransmission of a query still in flight? */
 static bool is_duplicate(struct queries *qs, const struct client *cl,
 			 const struct dnsq *dq)
@@ -378,6 +497,7 @@ static bool is_duplicate(struct queries *qs, const struct client *cl,
 	q = LIST_FIRST(&qs->dedup[dedup_hash(cl, dq->id)]);
 	for (; q; q = LIST_NEXT(q, dedup)) {
 		if (q->dq.id == dq->id && same_client(&q->cl, cl) &&
+		    same_ecs(&q->dq, dq) &&
 		    dns_same_question(q->dq.wire, &q->dq.m, dq->wire, &dq->m))
 			return true;
 	}
@@ -404,7 +524,8 @@ static bool query_input(void *arg, const struct client *cl, const uint8_t *buf,
 		return false;
 	case DNSQ_FORMERR:
 		cnt->malformed++;
-		ev_debug("%s: FORMERR: a query that does not parse",
+		ev_debug("%s: FORMERR: a query that does not parse, or a "
+			 "malformed EDNS Client Subnet (RFC 7871 7.1.2)",
 			 addr_str(&cl->src, who, sizeof(who)));
 		client_send(cl, formerr, dns_formerr(buf, formerr));
 		return false;

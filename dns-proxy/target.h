@@ -52,6 +52,9 @@ struct nts_gn {
 	bool v6;
 	uint32_t addr;	   /* IPv4, network order */
 	uint8_t addr6[16]; /* v6 */
+	/* A network of plen bits (--authoritative's ECS); plen 0: anyone */
+	bool prefix;
+	uint8_t plen;
 };
 
 /*

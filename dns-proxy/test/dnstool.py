@@ -47,14 +47,26 @@ def wname(n):
     return out + b"\0"
 
 
+def ecs_option(net):
+    """An EDNS Client Subnet option for IPv4 ADDR/LEN, the address as
+    given (host bits too: dig clears them, this does not)."""
+    addr, plen = net.split("/")
+    plen = int(plen)
+    a = socket.inet_aton(addr)[:(plen + 7) // 8]
+    return struct.pack("!HHHBB", 8, 4 + len(a), 1, plen, 0) + a
+
+
 def query_msg(name, qtype="A", id_=None, edns=None, do=False, rd=True,
-              opcode=0):
+              opcode=0, ecs=None):
     id_ = random.getrandbits(16) if id_ is None else id_
     flags = (opcode << 11) | (0x0100 if rd else 0)
+    edns = edns or (1232 if ecs else None)
     msg = struct.pack("!6H", id_, flags, 1, 0, 0, 1 if edns else 0)
     msg += wname(name) + struct.pack("!HH", TYPES.get(qtype, 1), 1)
     if edns:
-        msg += b"\0" + struct.pack("!HHIH", 41, edns, 0x8000 if do else 0, 0)
+        opts = ecs_option(ecs) if ecs else b""
+        msg += b"\0" + struct.pack("!HHIH", 41, edns, 0x8000 if do else 0,
+                                   len(opts)) + opts
     return msg
 
 
@@ -183,7 +195,7 @@ def tcp(server, msg, timeout=5.0, sport=None):
 
 def ask(args, server, name, qtype, id_=None):
     msg = query_msg(name, qtype, id_=id_, edns=args.edns, do=args.do,
-                    opcode=args.opcode)
+                    opcode=args.opcode, ecs=getattr(args, "ecs", None))
     if args.tcp:
         return tcp(server, msg, args.timeout, getattr(args, "sport", None))
     return udp(server, msg, args.timeout)
@@ -473,6 +485,9 @@ class Upstream:
     multi.nts.test        A 198.51.100.61 and A 198.51.100.62
     signed.nts.test       A 198.51.100.61 and its RRSIG (signed.fake.test:
                           the same, outside the NTS zone)
+    ecs.nts.test          A 198.51.100.61 (AAAA 2001:db8:1::61), and an
+                          OPT record without
+                          options if asked with EDNS (as BIND answers)
     anything else         A 192.0.2.1
     """
 
@@ -487,17 +502,21 @@ class Upstream:
         self.t.listen(64)
 
     @staticmethod
-    def answer(q, records, qname=None, id_=None, rcode=0):
-        """Records (owner, type, ttl, rdata) after q's question."""
+    def answer(q, records, qname=None, id_=None, rcode=0, opt=False):
+        """Records (owner, type, ttl, rdata) after q's question; an
+        OPT record after them if opt."""
         p = parse(q)
         qd_end = 12 + len(wname(p["question"][0][0])) + 4
         question = q[12:qd_end] if qname is None else \
             wname(qname) + q[qd_end - 4:qd_end]
         id_ = p["id"] if id_ is None else id_
-        msg = struct.pack("!6H", id_, 0x8580 | rcode, 1, len(records), 0, 0)
+        msg = struct.pack("!6H", id_, 0x8580 | rcode, 1, len(records), 0,
+                          1 if opt else 0)
         msg += question
         for owner, t, ttl, rd in records:
             msg += wname(owner) + struct.pack("!HHIH", t, 1, ttl, len(rd)) + rd
+        if opt:
+            msg += b"\0" + struct.pack("!HHIH", 41, 1232, 0, 0)
         return msg
 
     def respond(self, q, send, tcp=False):
@@ -541,6 +560,13 @@ class Upstream:
                 bytes(range(64))
             send(self.answer(q, [(name, 1, 300, a("198.51.100.61")),
                                  (name, 46, 300, sig)]))
+        elif name == "ecs.nts.test" and p["question"][0][1] == 28:
+            send(self.answer(q, [(name, 28, 300, socket.inet_pton(
+                socket.AF_INET6, "2001:db8:1::61"))],
+                opt=p["counts"][3] > 0))
+        elif name == "ecs.nts.test":
+            send(self.answer(q, [(name, 1, 300, a("198.51.100.61"))],
+                             opt=p["counts"][3] > 0))
         elif name == "multi.nts.test":
             send(self.answer(q, [(name, 1, 300, a("198.51.100.61")),
                                  (name, 1, 300, a("198.51.100.62"))]))
@@ -619,11 +645,17 @@ def load_key(path):
     return name, secret
 
 
-def nego_encode(txid, mtype, gn, fqdn, key, addr=None):
-    """DESIGN section 3; key (name, secret) or None for unsigned."""
+def nego_encode(txid, mtype, gn, fqdn, key, addr=None, plen=None,
+                gn6=None):
+    """DESIGN section 3; key (name, secret) or None for unsigned; plen:
+    GN is a network (NEGO_F_PREFIX, issue 20); gn6: an IPv6 GN
+    (NEGO_F_V6, gn then 0)."""
     f = fqdn.encode()
-    msg = struct.pack("!BBH", txid, mtype | (0x80 if addr else 0), len(f))
-    msg += gn + f + (addr or b"")
+    flags = (0x80 if addr else 0) | (0x20 if plen is not None else 0) | \
+        (0x40 if gn6 else 0)
+    msg = struct.pack("!BBH", txid, mtype | flags, len(f))
+    msg += gn + f + (gn6 or b"")
+    msg += (bytes([plen]) if plen is not None else b"") + (addr or b"")
     if key is None:
         return msg
     msg += struct.pack("!QQH", int(time.time()), random.getrandbits(64),
@@ -634,7 +666,9 @@ def nego_encode(txid, mtype, gn, fqdn, key, addr=None):
 def cmd_router(args):
     """MODE: accept, accept-addr=IP, reject, refused, silent, unsigned
     (an unsigned ACCEPT), wrongkey (ACCEPT signed with another secret),
-    wrongtxid. Logs "notice TXID GN FQDN NONCE" per NOTICE."""
+    wrongtxid, refused-old (REFUSED without NEGO_F_PREFIX, as a router
+    older than it answers a network's NOTICE). Logs "notice TXID GN FQDN NONCE" per NOTICE, GN as
+    ADDR/PLEN for a network (NEGO_F_PREFIX), which answers repeat."""
     key = load_key(args.keyfile)
     log = open(args.log, "a", buffering=1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -644,29 +678,39 @@ def cmd_router(args):
         m, frm = s.recvfrom(2048)
         txid, mtype, flen = struct.unpack("!BBH", m[:4])
         gn, fqdn = m[4:8], m[8:8 + flen].decode()
-        trailer = m[8 + flen:]
+        off = 8 + flen
+        gn6 = m[off:off + 16] if mtype & 0x40 else None
+        off += 16 if gn6 else 0
+        plen = m[off] if mtype & 0x20 else None
+        trailer = m[off + (plen is not None):]
         nonce = struct.unpack("!Q", trailer[8:16])[0] if len(trailer) > 16 \
             else 0
         signed = len(trailer) >= 18 and hmac.compare_digest(
             hmac.new(key[1], m[:-32], hashlib.sha256).digest(), m[-32:])
         log.write("notice %d %s %s %d %s\n" % (
-            txid, socket.inet_ntoa(gn), fqdn, nonce,
+            txid, (socket.inet_ntop(socket.AF_INET6, gn6) if gn6 else
+                   socket.inet_ntoa(gn)) +
+            ("/%d" % plen if plen is not None else ""), fqdn, nonce,
             "signed" if signed else "BAD-SIGNATURE"))
         mode = args.mode
         if mode == "silent":
             continue
         if mode.startswith("accept-addr="):
             r = nego_encode(txid, 2, gn, fqdn, key,
-                            socket.inet_aton(mode.split("=")[1]))
+                            socket.inet_aton(mode.split("=")[1]), plen)
         elif mode == "unsigned":
             r = nego_encode(txid, 2, gn, fqdn, None)
         elif mode == "wrongkey":
             r = nego_encode(txid, 2, gn, fqdn, (key[0], b"not the key"))
+        elif mode == "refused-old":
+            # a router older than NEGO_F_PREFIX: REFUSED, no prefix
+            r = nego_encode(txid, 4, gn, fqdn, key)
         elif mode == "wrongtxid":
             r = nego_encode((txid + 1) & 0xff, 2, gn, fqdn, key)
         else:
             r = nego_encode(txid, {"accept": 2, "reject": 3,
-                                   "refused": 4}[mode], gn, fqdn, key)
+                                   "refused": 4}[mode], gn, fqdn, key,
+                            plen=plen, gn6=gn6)
         s.sendto(r, frm)
 
 
@@ -687,6 +731,7 @@ def main():
     p.add_argument("type", nargs="?", default="A")
     p.add_argument("--hex", action="store_true")
     p.add_argument("--sport", type=int, help="TCP: from this port")
+    p.add_argument("--ecs", help="EDNS Client Subnet ADDR/LEN (IPv4)")
     common(p)
     p = sub.add_parser("same")
     p.add_argument("server")

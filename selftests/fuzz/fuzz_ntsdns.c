@@ -101,7 +101,7 @@ static void agrees(const uint8_t *buf, size_t len)
 }
 
 static void negotiate(uint8_t *resp, size_t len, const struct dnsmsg *r,
-		      int mode)
+		      int mode, const struct dnsq *q)
 {
 	static const uint8_t via6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 3 };
 	uint32_t ttl_be = htonl(TTL);
@@ -173,13 +173,19 @@ static void negotiate(uint8_t *resp, size_t len, const struct dnsmsg *r,
 		again = NULL;
 	}
 	if (mode == 2) {
-		/* An ECS-scoped copy: 12 bytes more at most, still a message. */
-		static uint8_t ecs[DNS_MSG_MAX + 12];
+		/* An ECS-scoped copy: one option more at most, still a message. */
+		static uint8_t ecs[DNS_MSG_MAX + DNS_ECS_OPT_MAX];
+		struct dns_ecs e = { .family = DNS_ECS_V4, .source = 32 };
 		size_t n;
 
+		/* The query's own (authoritative mode), else a /32's. */
+		memcpy(e.addr, &via, 4);
+		if (q->has_ecs)
+			e = q->ecs;
 		memcpy(ecs, resp, len);
-		n = dns_ecs_scope_checked(ecs, len, len + 12, via);
-		CHECK(n == len || n == len + 12);
+		n = dns_ecs_scope_checked(ecs, len, len + DNS_ECS_OPT_MAX, &e,
+					  e.source);
+		CHECK(n == len || n == len + 8 + (e.source + 7) / 8);
 		if (n != len) {
 			CHECK(ldns_wire2pkt(&again, ecs, n) == LDNS_STATUS_OK);
 			/*
@@ -220,7 +226,7 @@ static void answer(const struct dnsq *q, const uint8_t *data, size_t len,
 		return;
 	if (rc == -EBADMSG)
 		return;
-	negotiate(resp, len, &r, flags >> 1 & 3);
+	negotiate(resp, len, &r, flags >> 1 & 3, q);
 	out = dns_finish(resp, len, q->id, limit, tc, &n);
 	CHECK(n <= limit && n >= DNS_HDR_LEN && get16(out) == q->id);
 	if (out == tc) {
@@ -295,6 +301,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	CHECK(q.udp_max >= DNS_UDP_MIN && q.udp_max <= DNS_MSG_MAX);
+	/* An ECS taken is one RFC 7871 allows: host bits clear. */
+	if (q.has_ecs) {
+		unsigned int i, max = q.ecs.family == DNS_ECS_V4 ? 32 : 128;
+
+		CHECK(q.ecs.family == DNS_ECS_V4 ||
+		      q.ecs.family == DNS_ECS_V6);
+		CHECK(q.ecs.source <= max);
+		for (i = q.ecs.source; i < max; i++)
+			CHECK(!(q.ecs.addr[i / 8] & (0x80 >> i % 8)));
+	}
 	n = dns_servfail(&q, out, DNS_UDP_MIN);
 	CHECK(n <= DNS_UDP_MIN);
 	parses(out, n, q.id);

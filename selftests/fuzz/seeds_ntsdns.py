@@ -57,6 +57,8 @@ def main(out):
     os.makedirs(out, exist_ok=True)
     cookie = struct.pack("!HH", 10, 8) + b"\1\2\3\4\5\6\7\x08"
     alice = "alice.example.net"
+    ecs24 = struct.pack("!HHHBB", 8, 7, 1, 24, 0) + a("198.51.100.0")[:3]
+    ecs56 = struct.pack("!HHHBB", 8, 11, 2, 56, 0) + b"\x20\1\x0d\xb8\0\1\x20"
     soa = rr("example.net", 6, name("ns.example.net") +
              name("hostmaster.example.net") + struct.pack("!5I", 1, 2, 3, 4, 5))
     sig = b"\r\n\r\n\0\r\nQUIT\n"
@@ -76,6 +78,16 @@ def main(out):
         seed(6, query(alice, edns=opt(do=True, options=cookie)),
              answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))],
                     ar=[opt(do=True, options=cookie)])),
+        # A public resolver's ECS (--authoritative, issue 20): a /24,
+        # answered with ECS already, and one with bits past its prefix.
+        seed(4, query(alice, edns=opt(options=ecs24)),
+             answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))],
+                    ar=[opt(options=ecs24)])),
+        seed(4, query(alice, edns=opt(options=ecs56)),
+             answer(alice, [rr(b"\xc0\x0c", 1, a("198.51.100.2"))],
+                    ar=[opt()])),
+        seed(2, query(alice, edns=opt(options=struct.pack("!HHHBB", 8, 7, 1, 23, 0) +
+                                      a("198.51.101.0")[:3])), b""),
         # A CNAME chain into the zone, two routers, an RRSIG.
         seed(2, query("www.other.test"),
              answer("www.other.test", [
