@@ -145,32 +145,17 @@ unbound_stop() { # ns
 
 # ---- ntsdns and the router ----
 
-have_auth() { [[ $("$NTSDNS" --help 2>&1) == *--authoritative* ]]; }
-have_prefix() { [[ $("$NTSLOAD" --help 2>&1) == *--rc-prefix-ttl* ]]; }
+# setup_each skipped the test (no unbound): it does nothing.
+skipped() { [ -n "$SKIPPED" ]; }
 
-# The acceptance tests need issue 20's options; until they land, skip.
-require_issue20() {
-	[ -n "$SKIPPED" ] && return 1
-	if ! have_auth; then
-		SKIPPED="ntsdns has no --authoritative yet (issue 20)"
-		return 1
-	fi
-	if ! have_prefix; then
-		SKIPPED="ntsload has no --rc-prefix-ttl yet (issue 20)"
-		return 1
-	fi
-}
-
-# ntsdns in ntss as issue 20 runs it: in front of ddns's BIND, the
-# authoritative server of example.net (without --authoritative, which
-# has not landed, a forwarder to it). Options after. netlab ntsdns-stop
-# stops it (the pid file is netlab's).
+# ntsdns in ntss as issue 20 runs it: --authoritative in front of ddns's
+# BIND, the authoritative server of example.net. Options after. netlab
+# ntsdns-stop stops it (the pid file is netlab's).
 ntsdns_start() {
-	local a=()
-	have_auth && a=(--authoritative)
 	: >"$LOG"
 	ip netns exec "${P}ntss" "$NTSDNS" -l $NTSS -u $DDNS \
-		-z "example.net:$STATE/nts.key" "${a[@]}" "$@" >>"$LOG" 2>&1 &
+		-z "example.net:$STATE/nts.key" --authoritative "$@" \
+		>>"$LOG" 2>&1 &
 	echo $! >"$STATE/ntsdns.pid"
 	wait_for 10 grep -q 'listening on' "$LOG" || { cat "$LOG"; return 1; }
 }
@@ -258,18 +243,19 @@ capture() { # ns seconds
 	wait_for 5 grep -q ready "$TMP/$1.cap.ready"
 }
 
-# The lab itself, with what exists before issue 20: each resolver asks
-# ntsdns, unbound with ECS /24 of the host that asked it (GN's, GN2's),
-# the other without; every outside host resolves alice to the router.
+# The lab itself: each resolver asks ntsdns, unbound with ECS /24 of
+# the host that asked it (GN's, GN2's), the other without; every outside
+# host resolves alice to the router.
 test_resolvers() {
-	[ -n "$SKIPPED" ] && return 0
+	skipped && return 0
 	dns_up || return
 	capture res 15 || { fail "capture in res"; return; }
 	capture res2 15 || { fail "capture in res2"; return; }
 	expect_eq "GN through unbound with ECS: the router" "$(resolve gn)" $RTR
-	# A new unbound: this ntsdns (before issue 20, or without
-	# --authoritative) answers with ECS scope 0 (for everyone), and
-	# unbound would answer GN2 from its cache within the second (TTL 0).
+	# A new unbound: GN2's query must reach ntsdns here whatever
+	# ntsdns's answer to GN said (answer_scoped is about that): scope 0,
+	# for everyone, and unbound would answer GN2 from its cache for the
+	# rest of that second, TTL 0 or not.
 	unbound_stop res
 	unbound_start res $RES ecs || { fail "unbound with ECS, again"; return; }
 	expect_eq "GN2, from another /24, through it too" "$(resolve gn2)" $RTR
@@ -297,7 +283,7 @@ test_resolvers() {
 # (a) ECS resolver, defaults: GN's curl by name reaches alice through
 # a flow that the prefix entry of GN's /24 opened.
 test_curl_by_name() {
-	require_issue20 || return 0
+	skipped && return 0
 	dns_up || return
 	local before
 	before=$(stat rc_prefix_open) ||
@@ -325,7 +311,7 @@ test_curl_by_name() {
 # answered from GN's (TTL 0 still serves the rest of the second), and
 # its own /24 is negotiated.
 test_answer_scoped() {
-	require_issue20 || return 0
+	skipped && return 0
 	dns_up || return
 	capture res 15 || { fail "capture in res"; return; }
 	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
@@ -346,7 +332,7 @@ test_answer_scoped() {
 # connects within the window does not get in by it; GN still does, and
 # GN2 by its own resolution (it can reach the router: the control).
 test_other_subnet_refused() {
-	require_issue20 || return 0
+	skipped && return 0
 	# GN2's SYN goes unanswered for --connect-timeout (2 s): the
 	# entry must outlast that, however slow the machine.
 	router_up --rc-prefix-ttl $LONG || return
@@ -365,7 +351,7 @@ test_other_subnet_refused() {
 
 # (c) After --rc-prefix-ttl nobody gets in by the entry.
 test_window_ends() {
-	require_issue20 || return 0
+	skipped && return 0
 	router_up --rc-prefix-ttl $PTTL || return
 	dns_up || return
 	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
@@ -383,7 +369,7 @@ test_window_ends() {
 # same /24 does not get in after it. Who is first does not matter: any
 # host of the /24 the resolver named may be, then it alone.
 test_bound_to_first_host() {
-	require_issue20 || return 0
+	skipped && return 0
 	dns_up || return
 	expect_eq "GN resolves alice" "$(resolve gn)" $RTR
 	expect_eq "GN's first packet opens: alice's page" \
@@ -404,7 +390,7 @@ test_bound_to_first_host() {
 # (e) A resolver without ECS: ntsdns cannot say which network will
 # connect; nothing is opened, and its log and counter say why.
 test_no_ecs_refused() {
-	require_issue20 || return 0
+	skipped && return 0
 	dns_up || return
 	use_resolver $RES2
 	resolve gn >/dev/null
@@ -421,7 +407,7 @@ test_no_ecs_refused() {
 # router taking unbound entries (--unbound-window): GN gets in within
 # the window, and not after it.
 test_trusted_resolver_window() {
-	require_issue20 || return 0
+	skipped && return 0
 	router_up --unbound-window $PTTL || return
 	dns_up --trust-resolver $RES2/32 || return
 	use_resolver $RES2
@@ -443,7 +429,7 @@ test_trusted_resolver_window() {
 # ... but the router must agree: with its default --unbound-window 0 it
 # refuses such an entry, and GN does not get in.
 test_trusted_resolver_router_refuses() {
-	require_issue20 || return 0
+	skipped && return 0
 	dns_up --trust-resolver $RES2/32 || return
 	use_resolver $RES2
 	expect_fail "GN's curl by name: no connection" fetch gn
@@ -457,7 +443,7 @@ test_trusted_resolver_router_refuses() {
 # What --unbound-window costs: the first packet from anyone gets in,
 # here GN2's (which did not resolve) before GN's; GN is then too late.
 test_unbound_window_anyone() {
-	require_issue20 || return 0
+	skipped && return 0
 	router_up --unbound-window $PTTL || return
 	dns_up --trust-resolver $RES2/32 || return
 	use_resolver $RES2
