@@ -88,7 +88,7 @@ static int delta(struct ctl *c)
 			printf("%s\n \"%s\": %llu", moved ? "," : "",
 			       nts_stat_name[i], d);
 		else
-			printf("%-16s %+12lld %10.1f/s  %s\n", nts_stat_name[i],
+			printf("%-20s %+12lld %10.1f/s  %s\n", nts_stat_name[i],
 			       (long long)d, (double)d / sec, nts_stat_help[i]);
 		moved++;
 	}
@@ -133,7 +133,7 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 			printf("%s\n \"%s\": %llu", i ? "," : "",
 			       nts_stat_name[i], (unsigned long long)v[i]);
 		else
-			printf("%-16s %12llu  %s\n", nts_stat_name[i],
+			printf("%-20s %12llu  %s\n", nts_stat_name[i],
 			       (unsigned long long)v[i], nts_stat_help[i]);
 	}
 	if (c->cfg.json)
