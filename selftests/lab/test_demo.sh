@@ -40,10 +40,13 @@ interrupted() {
 	# a background job of a script ignores SIGINT; the trap is the same.)
 	bash "$top/tools/demo" >"$out" 2>&1 &
 	local pid=$! i
-	for ((i = 0; i < 300; i++)); do
+	# A loaded machine may take long to bring the lab up: wait for it,
+	# and say so if it never came.
+	for ((i = 0; i < 1200; i++)); do
 		grep -q "Step 1" "$out" && break
 		sleep 0.1
 	done
+	grep -q "Step 1" "$out" || echo "  no 'Step 1' in 120 s: $(tail -1 "$out")"
 	kill -TERM "$pid"
 	wait "$pid"
 	local rc=$?
