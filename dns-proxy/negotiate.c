@@ -478,6 +478,8 @@ static void add_peer(struct nego *n, struct hold *h, __be32 router)
 	px->cnt.negotiated++;
 	if (h->gn.prefix && h->gn.plen)
 		px->cnt.ecs_prefix++;
+	if (h->gn.prefix && h->gn.plen && h->gn.v6)
+		px->cnt.ecs_v6_prefix++;
 	else if (h->gn.prefix)
 		px->cnt.unbound++;
 	h->waiting++;

@@ -146,8 +146,8 @@ struct config {
 	X(ecs_prefix, "NOTICEs for a network an ECS named (--authoritative)")  \
 	X(unbound, "NOTICEs for anyone: a --trust-resolver without ECS")      \
 	X(no_ecs, "NTS answers not negotiated: a resolver without ECS")       \
-	X(ecs_v6_prefix, "NTS answers not negotiated: an IPv6 ECS shorter "   \
-			 "than /128")
+	X(ecs_v6_prefix, "of ecs_prefix, NOTICEs for an IPv6 network (ECS "   \
+			 "/56)")
 
 /* Bounds (ms) of the negotiation latency histogram; then +Inf. */
 #define NEGO_HIST_BOUNDS { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000 }

@@ -222,9 +222,8 @@ static bool trusted_resolver(const struct config *c,
  * --authoritative: the client is a public resolver, and the GN is who
  * its ECS names. Any client's ECS is taken: an ECS naming a network only
  * opens the way for that network, so a client naming someone else's
- * subnet gains nothing it could not by asking from there. An IPv4
- * network (1..31) is a prefix GN, /32 and IPv6 /128 a host; a shorter
- * IPv6 prefix is not negotiated (routers keep no IPv6 networks). No
+ * subnet gains nothing it could not by asking from there. A network
+ * (IPv4 1..31, IPv6 1..127) is a prefix GN, /32 and /128 a host. No
  * ECS, or /0 (RFC 7871 7.1.2: "don't use my address"): anyone
  * (0.0.0.0/0) if it is a --trust-resolver, else not negotiated.
  */
@@ -241,19 +240,12 @@ static bool auth_gn(struct query *q, struct nts_gn *gn)
 		gn->plen = gn->prefix ? e->source : 0;
 		return true;
 	}
-	if (q->dq.has_ecs && e->source == 128) {
+	if (q->dq.has_ecs && e->source) {
 		gn->v6 = true;
 		memcpy(gn->addr6, e->addr, 16);
+		gn->prefix = e->source < 128;
+		gn->plen = gn->prefix ? e->source : 0;
 		return true;
-	}
-	if (q->dq.has_ecs && e->source) {
-		px->cnt.ecs_v6_prefix++;
-		ev_debug("%s: %s: ECS names an IPv6 /%u, and routers take no "
-			 "IPv6 networks: not negotiated, answered unchanged",
-			 addr_str(&q->cl.src, who, sizeof(who)),
-			 qname_str(q->dq.wire, &q->dq.m, what, sizeof(what)),
-			 e->source);
-		return false;
 	}
 	if (trusted_resolver(&px->cfg, &q->cl.src)) {
 		gn->prefix = true; /* 0.0.0.0/0: anyone */

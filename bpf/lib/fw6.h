@@ -408,27 +408,87 @@ static __always_inline bool rc6_allowed(const struct nts_policy *pol,
 	return false;
 }
 
+/* An IPv6 network's entry for @rk's GN and inside host, if any. */
+static __noinline struct rc6_entry *rc6_prefix_find(const struct rc6_key *rk)
+{
+	struct rc6_prefix_key pk = { .prefixlen = 256 };
+
+	__builtin_memcpy(&pk.inside, &rk->inside, 16);
+	__builtin_memcpy(&pk.gn, &rk->gn, 16);
+	return bpf_map_lookup_elem(&rc6_prefix, &pk);
+}
+
+/*
+ * The network's entry @pe goes to GN @rk->gn, as rc_claim() does for
+ * IPv4: copied into rc6, then deleted from rc6_prefix; of two hosts at
+ * once, the one whose delete succeeded has it.
+ */
+static __noinline struct rc6_entry *rc6_claim(const struct rc6_key *rk,
+					      struct rc6_entry *pe)
+{
+	__u32 plen = RC_F_PLEN(pe->flags), i, bits;
+	struct rc6_prefix_key pk = { .prefixlen = 128 + plen };
+	struct rc6_entry *req;
+
+	if (plen >= 128 || bpf_map_update_elem(&rc6, rk, pe, BPF_NOEXIST))
+		return NULL;
+	__builtin_memcpy(&pk.inside, &rk->inside, 16);
+	__builtin_memcpy(&pk.gn, &rk->gn, 16);
+	/* The entry's own key: GN's address without its host bits. */
+	for (i = 0; i < 4; i++) {
+		bits = plen > 32 * i ? plen - 32 * i : 0;
+		if (bits < 32)
+			pk.gn.a[i] &=
+				bpf_htonl(bits ? 0xffffffffU << (32 - bits) : 0);
+	}
+	if (bpf_map_delete_elem(&rc6_prefix, &pk)) {
+		bpf_map_delete_elem(&rc6, rk);
+		return NULL;
+	}
+	req = bpf_map_lookup_elem(&rc6, rk);
+	if (req)
+		req->flags |= RC_F_PREFIX;
+	return req;
+}
+
 /* A packet of no flow: does rc6 let its source open one? As rc_open(). */
 static __always_inline struct fw6_entry *rc6_open(const struct pkt6 *p,
 						  const struct fw6_key *k)
 {
 	struct rc6_key rk;
-	struct rc6_entry *req;
+	struct rc6_entry *req, *pe;
 	struct fw6_entry ne = {};
+	bool prefix = false;
 	__u64 now;
 
 	__builtin_memcpy(&rk.gn, &p->ip6h->saddr, 16);
 	__builtin_memcpy(&rk.inside, &p->ip6h->daddr, 16);
-	req = bpf_map_lookup_elem(&rc6, &rk);
-	if (!req)
-		return NULL;
 	now = nat_now();
+	req = bpf_map_lookup_elem(&rc6, &rk);
+	/* A host's own entry first; a spent one does not hide its network's. */
+	if (!req || now > req->expires_ns) {
+		pe = rc6_prefix_find(&rk);
+		if (pe) {
+			if (req)
+				bpf_map_delete_elem(&rc6, &rk);
+			req = pe;
+			prefix = true;
+		} else if (!req) {
+			return NULL;
+		}
+	}
 	if (now > req->expires_ns)
 		return verdict(NULL, NTS_STAT_FW6_RC_EXPIRED);
 	if (!p->opener || p->echo_reply)
 		return verdict(NULL, NTS_STAT_FW6_RC_NOT_OPENER);
 	if (!rc6_allowed(&req->policy, p))
 		return verdict(NULL, NTS_STAT_FW6_RC_POLICY);
+	if (prefix) {
+		req = rc6_claim(&rk, req);
+		if (!req)
+			return verdict(NULL, NTS_STAT_RC_PREFIX_LOST);
+		stat_inc(NTS_STAT_RC_PREFIX_OPEN);
+	}
 	ne.seen_in = p->seen;
 	ne.origin = NAT_ORIGIN_RC;
 	ne.created_ns = now;

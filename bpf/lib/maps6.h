@@ -37,6 +37,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } rc6 SEC(".maps");
 
+/* IPv6 networks' entries (nts/ip6.h), as rc_prefix. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, RC6_PREFIX_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct rc6_prefix_key);
+	__type(value, struct rc6_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} rc6_prefix SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PHL_MAX);

@@ -116,6 +116,22 @@ NTS_PINNED_AT(struct rc6_entry, policy, 32);
 
 #define RC6_MAX 4096
 
+/*
+ * A NOTICE for an IPv6 network (issue 20: ECS /56), as rc_prefix_key:
+ * the inside host whole, then GN's prefix. Its entry goes to the first
+ * host of the network that connects, into rc6 (RC_F_PREFIX | length).
+ */
+struct rc6_prefix_key {
+	__u32 prefixlen; /* 128 (inside) + the network's length */
+	struct nts_in6 inside;
+	struct nts_in6 gn;	 /* the network, no host bits */
+};
+NTS_PINNED(struct rc6_prefix_key, 36);
+
+#define RC6_PREFIX_MAX 1024
+/* The shortest IPv6 network a NOTICE may name (--rc-min-prefix6). */
+#define RC_MIN_PREFIX6 56
+
 /* What phl holds for IPv4, by the same name: one address per name. */
 struct phl6_entry {
 	struct nts_in6 addr;

@@ -101,7 +101,7 @@
 	/* counted by ntsload: */                                              \
 	X(NEGO_PREFIX, "nego_prefix", "prefix NOTICEs accepted: prefix entry made") \
 	X(NEGO_UNBOUND, "nego_unbound", "... of them for anyone (/0, --unbound-window)") \
-	X(NEGO_PREFIX_REFUSED, "nego_prefix_refused", "prefix NOTICEs refused: shorter than --rc-min-prefix, /0 without --unbound-window, IPv6")
+	X(NEGO_PREFIX_REFUSED, "nego_prefix_refused", "prefix NOTICEs refused: shorter than --rc-min-prefix(6), /0 without --unbound-window, behind an inner router")
 
 #define NTS_STAT_ENUM(id, name, help) NTS_STAT_##id,
 enum nts_stat {

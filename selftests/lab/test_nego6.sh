@@ -87,4 +87,30 @@ test_other_gn_not_admitted() {
 		"alice's v6 page"
 }
 
+# Issue 20: a NOTICE for GN's IPv6 network (ECS /56, Google Public DNS's
+# length): its first host in, bound to it; shorter than --rc-min-prefix6
+# refused.
+test_prefix6_first_host_only() {
+	x gn ip addr add $OTHER6/64 dev eth0 nodad
+	$NTSCTL phl add alice.example.net $PN6
+	expect_match "ACCEPT for the /56" \
+		"$(x gn "$NEGO" --router $RTR -k "$TMP/nts.key" \
+			--gn 2001:db8:100::/56 alice.example.net)" \
+		"^ACCEPT alice\.example\.net for 2001:db8:100::/56 .*answer with $PN6"
+	expect_match "ntsctl rc shows the network's entry" "$($NTSCTL rc)" \
+		"2001:db8:100::/56 +$PN6 +alice\.example\.net .* no"
+	expect_eq "a host of the /56 reaches alice" \
+		"$(fetch6 --interface $OTHER6)" "alice's v6 page"
+	expect_match "the entry is that host's now" "$($NTSCTL rc)" \
+		"$OTHER6 +$PN6 +alice\.example\.net .* yes, of a /56"
+	expect_fail "GN, another host of it, cannot" fetch6 --interface $GN6
+	expect_eq "counted" "$(stat rc_prefix_open)" 1
+	expect_eq "a network's NOTICE counted" "$(stat nego_prefix)" 1
+	expect_match "a /48 is too short" \
+		"$(x gn "$NEGO" --router $RTR -k "$TMP/nts.key" \
+			--gn 2001:db8::/48 alice.example.net)" "^REFUSED"
+	expect_match "and logged why" "$(tail -1 "$STATE/ntsload.log")" \
+		"shorter than --rc-min-prefix6 56"
+}
+
 run_tests

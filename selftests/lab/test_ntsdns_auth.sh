@@ -106,9 +106,9 @@ test_fake_router_accept() {
 	expect_match "/32: the host" "$(cat "$TMP/router-$R1.log")" \
 		"notice [0-9]+ 203\.0\.113\.7 ecs\.nts\.test "
 	out=$(adig +subnet=2001:db8:1:2000::/56 ecs.nts.test)
-	expect_eq "v6 /56: scope 0" "$(ecs_of "$out")" "2001:db8:1:2000::/56/0"
-	expect_eq "v6 /56: TTL unchanged" "$(ttl_of "$out" ecs.nts.test)" 300
-	expect_eq "ecs_v6_prefix" "$(p2_counter ecs_v6_prefix)" 1
+	expect_eq "A for an IPv6 /56: scope 0" "$(ecs_of "$out")" "2001:db8:1:2000::/56/0"
+	expect_eq "... TTL unchanged" "$(ttl_of "$out" ecs.nts.test)" 300
+	expect_eq "no IPv6 network NOTICE for an A" "$(p2_counter ecs_v6_prefix)" 0
 	expect_eq "ecs_prefix" "$(p2_counter ecs_prefix)" 1
 	expect_eq "negotiated: the /24 and the /32" "$(p2_counter negotiated)" 2
 	proxy2_stop
@@ -146,11 +146,18 @@ test_fake_router_v6_host() {
 	expect_eq "/128: TTL 0" "$(ttl_of "$out" ecs.nts.test AAAA)" 0
 	expect_match "the router saw the IPv6 host" \
 		"$(cat "$TMP/router-$R1.log")" "notice [0-9]+ 2001:db8:9::7 ecs\.nts\.test [0-9]+ signed"
+	# Google Public DNS's /56: a network NOTICE v6.
+	out=$(adig +subnet=2001:db8:9:100::/56 ecs.nts.test AAAA)
+	expect_eq "/56: scope /56" "$(ecs_of "$out")" "2001:db8:9:100::/56/56"
+	expect_eq "/56: TTL 0" "$(ttl_of "$out" ecs.nts.test AAAA)" 0
+	expect_match "the router saw the IPv6 network" \
+		"$(cat "$TMP/router-$R1.log")" "notice [0-9]+ 2001:db8:9:100::/56 ecs\.nts\.test [0-9]+ signed"
+	expect_eq "counted" "$(p2_counter ecs_v6_prefix)" 1
 	out=$(adig +subnet=$NET/24 ecs.nts.test AAAA)
 	expect_eq "AAAA for an IPv4 network: unchanged, not withheld" \
 		"$(ttl_of "$out" ecs.nts.test AAAA)" 300
 	expect_eq "... scope 0" "$(ecs_of "$out")" "$NET/24/0"
-	expect_eq "negotiated: the /128 only" "$(p2_counter negotiated)" 1
+	expect_eq "negotiated: the /128 and the /56" "$(p2_counter negotiated)" 2
 	expect_eq "nothing withheld" "$(p2_counter withheld_family)" 0
 	proxy2_stop
 	lab_stop_clean

@@ -444,6 +444,51 @@ TEST(fw6_rc6_offer)
 	fw6_config(false);
 }
 
+/* Issue 20: an IPv6 network's entry (ECS /56) goes to its first host. */
+TEST(fw6_rc6_prefix_first_host)
+{
+	struct f6 syn = tcp(GN, ALICE, 50000, 8080, 0x02);
+	struct f6 other = tcp(OTHER, ALICE, 50001, 8080, 0x02);
+	struct f6 far = tcp("2001:db8:200::10", ALICE, 50002, 8080, 0x02);
+	struct nts_policy pol = { .flags = POLICY_ALL };
+	struct nts_in6 net, alice;
+	struct rc6_entry r;
+
+	fw6_config(true);
+	addr6("2001:db8:100::", &net);
+	addr6(ALICE, &alice);
+	ASSERT_EQ(rc6_prefix_offer(fx.maps.rc6_prefix, &net, 56, &alice,
+				   "alice.example.net", &pol, 2, mono_ns()),
+		  RC_OFFER_OK, "offered");
+	ASSERT_EQ(f6_in(&far), XDP_DROP, "another /56 dropped");
+	ASSERT_EQ(f6_in(&syn), XDP_PASS, "a host of the /56 admitted");
+	ASSERT_EQ(fixture_stat(NTS_STAT_RC_PREFIX_OPEN), 1, "counted");
+	if (ASSERT_TRUE(rc6_get(&r), "the entry is that host's"))
+		ASSERT_TRUE(r.flags & RC_F_PREFIX && RC_F_PLEN(r.flags) == 56 &&
+				    r.first_use_ns,
+			    "made from a /56, used");
+	ASSERT_EQ(f6_in(&other), XDP_DROP, "its neighbour after it dropped");
+	ASSERT_EQ(fixture_stat(NTS_STAT_FW6_RC_OPEN), 1, "one flow");
+	fw6_config(false);
+}
+
+TEST(fw6_rc6_prefix_window)
+{
+	struct f6 syn = tcp(GN, ALICE, 50000, 8080, 0x02);
+	struct nts_policy pol = { .flags = POLICY_ALL };
+	struct nts_in6 net, alice;
+
+	fw6_config(true);
+	addr6("2001:db8:100::", &net);
+	addr6(ALICE, &alice);
+	/* Offered three seconds ago, for two. */
+	rc6_prefix_offer(fx.maps.rc6_prefix, &net, 56, &alice,
+			 "alice.example.net", &pol, 2, mono_ns() - 3 * SEC_NS);
+	ASSERT_EQ(f6_in(&syn), XDP_DROP, "after its window");
+	ASSERT_EQ(fixture_stat(NTS_STAT_FW6_RC_EXPIRED), 1, "counted");
+	fw6_config(false);
+}
+
 TEST(fw6_rc6_policy)
 {
 	struct f6 syn = tcp(GN, ALICE, 50000, 8080, 0x02);

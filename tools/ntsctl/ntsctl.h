@@ -34,6 +34,9 @@ void addr_port(char *buf, size_t len, __be32 addr, __be16 port);
 int nat6_print(struct ctl *c, bool json, bool first);
 /* rc6.c, phl6.c: the IPv6 entries, as nat6_print() */
 int rc6_print(struct ctl *c, bool json, bool first);
+/* ntsctl rc's USED column: "no", "yes", or "yes, of a /24" (RC_F_PREFIX). */
+void rc_used(char *buf, size_t len, __u32 flags, __u64 first_use,
+	     bool network);
 int phl6_print(struct ctl *c, bool json, bool first);
 int cmd_nat(struct ctl *c, int argc, char **argv);
 int cmd_phl(struct ctl *c, int argc, char **argv);

@@ -43,6 +43,17 @@ static void gn_str(const struct rc_key *k, const struct rc_entry *e,
 			 RC_F_PLEN(e->flags));
 }
 
+void rc_used(char *buf, size_t len, __u32 flags, __u64 first_use,
+	     bool network)
+{
+	/* A host's entry made from its network's says which length. */
+	if (flags & RC_F_PREFIX && !network)
+		snprintf(buf, len, "%s, of a /%u", first_use ? "yes" : "no",
+			 RC_F_PLEN(flags));
+	else
+		snprintf(buf, len, "%s", first_use ? "yes" : "no");
+}
+
 static void print_one(const struct ctl *c, const struct rc_key *k,
 		      const struct rc_entry *e, bool network, bool first,
 		      __u64 now)
@@ -70,13 +81,7 @@ static void print_one(const struct ctl *c, const struct rc_key *k,
 		       !network && (e->flags & RC_F_PREFIX) ? "true" : "false");
 		return;
 	}
-	/* A host's entry made from its network's says which length. */
-	if (e->flags & RC_F_PREFIX && !network)
-		snprintf(used, sizeof(used), "%s, of a /%u",
-			 e->first_use_ns ? "yes" : "no", RC_F_PLEN(e->flags));
-	else
-		snprintf(used, sizeof(used), "%s",
-			 e->first_use_ns ? "yes" : "no");
+	rc_used(used, sizeof(used), e->flags, e->first_use_ns, network);
 	printf("%-18s %-15s %-15s %-30s %5s %7s %s\n", gn, ext, in, e->fqdn,
 	       fmt_duration(age, sizeof(age), age_s),
 	       fmt_left(left, sizeof(left), left_ms), used);

@@ -14,7 +14,7 @@
 	X(config) X(nat) X(nat_bind) X(ports_used) X(stats) X(phl) X(phl_pending)  \
 	X(rc) X(frags) X(policy) X(phl_zones) X(phl_hosts) X(phl_events)     \
 	X(config6) X(fw6) X(rc6) X(phl6) X(phl6_pending) X(phl6_hosts)   \
-	X(rc_prefix)
+	X(rc_prefix) X(rc6_prefix)
 
 #define NTS_MAP_FD(name) int name;
 struct nts_maps {

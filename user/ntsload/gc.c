@@ -242,8 +242,14 @@ static int gc_rc6(const void *key, const void *value, void *ctx)
 	struct gc_ctx *c = ctx;
 
 	if (c->now > e->expires_ns)
-		bpf_map_delete_elem(c->maps->rc6, key);
+		bpf_map_delete_elem(c->rc_fd, key);
 	return 0;
+}
+
+static int gc_rc6s(struct gc_ctx *c, int fd, size_t key_size)
+{
+	c->rc_fd = fd;
+	return map_walk(fd, key_size, sizeof(struct rc6_entry), gc_rc6, c);
 }
 
 static int gc_pending(const void *key, const void *value, void *ctx)
@@ -294,8 +300,10 @@ int gc_run(struct gc *gc, const struct addr_set *addrs,
 		err = gc_rcs(c, c->maps->rc_prefix,
 			     sizeof(struct rc_prefix_key));
 	if (!err)
-		err = map_walk(c->maps->rc6, sizeof(struct rc6_key),
-			       sizeof(struct rc6_entry), gc_rc6, c);
+		err = gc_rc6s(c, c->maps->rc6, sizeof(struct rc6_key));
+	if (!err)
+		err = gc_rc6s(c, c->maps->rc6_prefix,
+			      sizeof(struct rc6_prefix_key));
 	if (!err)
 		err = map_walk(c->maps->phl_pending,
 			       sizeof(struct phl_pending_key),

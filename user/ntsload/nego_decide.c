@@ -28,6 +28,7 @@ int nego_decide_init(struct nego_decide *d, const struct nego_decide_config *c,
 	d->rc_ttl = c->rc_ttl;
 	d->rc_prefix_ttl = c->rc_prefix_ttl;
 	d->rc_min_prefix = c->rc_min_prefix;
+	d->rc_min_prefix6 = c->rc_min_prefix6;
 	d->unbound_window = c->unbound_window;
 	d->default_policy.flags = c->expose_none ? 0 : POLICY_ALL;
 	d->log = log;
@@ -94,18 +95,12 @@ static bool defer(struct nego_decide *d, const struct nego_msg *m,
 	return true;
 }
 
-/* A NOTICE for a network (issue 20), not for the host of a /32? */
-static bool for_network(const struct nego_msg *m)
-{
-	return m->prefix && m->plen < 32;
-}
-
 /* GN's entry at the router's address @ext, in rc or rc_prefix. */
 static enum rc_offer offer_at(struct nego_decide *d, const struct nego_msg *m,
 			      __be32 ext, __be32 inside,
 			      const struct nts_policy *pol, __u64 now)
 {
-	if (!for_network(m))
+	if (!nego_for_network(m))
 		return rc_offer(d->maps->rc, m->gn, ext, inside, m->fqdn, pol,
 				d->rc_ttl, now);
 	return rc_prefix_offer(d->maps->rc_prefix, m->gn, m->plen, ext, inside,
@@ -173,10 +168,15 @@ static bool network_allowed(struct nego_decide *d, const struct nego_in *in,
 	const char *why;
 	char buf[96];
 
-	if (!for_network(m))
+	if (!nego_for_network(m))
 		return true;
-	if (m->v6) {
-		why = ": IPv6 networks are not admitted (yet): ask for a host";
+	if (m->v6 && m->plen < d->rc_min_prefix6) {
+		snprintf(buf, sizeof(buf),
+			 ": a /%u, shorter than --rc-min-prefix6 %u", m->plen,
+			 d->rc_min_prefix6);
+		why = buf;
+	} else if (m->v6) {
+		return true;
 	} else if (!m->plen && !d->unbound_window) {
 		why = ": a NOTICE for anyone (/0), and no --unbound-window";
 	} else if (m->plen && m->plen < d->rc_min_prefix) {
@@ -193,11 +193,10 @@ static bool network_allowed(struct nego_decide *d, const struct nego_in *in,
 	return false;
 }
 
-/* An accepted NOTICE for a network is counted as such too. */
-static void count_accept(struct nego_decide *d, const struct nego_msg *m)
+void nego_count_accept(struct nego_decide *d, const struct nego_msg *m)
 {
 	stats_count(d->counts, NTS_STAT_NEGO_ACCEPT);
-	if (!for_network(m))
+	if (!nego_for_network(m))
 		return;
 	stats_count(d->counts, NTS_STAT_NEGO_PREFIX);
 	if (!m->plen)
@@ -235,7 +234,7 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 	if (bpf_map_lookup_elem(d->maps->policy, &k, &pol))
 		pol = d->default_policy;
 	/* The inner router would get a host's NOTICE: not the same thing. */
-	if (for_network(m) && relay_wanted(d->relay, e.addr, now)) {
+	if (nego_for_network(m) && relay_wanted(d->relay, e.addr, now)) {
 		stats_count(d->counts, NTS_STAT_NEGO_PREFIX_REFUSED);
 		nego_event(d->log, "REFUSED", m, p,
 			   ": the host is behind an inner router, and a "
@@ -250,7 +249,7 @@ static void notice(struct nego_decide *d, const struct nego_in *in, __u64 now,
 				    ob);
 			break;
 		}
-		count_accept(d, m);
+		nego_count_accept(d, m);
 		inet_ntop(AF_INET, &e.addr, inside, sizeof(inside));
 		if (via)
 			nego_event(
@@ -356,7 +355,7 @@ void nego_decide_tick(struct nego_decide *d, struct nego_outbox *ob)
 			continue;
 		}
 		if (r == RC_OFFER_OK) {
-			count_accept(d, &w->m);
+			nego_count_accept(d, &w->m);
 			nego_event(d->log, "ACCEPT", &w->m, &w->peer,
 				   ", after the wait");
 			outbox_answer(ob, &w->m, w->key, &w->peer, NEGO_ACCEPT,

@@ -41,6 +41,7 @@ struct nego_decide_config {
 	unsigned int rc_ttl;	       /* seconds an unused RC entry lives */
 	unsigned int rc_prefix_ttl;    /* ... a network's (issue 20) */
 	unsigned int rc_min_prefix;    /* the shortest network accepted */
+	unsigned int rc_min_prefix6;   /* ... IPv6 network */
 	unsigned int unbound_window;   /* 0.0.0.0/0's; 0: refused */
 	unsigned int rate_gn;	       /* NOTICEs per second per GN */
 	unsigned int rate_name;	       /* per FQDN */
@@ -54,7 +55,8 @@ struct nego_decide {
 	const struct nts_maps *maps;
 	const struct addr_set *addrs; /* the router's, kept by ntsload */
 	unsigned int rc_ttl;
-	unsigned int rc_prefix_ttl, rc_min_prefix, unbound_window;
+	unsigned int rc_prefix_ttl, rc_min_prefix, rc_min_prefix6;
+	unsigned int unbound_window;
 	struct ratelimit *rl_gn, *rl_name, *rl_server;
 	struct ratelimit *rl_unsigned; /* answers to what is not authentic */
 	struct nts_policy default_policy;
@@ -93,5 +95,13 @@ bool nego_decide_waiting(const struct nego_decide *d);
  */
 void nego_notice6(struct nego_decide *d, const struct nego_in *in, __u64 now,
 		  struct nego_outbox *ob);
+
+/* A NOTICE for a network (issue 20), not for the host of a /32 or /128? */
+static inline bool nego_for_network(const struct nego_msg *m)
+{
+	return m->prefix && m->plen < (m->v6 ? 128 : 32);
+}
+/* Accepted: counted, and as a network's when it is one. */
+void nego_count_accept(struct nego_decide *d, const struct nego_msg *m);
 
 #endif /* NTSLOAD_NEGO_DECIDE_H */

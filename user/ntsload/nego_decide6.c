@@ -39,14 +39,18 @@ void nego_notice6(struct nego_decide *d, const struct nego_in *in, __u64 now,
 	/* The host's own policy, else the default, as for IPv4. */
 	if (bpf_map_lookup_elem(d->maps->policy, &k, &pol))
 		pol = d->default_policy;
-	if (rc6_offer(d->maps->rc6, m->gn6, &e.addr, m->fqdn, &pol, d->rc_ttl,
-		      now) != RC_OFFER_OK) {
+	if ((nego_for_network(m) ?
+		     rc6_prefix_offer(d->maps->rc6_prefix, m->gn6, m->plen,
+				      &e.addr, m->fqdn, &pol, d->rc_prefix_ttl,
+				      now) :
+		     rc6_offer(d->maps->rc6, m->gn6, &e.addr, m->fqdn, &pol,
+			       d->rc_ttl, now)) != RC_OFFER_OK) {
 		stats_count(d->counts, NTS_STAT_NEGO_FULL);
 		nego_event(d->log, "REFUSED", m, p, ": request cache full");
 		outbox_answer(ob, m, in->key, p, NEGO_REFUSED, 0);
 		return;
 	}
-	stats_count(d->counts, NTS_STAT_NEGO_ACCEPT);
+	nego_count_accept(d, m);
 	inet_ntop(AF_INET6, &e.addr, inside, sizeof(inside));
 	nego_event(d->log, "ACCEPT", m, p, " -> %s", inside);
 	/* The NTS server answers GN's AAAA query with it. */

@@ -57,6 +57,7 @@ struct nego_config {
 	unsigned int rc_ttl;
 	unsigned int rc_prefix_ttl;  /* a network's entry (issue 20) */
 	unsigned int rc_min_prefix;  /* the shortest network accepted */
+	unsigned int rc_min_prefix6; /* ... IPv6 network */
 	unsigned int unbound_window; /* 0.0.0.0/0's entry; 0: refused */
 	unsigned int rate_gn;	  /* NOTICEs per second per GN */
 	unsigned int rate_name;	  /* per FQDN */

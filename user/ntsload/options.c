@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <nts/nat.h>
+#include <nts/ip6.h>
 #include <nts/rc.h>
 
 #include "cfg.h"
@@ -314,6 +315,11 @@ static const struct opt opts[] = {
 	  F(nego.rc_min_prefix), .min = 1, .max = 32, .dflt = RC_MIN_PREFIX,
 	  .help = "the shortest network a NOTICE may name; shorter ones "
 		  "are REFUSED" },
+	{ .name = "rc-min-prefix6", .type = OPT_UINT, .arg = "LEN",
+	  F(nego.rc_min_prefix6), .min = 1, .max = 128,
+	  .dflt = RC_MIN_PREFIX6,
+	  .help = "the shortest IPv6 network a NOTICE may name (Google "
+		  "Public DNS sends /56); shorter ones are REFUSED" },
 	{ .name = "unbound-window", .type = OPT_UINT, .arg = "SEC",
 	  F(nego.unbound_window), .min = 0, .max = 10, .dflt = 0,
 	  .def = "0: refused",

@@ -75,3 +75,25 @@ enum rc_offer rc6_offer(int rc6_fd, const void *gn, const void *inside,
 		return RC_OFFER_FULL;
 	return RC_OFFER_OK;
 }
+
+enum rc_offer rc6_prefix_offer(int fd, const void *gn, unsigned int plen,
+			       const void *inside, const char *fqdn,
+			       const struct nts_policy *policy,
+			       unsigned int ttl, __u64 now_ns)
+{
+	struct rc6_prefix_key k = { .prefixlen = 128 + plen };
+	struct rc6_entry e = {
+		.flags = RC_F_PREFIX | plen,
+		.created_ns = now_ns,
+		.expires_ns = now_ns + ttl * 1000000000ULL,
+		.policy = *policy,
+	};
+
+	/* The key holds both ends, as rc6's: never busy. */
+	memcpy(&k.inside, inside, sizeof(k.inside));
+	memcpy(&k.gn, gn, sizeof(k.gn));
+	snprintf(e.fqdn, sizeof(e.fqdn), "%s", fqdn);
+	if (bpf_map_update_elem(fd, &k, &e, BPF_ANY))
+		return RC_OFFER_FULL;
+	return RC_OFFER_OK;
+}

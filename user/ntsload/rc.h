@@ -40,5 +40,10 @@ enum rc_offer rc_prefix_offer(int fd, __be32 gn, unsigned int plen,
 enum rc_offer rc6_offer(int rc6_fd, const void *gn, const void *inside,
 			const char *fqdn, const struct nts_policy *policy,
 			unsigned int ttl, __u64 now_ns);
+/* ... for the IPv6 network @gn/@plen (ECS /56), in rc6_prefix. */
+enum rc_offer rc6_prefix_offer(int fd, const void *gn, unsigned int plen,
+			       const void *inside, const char *fqdn,
+			       const struct nts_policy *policy,
+			       unsigned int ttl, __u64 now_ns);
 
 #endif /* NTSLOAD_RC_H */
